@@ -1,0 +1,167 @@
+/**
+ * Every Baseten URL is built here, from a target and an action. Host templates make the same code reach
+ * Baseten's real hosts (the defaults) or the emulator on 127.0.0.1.
+ */
+
+export interface BasetenEndpoints {
+  /** OpenAI-compatible Model APIs, e.g. `https://inference.baseten.co/v1`. */
+  modelApisBaseUrl: string;
+  /** Management API including its version segment, e.g. `https://api.baseten.co/v1`. */
+  managementBaseUrl: string;
+  /** Model host; `{id}` becomes the model ID, or `{model_id}-{env}` for a regional environment. */
+  modelHostTemplate: string;
+  /** Chain host; `{id}` as for models. */
+  chainHostTemplate: string;
+  /** Web dashboard, used only to build links for the user. */
+  dashboardUrl: string;
+}
+
+export const DEFAULT_ENDPOINTS: Readonly<BasetenEndpoints> = Object.freeze({
+  modelApisBaseUrl: 'https://inference.baseten.co/v1',
+  managementBaseUrl: 'https://api.baseten.co/v1',
+  modelHostTemplate: 'https://model-{id}.api.baseten.co',
+  chainHostTemplate: 'https://chain-{id}.api.baseten.co',
+  dashboardUrl: 'https://app.baseten.co',
+});
+
+/** What a request is sent to: a deployed model or a chain. */
+export interface Invocable {
+  kind: 'model' | 'chain';
+  id: string;
+}
+
+/**
+ * Where on a model or chain a request goes. `regional` puts the environment into the host name; Baseten
+ * serves only bare paths there.
+ */
+export type Target =
+  | { kind: 'production' }
+  | { kind: 'environment'; name: string }
+  | { kind: 'development' }
+  | { kind: 'deployment'; id: string }
+  | { kind: 'regional'; environment: string };
+
+export const PRODUCTION: Target = Object.freeze({ kind: 'production' });
+export const DEVELOPMENT: Target = Object.freeze({ kind: 'development' });
+export const environment = (name: string): Target => ({ kind: 'environment', name });
+export const deployment = (id: string): Target => ({ kind: 'deployment', id });
+export const regional = (environmentName: string): Target => ({ kind: 'regional', environment: environmentName });
+
+/** Actions under a target. `sync/…` reaches any route the model's server exposes (e.g. `sync/v1/chat/completions`). */
+export type Action =
+  | 'predict'
+  | 'run_remote'
+  | 'async_predict'
+  | 'async_run_remote'
+  | 'async_queue_status'
+  | 'wake'
+  | 'websocket'
+  | `sync/${string}`;
+
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+function checkSegment(value: string, what: string, pattern: RegExp): string {
+  if (!pattern.test(value)) {
+    throw new TypeError(`Invalid ${what}: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+/** The host base URL for a model or chain, regional when an environment is given. */
+export function hostUrl(endpoints: BasetenEndpoints, on: Invocable, regionalEnvironment?: string): string {
+  const id = checkSegment(on.id, `${on.kind} ID`, ID_PATTERN);
+  const hostId = regionalEnvironment === undefined
+    ? id
+    : `${id}-${checkSegment(regionalEnvironment, 'environment name', NAME_PATTERN)}`;
+  const template = on.kind === 'model' ? endpoints.modelHostTemplate : endpoints.chainHostTemplate;
+  if (!template.includes('{id}')) {
+    throw new TypeError(`The ${on.kind} host template must contain {id}: ${template}`);
+  }
+  return trimSlash(template.replace('{id}', hostId));
+}
+
+/** The path segment for a target, empty for regional hosts. */
+export function targetPath(target: Target): string {
+  switch (target.kind) {
+    case 'production':
+      return 'production';
+    case 'development':
+      return 'development';
+    case 'environment':
+      return `environments/${checkSegment(target.name, 'environment name', NAME_PATTERN)}`;
+    case 'deployment':
+      return `deployment/${checkSegment(target.id, 'deployment ID', ID_PATTERN)}`;
+    case 'regional':
+      return '';
+  }
+}
+
+/** `https://model-{id}.api.baseten.co/{target}/{action}`, or the regional form `https://model-{id}-{env}.api.baseten.co/{action}`. */
+export function actionUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target, action: Action): string {
+  const regionalEnv = target.kind === 'regional' ? target.environment : undefined;
+  const base = hostUrl(endpoints, on, regionalEnv);
+  const path = targetPath(target);
+  const cleanAction = action.replace(/^\/+/, '');
+  return path ? `${base}/${path}/${cleanAction}` : `${base}/${cleanAction}`;
+}
+
+/** The sync action for a model's own predict, or a chain's run_remote. */
+export function predictAction(on: Invocable): Action {
+  return on.kind === 'model' ? 'predict' : 'run_remote';
+}
+
+export function asyncPredictAction(on: Invocable): Action {
+  return on.kind === 'model' ? 'async_predict' : 'async_run_remote';
+}
+
+/** Async status and cancel live at the host root, without a target. */
+export function asyncRequestUrl(endpoints: BasetenEndpoints, on: Invocable, requestId: string): string {
+  return `${hostUrl(endpoints, on)}/async_request/${encodeURIComponent(requestId)}`;
+}
+
+/** The WebSocket URL: the HTTP URL with `ws`/`wss`. */
+export function websocketUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target): string {
+  if (target.kind === 'development') {
+    throw new TypeError('Baseten serves WebSockets on environments and deployments, not on the development target.');
+  }
+  return actionUrl(endpoints, on, target, 'websocket').replace(/^http/, 'ws');
+}
+
+/** Base URL for an OpenAI client talking to a deployed model's own OpenAI-compatible server. */
+export function openAiCompatibleBaseUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target): string {
+  return actionUrl(endpoints, on, target, 'sync/v1');
+}
+
+export function managementUrl(endpoints: BasetenEndpoints, path: string): string {
+  return `${trimSlash(endpoints.managementBaseUrl)}/${path.replace(/^\/+/, '')}`;
+}
+
+export function modelApisUrl(endpoints: BasetenEndpoints, path: string): string {
+  return `${trimSlash(endpoints.modelApisBaseUrl)}/${path.replace(/^\/+/, '')}`;
+}
+
+export function dashboardModelUrl(endpoints: BasetenEndpoints, on: Invocable): string {
+  const section = on.kind === 'model' ? 'models' : 'chains';
+  return `${trimSlash(endpoints.dashboardUrl)}/${section}/${encodeURIComponent(on.id)}/overview`;
+}
+
+/** Human-readable name of a target, as Baseten's UI and docs say it. */
+export function describeTarget(target: Target): string {
+  switch (target.kind) {
+    case 'production':
+      return 'production';
+    case 'development':
+      return 'development';
+    case 'environment':
+      return `environment "${target.name}"`;
+    case 'deployment':
+      return `deployment ${target.id}`;
+    case 'regional':
+      return `regional environment "${target.environment}"`;
+  }
+}
