@@ -1,0 +1,481 @@
+/**
+ * The one HTTP layer: one undici dispatcher (proxy-aware), the auth header, User-Agent, timeouts, and the
+ * retry policy. Everything above it sends requests through `HttpClient.send`.
+ */
+import { Dispatcher, EnvHttpProxyAgent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import { ApiArea, BasetenError, httpError, parseRetryAfter, redactSecret } from './errors';
+
+export interface Timeouts {
+  /** TCP + TLS connect. */
+  connectMs: number;
+  /** From sending the request to the response headers. Cold starts are parked by Baseten for up to 1200 s. */
+  firstByteMs: number;
+  /** Longest silence between two chunks of a response body. */
+  idleStreamMs: number;
+}
+
+/**
+ * Baseten parks a request to a scaled-to-zero deployment until it is ready and cuts sync requests at
+ * 1200 s (reference §3.5), so the defaults wait a little longer than Baseten does: Baseten's own answer
+ * (a 500 or 504 with a message) is more useful than ours.
+ */
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
+  connectMs: 10_000,
+  firstByteMs: 1_230_000,
+  idleStreamMs: 1_230_000,
+});
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for; the 429 is returned to the caller instead. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
+  maxAttempts: 4,
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+});
+
+export type AuthScheme = 'Bearer' | 'Api-Key';
+
+/** The key, or a function asked for it before each request (so a key changed in the editor applies at once). */
+export type ApiKeySource = string | (() => string | undefined | Promise<string | undefined>);
+
+export interface RequestLogEntry {
+  method: string;
+  url: string;
+  attempt: number;
+  durationMs: number;
+  status?: number;
+  requestId?: string;
+  /** Set when the attempt failed without a response, or with an error status. */
+  error?: string;
+  /** Request headers as sent, with Authorization redacted. */
+  headers: Record<string, string>;
+  /** Milliseconds until the next attempt, when one follows. */
+  retryInMs?: number;
+}
+
+export interface HttpClientOptions {
+  apiKey: ApiKeySource;
+  authScheme?: AuthScheme;
+  userAgent?: string;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  /** An explicit proxy for every request; without it HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured. */
+  proxy?: string;
+  /** Hosts that bypass the explicit proxy, in NO_PROXY syntax. */
+  noProxy?: string;
+  /** Replaces the built-in dispatcher (then `proxy` and `timeouts.connectMs` are the caller's business). */
+  dispatcher?: Dispatcher;
+  onLog?: (entry: RequestLogEntry) => void;
+  /** For tests: the jitter source. */
+  random?: () => number;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  area: ApiArea;
+  /** A JSON body; serialised once, so retries resend the same bytes. */
+  json?: unknown;
+  /** A raw body with its content type. */
+  body?: string | Uint8Array;
+  contentType?: string;
+  accept?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** `false` sends exactly once. */
+  retry?: false | Partial<RetryPolicy>;
+  timeouts?: Partial<Pick<Timeouts, 'firstByteMs' | 'idleStreamMs'>>;
+}
+
+/** Default ceiling for bodies read whole into memory. Larger responses should be streamed. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export class HttpResponse {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    private readonly raw: Dispatcher.ResponseData['body'],
+    readonly attempts: number,
+    private readonly describe: { method: string; url: string; area: ApiArea },
+  ) {}
+
+  header(name: string): string | undefined {
+    const value = this.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  get requestId(): string | undefined {
+    return this.header('x-baseten-request-id');
+  }
+
+  get contentType(): string {
+    return (this.header('content-type') ?? '').toLowerCase();
+  }
+
+  /** The body as it arrives. Transport failures become `BasetenError`s (kind network, timeout or aborted). */
+  async *chunks(signal?: AbortSignal): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of this.raw) {
+        yield chunk as Buffer;
+      }
+    } catch (error) {
+      throw transportError(error, { ...this.describe, signal, requestId: this.requestId, midStream: true });
+    }
+  }
+
+  async bytes(maxBytes = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.chunks(signal)) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        this.cancel();
+        throw new BasetenError({
+          kind: 'too_large',
+          message: `The response is larger than ${formatBytes(maxBytes)}; it was not read into memory.`,
+          requestId: this.requestId,
+          method: this.describe.method,
+          url: this.describe.url,
+          area: this.describe.area,
+        });
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, size);
+  }
+
+  async text(maxBytes?: number, signal?: AbortSignal): Promise<string> {
+    return (await this.bytes(maxBytes, signal)).toString('utf8');
+  }
+
+  async json<T>(maxBytes?: number, signal?: AbortSignal): Promise<T> {
+    const body = await this.text(maxBytes, signal);
+    try {
+      return JSON.parse(body) as T;
+    } catch (error) {
+      throw new BasetenError({
+        kind: 'protocol',
+        message: `Baseten answered with invalid JSON (${(error as Error).message}).`,
+        status: this.status,
+        requestId: this.requestId,
+        method: this.describe.method,
+        url: this.describe.url,
+        area: this.describe.area,
+        body: body.slice(0, 4096),
+      });
+    }
+  }
+
+  /** Drops the body and its socket; nothing more is read. */
+  cancel(): void {
+    this.raw.destroy();
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB`;
+  return `${bytes} bytes`;
+}
+
+export function defaultUserAgent(product = 'baseten-vscode-client/0.1.0'): string {
+  return `${product} (Node ${process.versions.node}; ${process.platform})`;
+}
+
+export class HttpClient {
+  readonly timeouts: Timeouts;
+  readonly retryPolicy: RetryPolicy;
+  readonly authScheme: AuthScheme;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly userAgent: string;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts) };
+    this.retryPolicy = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
+    this.authScheme = options.authScheme ?? 'Bearer';
+    this.userAgent = options.userAgent ?? defaultUserAgent();
+    this.random = options.random ?? Math.random;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts.connectMs, options.proxy, options.noProxy);
+  }
+
+  /** The key from its source, or a validation error saying how to set one. */
+  async apiKey(): Promise<string> {
+    const source = this.options.apiKey;
+    const key = (typeof source === 'function' ? await source() : source)?.trim();
+    if (!key) {
+      throw new BasetenError({
+        kind: 'validation',
+        message: 'No Baseten API key is set. Run "Baseten: Set API Key", or set BASETEN_API_KEY.',
+      });
+    }
+    return key;
+  }
+
+  /** Headers for a request, the key included; used by the WebSocket upgrade too. */
+  async authHeaders(): Promise<Record<string, string>> {
+    return { authorization: `${this.authScheme} ${await this.apiKey()}`, 'user-agent': this.userAgent };
+  }
+
+  /**
+   * Sends a request and returns once the response headers say it succeeded; the body is left to the
+   * caller. Error statuses become `BasetenError`s. Retries happen only before a response is handed out,
+   * so a stream that has started is never sent twice.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const key = await this.apiKey();
+    const policy: RetryPolicy =
+      request.retry === false
+        ? { ...this.retryPolicy, maxAttempts: 1 }
+        : { ...this.retryPolicy, ...definedOnly(request.retry) };
+    const { body, contentType } = encodeBody(request);
+    const headers: Record<string, string> = {
+      authorization: `${this.authScheme} ${key}`,
+      'user-agent': this.userAgent,
+      accept: request.accept ?? 'application/json',
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...request.headers,
+    };
+    const redactedHeaders = { ...headers, authorization: `${this.authScheme} [REDACTED]` };
+    const firstByteMs = request.timeouts?.firstByteMs ?? this.timeouts.firstByteMs;
+    const idleStreamMs = request.timeouts?.idleStreamMs ?? this.timeouts.idleStreamMs;
+
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(request);
+      const started = performance.now();
+      const log = (entry: Partial<RequestLogEntry>): void =>
+        this.options.onLog?.({
+          method: request.method,
+          url: request.url,
+          attempt,
+          durationMs: Math.round(performance.now() - started),
+          headers: redactedHeaders,
+          ...entry,
+        });
+
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await undiciRequest(request.url, {
+          dispatcher: this.dispatcher,
+          method: request.method,
+          headers,
+          body,
+          signal: request.signal,
+          headersTimeout: firstByteMs,
+          bodyTimeout: idleStreamMs,
+        });
+      } catch (caught) {
+        const error = transportError(caught, { ...request, midStream: false });
+        error.attempts = attempt;
+        const delay = this.retryDelay(error, attempt, policy);
+        log({ error: redactSecret(error.message, key), retryInMs: delay });
+        if (delay === undefined) throw error;
+        await sleep(delay, request.signal);
+        continue;
+      }
+
+      const requestId = headerValue(response.headers, 'x-baseten-request-id');
+      if (response.statusCode < 400) {
+        log({ status: response.statusCode, requestId });
+        return new HttpResponse(response.statusCode, response.headers, response.body, attempt, request);
+      }
+
+      const errorBody = await readErrorBody(response.body);
+      const error = httpError({
+        status: response.statusCode,
+        body: redactSecret(errorBody, key),
+        method: request.method,
+        url: request.url,
+        requestId,
+        area: request.area,
+        retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after')),
+        errorSource: headerValue(response.headers, 'x-baseten-error-source'),
+      });
+      error.attempts = attempt;
+      const delay = this.retryDelay(error, attempt, policy);
+      log({ status: response.statusCode, requestId, error: error.message, retryInMs: delay });
+      if (delay === undefined) throw error;
+      await sleep(delay, request.signal);
+    }
+  }
+
+  /** Milliseconds to wait before the next attempt, or undefined when the error is final. */
+  private retryDelay(error: BasetenError, attempt: number, policy: RetryPolicy): number | undefined {
+    if (!error.retryable || attempt >= policy.maxAttempts) return undefined;
+    if (error.retryAfterMs !== undefined) {
+      return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
+    }
+    const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+    // Equal jitter: never less than half the step, so a storm of clients spreads out without retrying at once.
+    return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /** Closes every socket at once, in-flight requests included. */
+  async destroy(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
+  }
+}
+
+function createDispatcher(connectMs: number, proxy: string | undefined, noProxy: string | undefined): Dispatcher {
+  // Baseten keeps idle connections 60-120 s; closing ours at 30 s avoids reusing a socket it just dropped.
+  const agentOptions = { connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 };
+  return new EnvHttpProxyAgent(
+    proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy ?? '' } : agentOptions,
+  );
+}
+
+function encodeBody(request: HttpRequest): { body?: string | Uint8Array; contentType?: string } {
+  if (request.json !== undefined) {
+    return { body: JSON.stringify(request.json), contentType: request.contentType ?? 'application/json' };
+  }
+  if (request.body !== undefined) return { body: request.body, contentType: request.contentType };
+  return {};
+}
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      parts.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= MAX_ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // A body cut short still tells us something; use what arrived.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function throwIfAborted(request: { signal?: AbortSignal; method: string; url: string; area?: ApiArea }): void {
+  if (request.signal?.aborted) {
+    throw new BasetenError({ kind: 'aborted', message: 'The request was cancelled.', method: request.method, url: request.url, area: request.area });
+  }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+interface TransportContext {
+  method: string;
+  url: string;
+  area?: ApiArea;
+  signal?: AbortSignal;
+  requestId?: string;
+  midStream: boolean;
+}
+
+/** Turns an undici or socket error into a `BasetenError`. Errors after the stream started are never retryable. */
+export function transportError(caught: unknown, context: TransportContext): BasetenError {
+  if (caught instanceof BasetenError) return caught;
+  const base = { method: context.method, url: context.url, area: context.area, requestId: context.requestId, cause: caught };
+  const host = safeHost(context.url);
+  const error = caught as { code?: string; name?: string; message?: string };
+  if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError) {
+    return new BasetenError({ ...base, kind: 'aborted', message: 'The request was cancelled.' });
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new BasetenError({ ...base, kind: 'timeout', code: 'connect_timeout', retryable: true, message: `Could not connect to ${host} in time.` });
+  }
+  if (error instanceof undiciErrors.HeadersTimeoutError) {
+    return new BasetenError({
+      ...base,
+      kind: 'timeout',
+      code: 'first_byte_timeout',
+      retryable: false,
+      message: `${host} sent no response within the first-byte timeout.`,
+    });
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError) {
+    return new BasetenError({
+      ...base,
+      kind: 'timeout',
+      code: 'idle_stream_timeout',
+      message: `${host} stopped sending data for longer than the idle-stream timeout.`,
+    });
+  }
+  const code = error?.code ?? (caught as { cause?: { code?: string } })?.cause?.code;
+  if (context.midStream) {
+    return new BasetenError({
+      ...base,
+      kind: 'stream_truncated',
+      code,
+      message: `The connection to ${host} dropped before the response was complete.`,
+    });
+  }
+  if (code && NETWORK_CODES.has(code)) {
+    const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `Could not resolve ${host}` : `Could not reach ${host} (${code})`;
+    return new BasetenError({ ...base, kind: 'network', code, retryable: true, message: `${what}.` });
+  }
+  return new BasetenError({
+    ...base,
+    kind: 'network',
+    code,
+    retryable: false,
+    message: `Request to ${host} failed: ${error?.message ?? String(caught)}`,
+  });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'Baseten';
+  }
+}
+
+/** Waits, but stops at once (rejecting with an aborted error) when the signal fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): BasetenError => new BasetenError({ kind: 'aborted', message: 'The request was cancelled.' });
+    if (signal?.aborted) return reject(aborted());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,65 @@
+/**
+ * The Baseten client: plain Node, no editor APIs. One `BasetenClient` per key and set of endpoints.
+ */
+import { HttpClient, HttpClientOptions } from './http';
+import { InferenceClient } from './inference';
+import { ManagementClient } from './management';
+import { ModelApisClient } from './modelApis';
+import { BasetenEndpoints, DEFAULT_ENDPOINTS } from './urls';
+import { WebSocketSession, WebSocketSessionOptions, openWebSocketSession } from './websocket';
+import type { Invocable, Target } from './urls';
+
+export interface BasetenClientOptions extends HttpClientOptions {
+  /** Overrides of Baseten's real hosts (the emulator, a proxy gateway). */
+  endpoints?: Partial<BasetenEndpoints>;
+}
+
+export class BasetenClient {
+  readonly http: HttpClient;
+  readonly endpoints: BasetenEndpoints;
+  readonly modelApis: ModelApisClient;
+  readonly inference: InferenceClient;
+  readonly management: ManagementClient;
+
+  constructor(options: BasetenClientOptions) {
+    this.endpoints = { ...DEFAULT_ENDPOINTS, ...definedEndpoints(options.endpoints) };
+    this.http = new HttpClient(options);
+    const endpoints = (): BasetenEndpoints => this.endpoints;
+    this.modelApis = new ModelApisClient(this.http, endpoints);
+    this.inference = new InferenceClient(this.http, endpoints);
+    this.management = new ManagementClient(this.http, endpoints);
+  }
+
+  /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
+  openWebSocket(on: Invocable, target: Target, options: WebSocketSessionOptions = {}): Promise<WebSocketSession> {
+    return openWebSocketSession(this.http, this.endpoints, on, target, options);
+  }
+
+  /** Lets pooled sockets finish and closes them. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  /** Closes every socket at once. */
+  destroy(): Promise<void> {
+    return this.http.destroy();
+  }
+}
+
+function definedEndpoints(endpoints: Partial<BasetenEndpoints> | undefined): Partial<BasetenEndpoints> {
+  if (!endpoints) return {};
+  return Object.fromEntries(Object.entries(endpoints).filter(([, value]) => typeof value === 'string' && value.trim())) as Partial<BasetenEndpoints>;
+}
+
+export * from './errors';
+export * from './urls';
+export * from './types';
+export { HttpClient, DEFAULT_TIMEOUTS, DEFAULT_RETRY } from './http';
+export type { HttpClientOptions, Timeouts, RetryPolicy, AuthScheme, ApiKeySource, RequestLogEntry } from './http';
+export { ModelApisClient, MODEL_APIS, pricePerMillionTokens } from './modelApis';
+export type { ChatEndpoint, ChatOptions, CallOptions } from './modelApis';
+export { ChatStream } from './chatStream';
+export type { ChatStreamEvent, ChatResult, ChatTimings } from './chatStream';
+export { InferenceClient } from './inference';
+export { ManagementClient } from './management';
+export { WebSocketSession } from './websocket';
