@@ -1,13 +1,42 @@
 import * as vscode from 'vscode';
+import { ApiKeyStore } from './config/apiKey';
+import { registerCommands } from './commands/register';
+import { BasetenLog } from './log';
+import { BasetenServices } from './services';
+import { ExplorerTrees, registerExplorer } from './views/explorer/register';
+import { KeyStatusBar } from './views/statusBar';
 
 /** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
 export interface BasetenExtensionApi {
   readonly version: string;
+  readonly services: BasetenServices;
+  readonly trees: ExplorerTrees;
+  readonly statusBar: KeyStatusBar;
+  /** Milliseconds `activate` took, measured inside it. */
+  readonly activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
+  const started = performance.now();
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
-  return { version };
+  const log = new BasetenLog();
+  const keys = new ApiKeyStore(context.secrets);
+  const services = new BasetenServices(keys, log, `baseten-vscode/${version} (VS Code ${vscode.version}; Node ${process.versions.node}; ${process.platform})`);
+  const statusBar = new KeyStatusBar(services);
+  context.subscriptions.push(log, keys, services, statusBar);
+
+  const trees = registerExplorer(context, services);
+  registerCommands(context, services, trees);
+
+  // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
+  const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
+  context.subscriptions.push(keys.onDidChange((resolved) => void updateKeyContext(resolved.source !== 'none')));
+  void keys.resolve().then((resolved) => {
+    void updateKeyContext(resolved.source !== 'none');
+    void statusBar.initialize();
+  });
+
+  return { version, services, trees, statusBar, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { BasetenServices } from '../services';
+import { ExplorerTrees } from '../views/explorer/register';
+import { TargetNode } from '../views/explorer/targetNode';
+import { changeActivation, copyAsCurl, copyEndpointUrl, copyId, openInDashboard } from './explorer';
+import { clearApiKey, keyActions, setApiKey, testConnection } from './keys';
+import { showLog } from './showLog';
+import { wake } from './wake';
+
+/** Every command of the extension; each is a thin adapter over a client call or a view. */
+export function registerCommands(context: vscode.ExtensionContext, services: BasetenServices, trees: ExplorerTrees): void {
+  const register = (id: string, handler: (...args: never[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+  };
+  register('baseten.setApiKey', () => setApiKey(services));
+  register('baseten.clearApiKey', () => clearApiKey(services));
+  register('baseten.testConnection', () => testConnection(services));
+  register('baseten.keyActions', () => keyActions(services));
+  register('baseten.showLog', (reference?: string) => showLog(services.log, context.logUri, typeof reference === 'string' ? reference : undefined));
+  register('baseten.refresh', () => trees.refreshAll());
+  register('baseten.refreshModelApis', () => trees.modelApis.refresh());
+  register('baseten.refreshModels', () => trees.models.refresh());
+  register('baseten.refreshChains', () => trees.chains.refresh());
+  register('baseten.wake', (node: TargetNode) => wake(services, node, (changed) => trees.models.refresh(changed)));
+  register('baseten.copyEndpointUrl', (node: Parameters<typeof copyEndpointUrl>[1]) => copyEndpointUrl(services, node));
+  register('baseten.copyAsCurl', (node: Parameters<typeof copyAsCurl>[1]) => copyAsCurl(services, node));
+  register('baseten.copyId', (node: Parameters<typeof copyId>[0]) => copyId(node));
+  register('baseten.openInDashboard', (node: Parameters<typeof openInDashboard>[1]) => openInDashboard(services, node));
+  register('baseten.activate', (node: TargetNode) => changeActivation(services, node, 'activate', () => trees.models.refresh()));
+  register('baseten.deactivate', (node: TargetNode) => changeActivation(services, node, 'deactivate', () => trees.models.refresh()));
+  register('baseten.configureModels', (what?: 'models' | 'chains') =>
+    vscode.commands.executeCommand('workbench.action.openSettings', what === 'chains' ? 'baseten.chains' : 'baseten.models'),
+  );
+}

@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import type { BasetenClientOptions } from '../client';
+import type { AuthScheme, BasetenEndpoints } from '../client';
+
+const SECTION = 'baseten';
+
+/** Settings whose change means a new client (new hosts, auth, timeouts or proxy). */
+export const CLIENT_SETTINGS = ['baseten.endpoints', 'baseten.authScheme', 'baseten.proxy', 'baseten.timeouts', 'baseten.retry', 'http.proxy'];
+
+export interface ConfiguredTarget {
+  id: string;
+  name?: string;
+  environments?: string[];
+  deployments?: string[];
+  development?: boolean;
+}
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+/**
+ * The hosts come only from user or machine settings: a workspace's own value is ignored even if VS Code
+ * would apply it, so a cloned repository can never point the key at another host.
+ */
+function userValue<T>(key: string): T | undefined {
+  const inspected = config().inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+export function endpointSettings(): Partial<BasetenEndpoints> {
+  return {
+    modelApisBaseUrl: userValue<string>('endpoints.modelApisBaseUrl'),
+    managementBaseUrl: userValue<string>('endpoints.managementBaseUrl'),
+    modelHostTemplate: userValue<string>('endpoints.modelHostTemplate'),
+    chainHostTemplate: userValue<string>('endpoints.chainHostTemplate'),
+    dashboardUrl: userValue<string>('endpoints.dashboardUrl'),
+  };
+}
+
+export function authScheme(): AuthScheme {
+  return userValue<AuthScheme>('authScheme') === 'Api-Key' ? 'Api-Key' : 'Bearer';
+}
+
+function proxy(): string | undefined {
+  const own = userValue<string>('proxy')?.trim();
+  if (own) return own;
+  const editorProxy = vscode.workspace.getConfiguration('http').inspect<string>('proxy')?.globalValue?.trim();
+  return editorProxy || undefined;
+}
+
+function seconds(key: string, fallback: number): number {
+  const value = config().get<number>(key);
+  return typeof value === 'number' && value > 0 ? value * 1000 : fallback * 1000;
+}
+
+/** Everything the client needs from settings; the key comes separately from the key store. */
+export function clientSettings(): Omit<BasetenClientOptions, 'apiKey' | 'userAgent' | 'onLog'> {
+  return {
+    endpoints: endpointSettings(),
+    authScheme: authScheme(),
+    proxy: proxy(),
+    timeouts: {
+      connectMs: seconds('timeouts.connectSeconds', 10),
+      firstByteMs: seconds('timeouts.firstByteSeconds', 1230),
+      idleStreamMs: seconds('timeouts.idleStreamSeconds', 1230),
+    },
+    retry: { maxAttempts: Math.max(1, Math.min(10, config().get<number>('retry.maxAttempts') ?? 4)) },
+  };
+}
+
+export function defaultEnvironment(): string {
+  return config().get<string>('defaultEnvironment')?.trim() || 'production';
+}
+
+export function statusPollMs(): number {
+  return seconds('statusPollSeconds', 5);
+}
+
+export function wakeTimeoutMs(): number {
+  return seconds('wakeTimeoutSeconds', 900);
+}
+
+function configuredList(key: 'models' | 'chains'): ConfiguredTarget[] {
+  const raw = config().get<unknown[]>(key) ?? [];
+  return raw.filter(
+    (item): item is ConfiguredTarget =>
+      !!item && typeof item === 'object' && typeof (item as ConfiguredTarget).id === 'string' && /^[A-Za-z0-9_-]+$/.test((item as ConfiguredTarget).id),
+  );
+}
+
+export function configuredModels(): ConfiguredTarget[] {
+  return configuredList('models');
+}
+
+export function configuredChains(): ConfiguredTarget[] {
+  return configuredList('chains');
+}

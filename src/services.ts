@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { BasetenClient } from './client';
+import { ApiKeyStore } from './config/apiKey';
+import { CLIENT_SETTINGS, clientSettings } from './config/settings';
+import { BasetenLog } from './log';
+
+/**
+ * Holds the current client. A client is built lazily on first use (no network at activation) and
+ * rebuilt when a setting it depends on changes; the key is read from the key store on every request.
+ */
+export class BasetenServices implements vscode.Disposable {
+  private current?: BasetenClient;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the client was rebuilt or the key changed: views reload. */
+  readonly onDidChangeClient = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastCallOk?: boolean;
+  private readonly callState = new vscode.EventEmitter<boolean>();
+  /** Whether the last request succeeded; drives the status bar. */
+  readonly onDidCallComplete = this.callState.event;
+
+  constructor(
+    readonly keys: ApiKeyStore,
+    readonly log: BasetenLog,
+    private readonly userAgent: string,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (CLIENT_SETTINGS.some((section) => event.affectsConfiguration(section))) this.rebuild();
+      }),
+      keys.onDidChange(() => this.changed.fire()),
+    );
+  }
+
+  get client(): BasetenClient {
+    this.current ??= new BasetenClient({
+      ...clientSettings(),
+      apiKey: () => this.keys.key(),
+      userAgent: this.userAgent,
+      onLog: (entry) => {
+        this.log.request(entry);
+        const ok = entry.status !== undefined && entry.status < 400;
+        if (entry.retryInMs === undefined && ok !== this.lastCallOk) {
+          this.lastCallOk = ok;
+          this.callState.fire(ok);
+        }
+      },
+    });
+    return this.current;
+  }
+
+  get lastCallSucceeded(): boolean | undefined {
+    return this.lastCallOk;
+  }
+
+  private rebuild(): void {
+    const old = this.current;
+    this.current = undefined;
+    // In-flight requests finish on the old client; then its sockets close.
+    void old?.close();
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    void this.current?.destroy();
+    this.changed.dispose();
+    this.callState.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

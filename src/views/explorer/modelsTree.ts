@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import { BasetenError, dashboardModelUrl } from '../../client';
+import type { BasetenEndpoints, DeploymentV1, EnvironmentV1, ModelV1 } from '../../client';
+import { ConfiguredTarget, configuredModels } from '../../config/settings';
+import { BasetenServices } from '../../services';
+import { ExplorerNode, MessageNode, escapeMarkdown } from './node';
+import { TargetNode, stateOf } from './targetNode';
+import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
+
+/** A deployed model: its environments, its development deployment and its other deployments. */
+export class ModelNode implements ExplorerNode {
+  readonly id: string;
+
+  constructor(
+    readonly model: Pick<ModelV1, 'id' | 'name'> & Partial<ModelV1>,
+    private readonly services: BasetenServices,
+    /** Set for models configured by hand: their targets come from settings, not the management API. */
+    readonly configured?: ConfiguredTarget,
+  ) {
+    this.id = `model/${model.id}`;
+  }
+
+  get on(): { kind: 'model'; id: string; name: string } {
+    return { kind: 'model', id: this.model.id, name: this.model.name };
+  }
+
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.model.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('symbol-class');
+    const count = this.model.deployments_count;
+    item.description = this.configured ? `${this.model.id} · configured` : `${this.model.id}${count !== undefined ? ` · ${count} ${count === 1 ? 'deployment' : 'deployments'}` : ''}`;
+    const md = new vscode.MarkdownString(`**${escapeMarkdown(this.model.name)}** \`${this.model.id}\``);
+    if (this.model.instance_type_name) md.appendMarkdown(`\n\nInstance type: ${escapeMarkdown(this.model.instance_type_name)}`);
+    if (this.model.team_name) md.appendMarkdown(`  \nTeam: ${escapeMarkdown(this.model.team_name)}`);
+    md.appendMarkdown(`\n\n[Open in Baseten](${dashboardModelUrl(this.services.client.endpoints, this.on)})`);
+    item.tooltip = md;
+    item.contextValue = this.configured ? 'baseten.model configured' : 'baseten.model';
+    return item;
+  }
+
+  async children(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const endpoints = (): BasetenEndpoints => this.services.client.endpoints;
+    if (this.configured) return configuredTargets(this.on, this.configured, endpoints);
+    const management = this.services.client.management;
+    const [environments, deployments] = await Promise.all([
+      management.listEnvironments(this.model.id, { signal }),
+      management.listDeployments(this.model.id, { signal }),
+    ]);
+    return modelTargets(this.on, environments, deployments, endpoints);
+  }
+}
+
+/** Environments (production first), then development, then every deployment no environment serves. */
+export function modelTargets(
+  on: { kind: 'model'; id: string; name: string },
+  environments: EnvironmentV1[],
+  deployments: DeploymentV1[],
+  endpoints: () => BasetenEndpoints,
+): TargetNode[] {
+  const byId = new Map(deployments.map((d) => [d.id, d]));
+  const sortedEnvironments = environments
+    .slice()
+    .sort((a, b) => (a.name === 'production' ? -1 : b.name === 'production' ? 1 : a.name.localeCompare(b.name)));
+  const served = new Set<string>();
+  const nodes: TargetNode[] = sortedEnvironments.map((environment) => {
+    const current = environment.current_deployment ? byId.get(environment.current_deployment.id) ?? environment.current_deployment : null;
+    if (current) served.add(current.id);
+    return new TargetNode(on, 'environment', environment.name, stateOf(current), endpoints);
+  });
+  const development = deployments.find((d) => d.is_development);
+  if (development) {
+    served.add(development.id);
+    nodes.push(new TargetNode(on, 'development', 'development', stateOf(development), endpoints));
+  }
+  const others = deployments
+    .filter((d) => !served.has(d.id))
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .map((d) => new TargetNode(on, 'deployment', d.id, stateOf(d), endpoints));
+  return [...nodes, ...others];
+}
+
+export function configuredTargets(
+  on: { kind: 'model' | 'chain'; id: string; name: string },
+  configured: ConfiguredTarget,
+  endpoints: () => BasetenEndpoints,
+): TargetNode[] {
+  const environments = configured.environments?.length ? configured.environments : ['production'];
+  const nodes = environments.map((name) => new TargetNode(on, 'environment', name, {}, endpoints, false));
+  if (configured.development) nodes.push(new TargetNode(on, 'development', 'development', {}, endpoints, false));
+  for (const id of configured.deployments ?? []) {
+    nodes.push(new TargetNode(on, 'deployment', id, { deploymentId: id }, endpoints, false));
+  }
+  return nodes;
+}
+
+/** True when the management API refused the key itself (invoke-only workspace keys). */
+export function isManagementDenied(error: unknown): boolean {
+  return error instanceof BasetenError && error.kind === 'http' && (error.status === 401 || error.status === 403);
+}
+
+export class ModelsTreeProvider extends BasetenTreeProvider {
+  constructor(
+    private readonly services: BasetenServices,
+    options: Omit<TreeProviderOptions, 'viewId' | 'what'>,
+  ) {
+    super({ ...options, viewId: 'baseten.models', what: 'models' });
+  }
+
+  protected async loadRoot(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const configured = configuredModels();
+    const configuredNodes = (exclude: Set<string>): ModelNode[] =>
+      configured
+        .filter((entry) => !exclude.has(entry.id))
+        .map((entry) => new ModelNode({ id: entry.id, name: entry.name || entry.id }, this.services, entry));
+    let models: ModelV1[];
+    try {
+      models = await this.services.client.management.listModels({ signal });
+    } catch (error) {
+      if (!isManagementDenied(error)) throw error;
+      this.options.log.failure('Listing models (the key cannot read the management API; showing models from settings)', error);
+      return [managementDeniedNode('models', configured.length), ...configuredNodes(new Set())];
+    }
+    const listed = models
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((model) => new ModelNode(model, this.services));
+    return [...listed, ...configuredNodes(new Set(models.map((m) => m.id)))];
+  }
+}
+
+export function managementDeniedNode(what: 'models' | 'chains', configuredCount: number): MessageNode {
+  return new MessageNode(`${what}/management-denied`, 'This API key cannot read the management API', {
+    icon: 'shield',
+    description: configuredCount ? `showing ${what} from settings` : `add ${what} in settings`,
+    tooltip: `The key was refused by Baseten's management API (401/403), as invoke-only workspace keys are. It can still call models. ${
+      configuredCount ? `The ${what} below come from the "baseten.${what}" setting.` : `Add the ${what} you call to the "baseten.${what}" setting to see them here.`
+    }`,
+    command: { command: 'baseten.configureModels', title: 'Configure', arguments: [what] },
+  });
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { statusPollMs } from '../../config/settings';
+import { BasetenServices } from '../../services';
+import { ChainsTreeProvider } from './chainsTree';
+import { ModelApisTreeProvider } from './modelApisTree';
+import { ModelsTreeProvider } from './modelsTree';
+
+export interface ExplorerTrees {
+  modelApis: ModelApisTreeProvider;
+  models: ModelsTreeProvider;
+  chains: ChainsTreeProvider;
+  refreshAll(): void;
+}
+
+/** The three views of the Baseten sidebar. Nothing loads until a view is shown. */
+export function registerExplorer(context: vscode.ExtensionContext, services: BasetenServices): ExplorerTrees {
+  const options = {
+    log: services.log,
+    pollMs: statusPollMs,
+    hasKey: async () => (await services.keys.resolve()).source !== 'none',
+  };
+  const modelApis = new ModelApisTreeProvider(services, options);
+  const models = new ModelsTreeProvider(services, options);
+  const chains = new ChainsTreeProvider(services, options);
+  const refreshAll = (): void => {
+    modelApis.refresh();
+    models.refresh();
+    chains.refresh();
+  };
+  context.subscriptions.push(
+    modelApis,
+    models,
+    chains,
+    vscode.window.createTreeView('baseten.modelApis', { treeDataProvider: modelApis, showCollapseAll: false }),
+    vscode.window.createTreeView('baseten.models', { treeDataProvider: models, showCollapseAll: true }),
+    vscode.window.createTreeView('baseten.chains', { treeDataProvider: chains, showCollapseAll: true }),
+    services.onDidChangeClient(refreshAll),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('baseten.models')) models.refresh();
+      if (event.affectsConfiguration('baseten.chains')) chains.refresh();
+    }),
+  );
+  return { modelApis, models, chains, refreshAll };
+}

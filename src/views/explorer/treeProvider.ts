@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { BasetenError } from '../../client';
+import { BasetenLog } from '../../log';
+import { ErrorNode, ExplorerNode, MessageNode } from './node';
+
+export interface TreeProviderOptions {
+  viewId: string;
+  /** What the root lists, in the user's words ("models"), for errors and placeholders. */
+  what: string;
+  log: BasetenLog;
+  pollMs: () => number;
+  hasKey: () => Promise<boolean>;
+}
+
+/**
+ * The shared mechanics of the Baseten trees: loading with progress in the view, a failed load as an
+ * error node, an empty one as a placeholder, refresh of one node or all, and polling of nodes whose
+ * status is changing by itself.
+ */
+export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly polls = new Map<ExplorerNode, NodeJS.Timeout>();
+  private readonly loads = new Set<AbortController>();
+  private readonly lastChildren = new Map<ExplorerNode | undefined, ExplorerNode[]>();
+
+  constructor(protected readonly options: TreeProviderOptions) {}
+
+  protected abstract loadRoot(signal: AbortSignal): Promise<ExplorerNode[]>;
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (!node && !(await this.options.hasKey())) return [];
+    if (node && !node.children) return [];
+    const controller = new AbortController();
+    this.loads.add(controller);
+    try {
+      const load = (): Promise<ExplorerNode[]> => (node?.children ? node.children(controller.signal) : this.loadRoot(controller.signal));
+      const children = await vscode.window.withProgress({ location: { viewId: this.options.viewId } }, load);
+      const shown = children.length ? children : [this.placeholder(node)];
+      this.lastChildren.set(node, shown);
+      this.schedulePolling(node, shown);
+      return shown;
+    } catch (error) {
+      if (error instanceof BasetenError && error.kind === 'aborted') return [];
+      const what = node ? `the children of ${String(node.treeItem().label ?? node.id)}` : this.options.what;
+      const reference = this.options.log.failure(`Loading ${what}`, error);
+      return [new ErrorNode(`${node?.id ?? this.options.viewId}/error`, what, errorMessage(error), reference)];
+    } finally {
+      this.loads.delete(controller);
+    }
+  }
+
+  /** The children last shown for a node (the root when undefined); for tests and commands. */
+  shownChildren(node?: ExplorerNode): readonly ExplorerNode[] | undefined {
+    return this.lastChildren.get(node);
+  }
+
+  refresh(node?: ExplorerNode): void {
+    if (!node) {
+      for (const timer of this.polls.values()) clearTimeout(timer);
+      this.polls.clear();
+      this.lastChildren.clear();
+    }
+    this.changed.fire(node);
+  }
+
+  protected placeholder(node?: ExplorerNode): ExplorerNode {
+    return new MessageNode(`${node?.id ?? this.options.viewId}/empty`, node ? 'Nothing here' : `No ${this.options.what} found`, {
+      icon: 'info',
+    });
+  }
+
+  /** A parent whose children are changing state by themselves is reloaded until they settle. */
+  private schedulePolling(node: ExplorerNode | undefined, children: ExplorerNode[]): void {
+    const key = node ?? ROOT;
+    const existing = this.polls.get(key);
+    if (existing) clearTimeout(existing);
+    this.polls.delete(key);
+    if (!children.some((child) => child.transitional)) return;
+    const timer = setTimeout(() => {
+      this.polls.delete(key);
+      this.changed.fire(node);
+    }, this.options.pollMs());
+    this.polls.set(key, timer);
+  }
+
+  dispose(): void {
+    for (const timer of this.polls.values()) clearTimeout(timer);
+    for (const controller of this.loads) controller.abort();
+    this.changed.dispose();
+  }
+}
+
+const ROOT: ExplorerNode = { id: '<root>', treeItem: () => new vscode.TreeItem('') };
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof BasetenError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
