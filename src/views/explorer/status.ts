@@ -1,21 +1,22 @@
 import * as vscode from 'vscode';
+import { describeDeploymentStatus } from '../../client';
 import type { DeploymentStatus } from '../../client';
 
-const ICONS: Record<DeploymentStatus, { icon: string; color?: string; label: string }> = {
-  ACTIVE: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'Active' },
-  SCALED_TO_ZERO: { icon: 'circle-outline', color: 'disabledForeground', label: 'Scaled to zero' },
-  WAKING_UP: { icon: 'loading~spin', color: 'charts.yellow', label: 'Waking up' },
-  LOADING_MODEL: { icon: 'loading~spin', color: 'charts.yellow', label: 'Loading model' },
-  BUILDING: { icon: 'loading~spin', color: 'charts.blue', label: 'Building' },
-  DEPLOYING: { icon: 'loading~spin', color: 'charts.blue', label: 'Deploying' },
-  UPDATING: { icon: 'loading~spin', color: 'charts.blue', label: 'Updating' },
-  DEACTIVATING: { icon: 'loading~spin', color: 'disabledForeground', label: 'Deactivating' },
-  INACTIVE: { icon: 'circle-slash', color: 'disabledForeground', label: 'Inactive' },
-  UNHEALTHY: { icon: 'warning', color: 'list.warningForeground', label: 'Unhealthy' },
-  FAILED: { icon: 'error', color: 'list.errorForeground', label: 'Failed' },
-  DEPLOY_FAILED: { icon: 'error', color: 'list.errorForeground', label: 'Deployment failed' },
-  BUILD_FAILED: { icon: 'error', color: 'list.errorForeground', label: 'Build failed' },
-  BUILD_STOPPED: { icon: 'debug-stop', color: 'disabledForeground', label: 'Build stopped' },
+const ICONS: Record<DeploymentStatus, { icon: string; color?: string }> = {
+  ACTIVE: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  SCALED_TO_ZERO: { icon: 'circle-outline', color: 'disabledForeground' },
+  WAKING_UP: { icon: 'loading~spin', color: 'charts.yellow' },
+  LOADING_MODEL: { icon: 'loading~spin', color: 'charts.yellow' },
+  BUILDING: { icon: 'loading~spin', color: 'charts.blue' },
+  DEPLOYING: { icon: 'loading~spin', color: 'charts.blue' },
+  UPDATING: { icon: 'loading~spin', color: 'charts.blue' },
+  DEACTIVATING: { icon: 'loading~spin', color: 'disabledForeground' },
+  INACTIVE: { icon: 'circle-slash', color: 'disabledForeground' },
+  UNHEALTHY: { icon: 'warning', color: 'list.warningForeground' },
+  FAILED: { icon: 'error', color: 'list.errorForeground' },
+  DEPLOY_FAILED: { icon: 'error', color: 'list.errorForeground' },
+  BUILD_FAILED: { icon: 'error', color: 'list.errorForeground' },
+  BUILD_STOPPED: { icon: 'debug-stop', color: 'disabledForeground' },
 };
 
 export function statusIcon(status: DeploymentStatus | undefined): vscode.ThemeIcon {
@@ -26,6 +27,5 @@ export function statusIcon(status: DeploymentStatus | undefined): vscode.ThemeIc
 }
 
 export function statusLabel(status: DeploymentStatus | undefined): string {
-  if (!status) return 'status unknown';
-  return ICONS[status]?.label ?? status;
+  return status ? describeDeploymentStatus(status) : 'status unknown';
 }

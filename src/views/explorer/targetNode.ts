@@ -8,6 +8,8 @@ import {
   actionUrl,
   deployment as deploymentTarget,
   environment as environmentTarget,
+  isSleeping,
+  isTransitionalStatus,
   predictAction,
 } from '../../client';
 import type { BasetenEndpoints, ChainletV1, DeploymentV1 } from '../../client';
@@ -29,7 +31,6 @@ export interface TargetState {
   chainlets?: ChainletV1[];
 }
 
-const TRANSITIONAL: ReadonlySet<DeploymentStatus> = new Set(['BUILDING', 'DEPLOYING', 'LOADING_MODEL', 'UPDATING', 'WAKING_UP', 'DEACTIVATING']);
 const NOT_DEACTIVATABLE: ReadonlySet<DeploymentStatus> = new Set(['INACTIVE', 'DEACTIVATING', 'BUILD_FAILED', 'BUILD_STOPPED', 'DEPLOY_FAILED']);
 
 export function stateOf(deployment: DeploymentV1 | null | undefined): TargetState {
@@ -84,11 +85,11 @@ export class TargetNode implements ExplorerNode {
   }
 
   get transitional(): boolean {
-    return !!this.state.status && TRANSITIONAL.has(this.state.status);
+    return !!this.state.status && isTransitionalStatus(this.state.status);
   }
 
   get sleeping(): boolean {
-    return this.state.status === 'SCALED_TO_ZERO';
+    return !!this.state.status && isSleeping(this.state.status);
   }
 
   get wakeable(): boolean {
@@ -167,7 +168,7 @@ export class ChainletNode implements ExplorerNode {
   }
 
   get transitional(): boolean {
-    return TRANSITIONAL.has(this.chainlet.status);
+    return isTransitionalStatus(this.chainlet.status);
   }
 
   treeItem(): vscode.TreeItem {
