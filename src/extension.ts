@@ -14,6 +14,8 @@ export interface BasetenExtensionApi {
   readonly statusBar: KeyStatusBar;
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
+  /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
@@ -36,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, logUri: context.logUri, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,304 @@
+/**
+ * `npm run bench`: each figure as a ratio against a baseline measured in the same run, on the same machine,
+ * against the emulator in fast mode (no artificial delays) in its own process.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { promises as fs, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import OpenAI from 'openai';
+import { Agent, request } from 'undici';
+import WebSocket from 'ws';
+import { BasetenClient, PRODUCTION, jsonInput } from '../src/client';
+import type { BasetenEndpoints } from '../src/client';
+import { SEED } from '../emulator/seed';
+
+interface Row {
+  figure: string;
+  ours: string;
+  baseline: string;
+  ratio: string;
+  goal: string;
+  met: boolean | undefined;
+}
+
+const rows: Row[] = [];
+const root = path.resolve(__dirname, '..', '..');
+const CHAT_MODEL = 'moonshotai/Kimi-K2.6'; // no reasoning by default: every chunk is content
+const ECHO = { kind: 'model' as const, id: SEED.models.echo.id };
+const CHUNKED = { kind: 'model' as const, id: SEED.models.chunked.id };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function add(figure: string, ours: string, baseline: string, ratio: number | undefined, goal: string, met: boolean | undefined): void {
+  rows.push({ figure, ours, baseline, ratio: ratio === undefined ? '' : ratio.toFixed(2), goal, met });
+}
+
+async function startEmulator(): Promise<{ child: ChildProcess; baseUrl: string; apiKey: string; endpoints: BasetenEndpoints }> {
+  const child = spawn(process.execPath, [path.join(root, 'out', 'emulator', 'cli.js'), '--port', '0', '--fast'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The emulator did not start: ${output}`)), 15_000);
+    child.stdout!.on('data', (data) => {
+      output += String(data);
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`The emulator exited (${code}): ${output}`)));
+  });
+  const keyMatch = /emu1demo\.[A-Za-z0-9]+/.exec(output);
+  const apiKey = keyMatch ? keyMatch[0] : 'emu1demo.BasetenEmulatorDemoKey0000000000';
+  const endpoints: BasetenEndpoints = {
+    modelApisBaseUrl: `${baseUrl}/inference/v1`,
+    managementBaseUrl: `${baseUrl}/management/v1`,
+    modelHostTemplate: `${baseUrl}/model-{id}`,
+    chainHostTemplate: `${baseUrl}/chain-{id}`,
+    dashboardUrl: `${baseUrl}/dashboard`,
+  };
+  return { child, baseUrl, apiKey, endpoints };
+}
+
+function chatBody(tokens: number, stream: boolean): Record<string, unknown> {
+  return { model: CHAT_MODEL, messages: [{ role: 'user', content: `[[tokens:${tokens}]] go` }], stream };
+}
+
+async function chatThroughput(client: BasetenClient, raw: Agent, endpoints: BasetenEndpoints, apiKey: string): Promise<void> {
+  const tokens = 100_000;
+  const url = `${endpoints.modelApisBaseUrl}/chat/completions`;
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const openai = new OpenAI({ apiKey, baseURL: endpoints.modelApisBaseUrl, maxRetries: 0 });
+  const times = { raw: [] as number[], ours: [] as number[], openai: [] as number[] };
+  for (let round = 0; round < 3; round++) {
+    let started = performance.now();
+    const response = await request(url, { dispatcher: raw, method: 'POST', headers, body: JSON.stringify(chatBody(tokens, true)) });
+    for await (const _chunk of response.body) {
+      // bytes only: the practical limit
+    }
+    times.raw.push(performance.now() - started);
+
+    started = performance.now();
+    const stream = await client.modelApis.chatStream(chatBody(tokens, true) as never);
+    let count = 0;
+    for await (const event of stream) if (event.type === 'content') count++;
+    times.ours.push(performance.now() - started);
+    if (count !== tokens) throw new Error(`client read ${count} of ${tokens} tokens`);
+
+    started = performance.now();
+    const sdkStream = await openai.chat.completions.create({ model: CHAT_MODEL, messages: [{ role: 'user', content: `[[tokens:${tokens}]] go` }], stream: true });
+    let sdkCount = 0;
+    for await (const chunk of sdkStream) if (chunk.choices[0]?.delta?.content) sdkCount++;
+    times.openai.push(performance.now() - started);
+    if (sdkCount !== tokens) throw new Error(`openai read ${sdkCount} of ${tokens} tokens`);
+  }
+  const rate = (ms: number): number => tokens / (ms / 1000);
+  const [rawRate, ourRate, sdkRate] = [rate(median(times.raw)), rate(median(times.ours)), rate(median(times.openai))];
+  const fmt = (r: number): string => `${Math.round(r).toLocaleString('en-US')} chunks/s`;
+  add('chat stream, 100k chunks: client vs raw undici bytes', fmt(ourRate), fmt(rawRate), ourRate / rawRate, '≥ 0.80', ourRate / rawRate >= 0.8);
+  add('chat stream, 100k chunks: client vs openai SDK', fmt(ourRate), fmt(sdkRate), ourRate / sdkRate, '≥ 1.00', ourRate / sdkRate >= 1);
+}
+
+async function firstTokenOverhead(client: BasetenClient, raw: Agent, endpoints: BasetenEndpoints, apiKey: string): Promise<void> {
+  const url = `${endpoints.modelApisBaseUrl}/chat/completions`;
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const rawTimes: number[] = [];
+  const ourTimes: number[] = [];
+  for (let i = 0; i < 150; i++) {
+    let started = performance.now();
+    const response = await request(url, { dispatcher: raw, method: 'POST', headers, body: JSON.stringify(chatBody(20, true)) });
+    let first = true;
+    for await (const _chunk of response.body) {
+      if (first) rawTimes.push(performance.now() - started);
+      first = false;
+    }
+    started = performance.now();
+    const stream = await client.modelApis.chatStream(chatBody(20, true) as never);
+    let seen = false;
+    for await (const event of stream) {
+      if (!seen && event.type === 'content') {
+        ourTimes.push(performance.now() - started);
+        seen = true;
+      }
+    }
+  }
+  const overhead = median(ourTimes.slice(20)) - median(rawTimes.slice(20));
+  add('first token: client first content event − raw first byte', `${median(ourTimes.slice(20)).toFixed(2)} ms`, `${median(rawTimes.slice(20)).toFixed(2)} ms`, undefined, `≤ 2 ms (${overhead.toFixed(2)} ms)`, overhead <= 2);
+}
+
+async function predictRate(client: BasetenClient, raw: Agent, endpoints: BasetenEndpoints, apiKey: string): Promise<void> {
+  const url = `${endpoints.modelHostTemplate.replace('{id}', ECHO.id)}/production/predict`;
+  const body = JSON.stringify({ prompt: 'hello', n: 1 });
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const total = 3000;
+  const concurrency = 16;
+  async function run(one: () => Promise<void>): Promise<number> {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < total) await one();
+      }),
+    );
+    return total / ((performance.now() - started) / 1000);
+  }
+  const rates = { raw: [] as number[], ours: [] as number[] };
+  for (let round = 0; round < 3; round++) {
+    rates.raw.push(
+      await run(async () => {
+        const response = await request(url, { dispatcher: raw, method: 'POST', headers, body });
+        await response.body.json();
+      }),
+    );
+    rates.ours.push(
+      await run(async () => {
+        const response = await client.inference.predict(ECHO, PRODUCTION, jsonInput({ prompt: 'hello', n: 1 }));
+        if (response.kind !== 'json') throw new Error(`expected JSON, got ${response.kind}`);
+      }),
+    );
+  }
+  const [rawRate, ourRate] = [median(rates.raw), median(rates.ours)];
+  add('predict, small JSON, 16 concurrent: client vs raw undici', `${Math.round(ourRate)} req/s`, `${Math.round(rawRate)} req/s`, ourRate / rawRate, '≥ 0.90', ourRate / rawRate >= 0.9);
+}
+
+async function measure(read: () => Promise<number>): Promise<{ ms: number; peakMb: number; stallMs: number; bytes: number }> {
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const started = performance.now();
+  const bytes = await read();
+  const ms = performance.now() - started;
+  delay.disable();
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { ms, peakMb: (peak - baseline) / (1024 * 1024), stallMs: delay.max / 1e6, bytes };
+}
+
+async function largeResponse(client: BasetenClient, raw: Agent, endpoints: BasetenEndpoints, apiKey: string): Promise<void> {
+  const size = 50 * 1024 * 1024;
+  const url = `${endpoints.modelHostTemplate.replace('{id}', CHUNKED.id)}/production/predict`;
+  const rawRun = await measure(async () => {
+    const response = await request(url, { dispatcher: raw, method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ bytes: size }) });
+    let bytes = 0;
+    for await (const chunk of response.body) bytes += (chunk as Buffer).length;
+    return bytes;
+  });
+  const ourRun = await measure(async () => {
+    const response = await client.inference.predict(CHUNKED, PRODUCTION, jsonInput({ bytes: size }));
+    if (response.kind !== 'stream') throw new Error(`expected a stream, got ${response.kind}`);
+    let bytes = 0;
+    for await (const chunk of response.chunks) bytes += chunk.length;
+    return bytes;
+  });
+  if (ourRun.bytes !== size || rawRun.bytes !== size) throw new Error(`read ${ourRun.bytes} / ${rawRun.bytes} of ${size} bytes`);
+  add('50 MB predict stream: peak memory growth', `${ourRun.peakMb.toFixed(1)} MB`, `${rawRun.peakMb.toFixed(1)} MB`, undefined, 'streamed, not buffered', ourRun.peakMb < 50);
+  add('50 MB predict stream: longest event-loop stall', `${ourRun.stallMs.toFixed(1)} ms`, `${rawRun.stallMs.toFixed(1)} ms`, undefined, '≤ 200 ms', ourRun.stallMs <= 200);
+  add('50 MB predict stream: read time', `${ourRun.ms.toFixed(0)} ms`, `${rawRun.ms.toFixed(0)} ms`, rawRun.ms / ourRun.ms, '—', undefined);
+}
+
+async function websocketRate(client: BasetenClient, endpoints: BasetenEndpoints, apiKey: string): Promise<void> {
+  const rounds = 3000;
+  const url = `${endpoints.modelHostTemplate.replace('{id}', ECHO.id)}/environments/production/websocket`.replace(/^http/, 'ws');
+  const rawRate = await new Promise<number>((resolve, reject) => {
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${apiKey}` } });
+    let left = rounds;
+    let started = 0;
+    socket.on('open', () => {
+      started = performance.now();
+      socket.send('ping');
+    });
+    socket.on('message', () => {
+      if (--left > 0) return void socket.send('ping');
+      const rate = rounds / ((performance.now() - started) / 1000);
+      socket.close();
+      resolve(rate);
+    });
+    socket.on('error', reject);
+  });
+  const session = await client.openWebSocket(ECHO, { kind: 'environment', name: 'production' });
+  const ourRate = await new Promise<number>((resolve) => {
+    let left = rounds;
+    const started = performance.now();
+    const stop = session.onEvent((event) => {
+      if (event.type !== 'message') return;
+      if (--left > 0) return void session.sendText('ping');
+      stop();
+      resolve(rounds / ((performance.now() - started) / 1000));
+    });
+    session.sendText('ping');
+  });
+  await session.close();
+  add('WebSocket echo round trips: session vs raw ws', `${Math.round(ourRate)} /s`, `${Math.round(rawRate)} /s`, ourRate / rawRate, '≥ 0.90', ourRate / rawRate >= 0.9);
+}
+
+async function bundleSize(): Promise<void> {
+  const file = path.join(root, 'dist', 'extension.js');
+  try {
+    const size = statSync(file).size;
+    add('extension bundle (dist/extension.js)', `${(size / 1024).toFixed(0)} KiB`, '', undefined, 'small', undefined);
+  } catch {
+    add('extension bundle (dist/extension.js)', 'not built', '', undefined, '', undefined);
+  }
+}
+
+function table(): string {
+  const header = ['figure', 'ours', 'baseline', 'ratio', 'goal', 'met'];
+  const body = rows.map((r) => [r.figure, r.ours, r.baseline, r.ratio, r.goal, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const emulator = await startEmulator();
+  const client = new BasetenClient({ apiKey: emulator.apiKey, endpoints: emulator.endpoints });
+  const raw = new Agent({ keepAliveTimeout: 30_000 });
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  console.log(`Machine: ${machine}\n`);
+  const suites: Record<string, () => Promise<void>> = {
+    chat: () => chatThroughput(client, raw, emulator.endpoints, emulator.apiKey),
+    ttft: () => firstTokenOverhead(client, raw, emulator.endpoints, emulator.apiKey),
+    predict: () => predictRate(client, raw, emulator.endpoints, emulator.apiKey),
+    large: () => largeResponse(client, raw, emulator.endpoints, emulator.apiKey),
+    websocket: () => websocketRate(client, emulator.endpoints, emulator.apiKey),
+    bundle: bundleSize,
+  };
+  try {
+    for (const [name, suite] of Object.entries(suites)) {
+      if (only.length && !only.includes(name)) continue;
+      process.stdout.write(`running ${name}…\n`);
+      try {
+        await suite();
+      } catch (error) {
+        add(`${name}: failed`, (error as Error).message.slice(0, 80), '', undefined, '', false);
+      }
+    }
+  } finally {
+    await client.destroy();
+    await raw.destroy();
+    emulator.child.kill();
+  }
+  const output = `# Benchmark ${new Date().toISOString()}\n\nMachine: ${machine}\n\n${table()}\n`;
+  console.log(`\n${table()}`);
+  const dir = path.join(root, 'bench', 'results');
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  await fs.writeFile(file, output);
+  await fs.writeFile(path.join(dir, 'latest.md'), output);
+  console.log(`\nWritten to ${path.relative(root, file)} (and bench/results/latest.md)`);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

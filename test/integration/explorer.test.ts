@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DeploymentV1, EnvironmentV1, ModelV1, ChainV1 } from '../../src/client';
+import { ModelApiNode } from '../../src/views/explorer/modelApisTree';
+import { ModelNode } from '../../src/views/explorer/modelsTree';
+import { ChainNode } from '../../src/views/explorer/chainsTree';
+import { ErrorNode, ExplorerNode } from '../../src/views/explorer/node';
+import { TargetNode } from '../../src/views/explorer/targetNode';
+import { emulatorKeys, emulatorUrl, extensionApi, screenshot } from './harness';
+
+/** Reads the emulator's management API directly, to compare the tree against. */
+async function management<T>(path: string): Promise<T> {
+  const response = await fetch(`${emulatorUrl()}/management/v1/${path}`, {
+    headers: { authorization: `Bearer ${emulatorKeys().apiKey}` },
+  });
+  assert.equal(response.status, 200, `GET ${path}`);
+  return (await response.json()) as T;
+}
+
+async function control(method: string, path: string, body?: unknown): Promise<void> {
+  const response = await fetch(`${emulatorUrl()}/__emulator/${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(response.ok, `${method} /__emulator/${path} → ${response.status}`);
+}
+
+function label(node: ExplorerNode): string {
+  const itemLabel = node.treeItem().label;
+  return typeof itemLabel === 'string' ? itemLabel : itemLabel?.label ?? '';
+}
+
+describe('Baseten explorer', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await control('POST', 'reset');
+  });
+  afterEach(async () => {
+    await control('DELETE', 'faults');
+  });
+
+  it('Model APIs list the live catalogue with context, price and features', async () => {
+    const api = await extensionApi();
+    const nodes = await api.trees.modelApis.getChildren();
+    const catalogue = (await (await fetch(`${emulatorUrl()}/inference/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } })).json()) as {
+      data: Array<{ id: string; name?: string; context_length?: number }>;
+    };
+    const modelApis = nodes.filter((n): n is ModelApiNode => n instanceof ModelApiNode);
+    assert.deepEqual(modelApis.map((n) => n.model.id).sort(), catalogue.data.map((m) => m.id).sort());
+    const first = modelApis[0].treeItem();
+    assert.match(String(first.description), /ctx · \$[\d.]+\/\$[\d.]+ per M/);
+    assert.ok(first.tooltip instanceof vscode.MarkdownString && /Features/.test(first.tooltip.value));
+  });
+
+  it("Models show every model with its environments, development and other deployments and their statuses", async () => {
+    const api = await extensionApi();
+    const { models } = await management<{ models: ModelV1[] }>('models');
+    const nodes = (await api.trees.models.getChildren()).filter((n): n is ModelNode => n instanceof ModelNode);
+    assert.deepEqual(nodes.map((n) => n.model.id).sort(), models.map((m) => m.id).sort());
+
+    for (const node of nodes) {
+      const [{ environments }, { deployments }] = await Promise.all([
+        management<{ environments: EnvironmentV1[] }>(`models/${node.model.id}/environments`),
+        management<{ deployments: DeploymentV1[] }>(`models/${node.model.id}/deployments`),
+      ]);
+      const targets = (await api.trees.models.getChildren(node)).filter((n): n is TargetNode => n instanceof TargetNode);
+      for (const environment of environments) {
+        const target = targets.find((t) => t.kind === 'environment' && t.key === environment.name);
+        assert.ok(target, `${node.model.name}: environment ${environment.name} shown`);
+        assert.equal(target.state.status, environment.current_deployment?.status, `${node.model.name}/${environment.name} status`);
+      }
+      const development = deployments.find((d) => d.is_development);
+      if (development) {
+        const target = targets.find((t) => t.kind === 'development');
+        assert.equal(target?.state.status, development.status, `${node.model.name} development status`);
+      }
+      // Every deployment appears: as an environment's, as development, or on its own.
+      const shownIds = targets.filter((t) => t.kind !== 'environment' || t.state.deploymentId).map((t) => t.state.deploymentId);
+      for (const deployment of deployments) {
+        assert.ok(shownIds.includes(deployment.id), `${node.model.name}: deployment ${deployment.id} shown`);
+      }
+      if (environments.some((e) => e.name === 'production')) assert.equal(targets[0].key, 'production', 'production first');
+    }
+  });
+
+  it('a sleeping deployment says so, offers Wake inline, and its tooltip explains the cold start', async () => {
+    const api = await extensionApi();
+    const nodes = (await api.trees.models.getChildren()).filter((n): n is ModelNode => n instanceof ModelNode);
+    let sleeping: TargetNode | undefined;
+    for (const node of nodes) {
+      sleeping ??= (await api.trees.models.getChildren(node)).find((t): t is TargetNode => t instanceof TargetNode && t.state.status === 'SCALED_TO_ZERO');
+    }
+    assert.ok(sleeping, 'the seed has a scaled-to-zero deployment');
+    const item = sleeping.treeItem();
+    assert.match(String(item.description), /^Scaled to zero · 0 replicas/);
+    assert.match(String(item.contextValue), /\bwakeable\b/);
+    assert.ok(item.tooltip instanceof vscode.MarkdownString && /cold start/.test(item.tooltip.value));
+  });
+
+  it('Chains show environments and deployments with their chainlets', async () => {
+    const api = await extensionApi();
+    const { chains } = await management<{ chains: ChainV1[] }>('chains');
+    const nodes = (await api.trees.chains.getChildren()).filter((n): n is ChainNode => n instanceof ChainNode);
+    assert.deepEqual(nodes.map((n) => n.chain.id).sort(), chains.map((c) => c.id).sort());
+    const targets = await api.trees.chains.getChildren(nodes[0]);
+    const production = targets.find((t): t is TargetNode => t instanceof TargetNode && t.key === 'production');
+    assert.ok(production, 'chain production environment shown');
+    const chainlets = await api.trees.chains.getChildren(production);
+    assert.ok(chainlets.length >= 2, 'chainlets listed under the environment');
+    assert.match(String(chainlets[0].treeItem().description), /replica/);
+  });
+
+  it('a failed load becomes an error node that opens the log at that error', async () => {
+    const api = await extensionApi();
+    await control('POST', 'faults', { match: { path: '/management/v1/models' }, fault: { kind: 'status', status: 500, body: { message: 'emulated outage' } } });
+    const nodes = await api.trees.models.getChildren();
+    assert.equal(nodes.length, 1);
+    assert.ok(nodes[0] instanceof ErrorNode, 'an error node');
+    const item = nodes[0].treeItem();
+    assert.equal(label(nodes[0]), 'Failed to load models');
+    assert.match(String(item.description), /emulated outage/);
+    assert.equal(item.command?.command, 'baseten.showLog');
+    const reference = String(item.command?.arguments?.[0]);
+    await vscode.commands.executeCommand('baseten.showLog', reference);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'the log opened in an editor');
+    assert.ok(editor.document.lineAt(editor.selection.active.line).text.includes(reference), 'at the line of the error');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Copy as cURL and Copy Endpoint URL never contain the key', async () => {
+    const api = await extensionApi();
+    const model = (await api.trees.models.getChildren()).find((n): n is ModelNode => n instanceof ModelNode)!;
+    const target = (await api.trees.models.getChildren(model)).find((n): n is TargetNode => n instanceof TargetNode)!;
+    const curl = (await vscode.commands.executeCommand<string>('baseten.copyAsCurl', target))!;
+    assert.ok(curl.includes('$BASETEN_API_KEY'), curl);
+    assert.ok(!curl.includes(emulatorKeys().apiKey), 'the key itself is not in the command');
+    assert.ok(curl.includes(`${emulatorUrl()}/model-${model.model.id}/`), curl);
+    const url = await vscode.commands.executeCommand<string>('baseten.copyEndpointUrl', target);
+    assert.match(String(url), /\/predict$/);
+    const modelApi = (await api.trees.modelApis.getChildren()).find((n): n is ModelApiNode => n instanceof ModelApiNode)!;
+    const chatCurl = (await vscode.commands.executeCommand<string>('baseten.copyAsCurl', modelApi))!;
+    assert.ok(chatCurl.includes('/chat/completions') && !chatCurl.includes(emulatorKeys().apiKey));
+  });
+
+  it('shows the explorer to the user (screenshot)', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.baseten');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await screenshot('explorer-tree');
+  });
+});

@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ModelNode } from '../../src/views/explorer/modelsTree';
+import { MessageNode } from '../../src/views/explorer/node';
+import { emulatorKeys, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+
+async function readAll(dir: string): Promise<string> {
+  let text = '';
+  for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) text += await readAll(file);
+    else if (/\.(json|log|txt)$/.test(entry.name)) text += await fs.readFile(file, 'utf8').catch(() => '');
+  }
+  return text;
+}
+
+describe('API keys', function () {
+  this.timeout(60_000);
+  const envKey = process.env.BASETEN_API_KEY;
+
+  afterEach(async () => {
+    const api = await extensionApi();
+    process.env.BASETEN_API_KEY = envKey;
+    await api.services.keys.clear();
+    await vscode.workspace.getConfiguration('baseten').update('models', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('without any key the views show the welcome content and the status bar says so', async () => {
+    const api = await extensionApi();
+    delete process.env.BASETEN_API_KEY;
+    const resolved = await api.services.keys.reload();
+    assert.equal(resolved.source, 'none');
+    assert.deepEqual(await api.trees.models.getChildren(), [], 'no nodes: the welcome view shows');
+    await waitFor(() => api.statusBar.text.includes('no key'), 5000);
+    await vscode.commands.executeCommand('workbench.view.extension.baseten');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await screenshot('welcome-no-key');
+  });
+
+  it('the environment key is used when secret storage has none, and a stored key takes precedence', async () => {
+    const api = await extensionApi();
+    assert.equal((await api.services.keys.reload()).source, 'environment');
+    await api.services.keys.store(emulatorKeys().apiKey);
+    assert.equal((await api.services.keys.resolve()).source, 'secretStorage');
+  });
+
+  it('a stored key never lands in settings, the workspace or the log', async () => {
+    const api = await extensionApi();
+    const secret = `emu1demo.NeverInSettings${Date.now()}`;
+    await api.services.keys.store(secret);
+    // A request with the (wrong) key: it is logged, with Authorization redacted.
+    await api.trees.modelApis.getChildren();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const logText = await readAll(api.logUri.fsPath);
+    assert.ok(logText.includes('/models'), 'the request was logged');
+    assert.ok(!logText.includes(secret), 'the key is not in the log');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('baseten'));
+    assert.ok(!settings.includes(secret), 'the key is not in the settings');
+    const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (workspace) assert.ok(!(await readAll(workspace)).includes(secret), 'the key is not in the workspace');
+    const userData = process.env.BASETEN_TEST_USER_DATA_DIR;
+    if (userData) assert.ok(!(await readAll(path.join(userData, 'User'))).includes(secret), 'the key is not in user settings');
+  });
+
+  it('an invoke-only key shows the hand-configured models and says why', async () => {
+    const api = await extensionApi();
+    await vscode.workspace
+      .getConfiguration('baseten')
+      .update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['production', 'staging'], development: true }], vscode.ConfigurationTarget.Global);
+    await api.services.keys.store(emulatorKeys().invokeOnlyApiKey);
+    const nodes = await api.trees.models.getChildren();
+    assert.ok(nodes[0] instanceof MessageNode, 'a note comes first');
+    assert.match(String(nodes[0].treeItem().label), /cannot read the management API/);
+    const configured = nodes.find((n): n is ModelNode => n instanceof ModelNode);
+    assert.equal(configured?.model.name, 'hand-configured');
+    const targets = await api.trees.models.getChildren(configured);
+    assert.deepEqual(
+      targets.map((t) => String(t.treeItem().label)),
+      ['production', 'staging', 'development'],
+    );
+    assert.match(String(targets[0].treeItem().contextValue), /\bwakeable\b/, 'status unknown: wake is offered');
+    await screenshot('invoke-only-key');
+  });
+
+  it('Test Connection reports the workspace of the key', async () => {
+    await extensionApi();
+    const message = await vscode.commands.executeCommand<string>('baseten.testConnection');
+    assert.match(String(message), /^Connected to Baseten/);
+    assert.ok(!String(message).includes(emulatorKeys().apiKey));
+  });
+
+  it('workspace settings cannot send the key to another host', async () => {
+    const api = await extensionApi();
+    const manifest = vscode.extensions.getExtension('baseten-community.baseten-vscode')!.packageJSON as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    };
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    for (const [name, schema] of Object.entries(manifest.contributes.configuration.properties)) {
+      if (name.startsWith('baseten.endpoints.')) {
+        assert.ok(restricted.includes(name), `${name} is restricted in untrusted workspaces`);
+        assert.equal(schema.scope, 'machine', `${name} is machine-scoped`);
+      }
+    }
+    // A repository's own settings file points the management API somewhere else…
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    const settingsFile = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
+    const evil = 'http://127.0.0.1:9/steal';
+    await vscode.workspace.fs.writeFile(settingsFile, Buffer.from(JSON.stringify({ 'baseten.endpoints.managementBaseUrl': evil })));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // …but the client keeps using the host from user settings.
+      assert.equal(api.services.client.endpoints.managementBaseUrl, `${emulatorUrl()}/management/v1`);
+      const nodes = await api.trees.models.getChildren();
+      assert.ok(nodes.some((n) => n instanceof ModelNode), 'models still load from the emulator');
+    } finally {
+      await vscode.workspace.fs.delete(settingsFile);
+    }
+  });
+});
