@@ -102,7 +102,10 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
           this.result.complete = true;
           continue;
         }
-        if (!data || this.result.complete) continue;
+        if (this.result.complete) continue;
+        // No error event is documented for Baseten; an SSE event named `error` must not pass for success.
+        if (event.event === 'error') throw this.reportedError(data);
+        if (!data) continue;
         yield* this.apply(this.parse(data));
       }
     } catch (caught) {
@@ -135,7 +138,7 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     } catch {
       throw new BasetenError({
         kind: 'protocol',
-        message: `The model sent a malformed stream event: ${data.length > 200 ? `${data.slice(0, 200)}…` : data}`,
+        message: this.response.redact(`The model sent a malformed stream event: ${data.length > 200 ? `${data.slice(0, 200)}…` : data}`),
         requestId: this.requestId,
       });
     }
@@ -143,12 +146,31 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
       throw new BasetenError({ kind: 'protocol', message: 'The model sent a stream event that is not a JSON object.', requestId: this.requestId });
     }
     const maybeError = (chunk as { error?: unknown }).error;
-    if (maybeError !== undefined && maybeError !== null) {
-      const message =
-        typeof maybeError === 'string' ? maybeError : String((maybeError as { message?: unknown }).message ?? JSON.stringify(maybeError));
-      throw new BasetenError({ kind: 'protocol', message: `The model reported an error mid-stream: ${message}`, requestId: this.requestId });
-    }
+    if (maybeError !== undefined && maybeError !== null) throw this.reportedError(maybeError);
     return chunk as ChatCompletionChunk;
+  }
+
+  /** The error for an error the stream itself reported: `data: {"error": …}`, or an `error` event. */
+  private reportedError(reported: unknown): BasetenError {
+    let value = reported;
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        // Plain text: the message itself.
+      }
+    }
+    if (value && typeof value === 'object' && 'error' in value && (value as { error?: unknown }).error) value = (value as { error: unknown }).error;
+    const message =
+      typeof value === 'string'
+        ? value
+        : String((value as { message?: unknown } | null)?.message ?? JSON.stringify(value));
+    const shown = message.length > 500 ? `${message.slice(0, 500)}…` : message;
+    return new BasetenError({
+      kind: 'protocol',
+      message: this.response.redact(`The model reported an error mid-stream: ${shown}`),
+      requestId: this.requestId,
+    });
   }
 
   private *apply(chunk: ChatCompletionChunk): Generator<ChatStreamEvent> {

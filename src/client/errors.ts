@@ -145,7 +145,7 @@ export function parseErrorBody(body: string): ParsedErrorBody {
   if (error && typeof error === 'object' && !Array.isArray(error)) {
     const nested = error as Record<string, unknown>;
     return {
-      message: text(nested.message) ?? text(nested.detail) ?? text(record.message),
+      message: clip(text(nested.message) ?? text(nested.detail) ?? text(record.message)),
       code: text(nested.code) ?? text(record.error_code),
       type: text(nested.type),
     };
@@ -155,10 +155,15 @@ export function parseErrorBody(body: string): ParsedErrorBody {
   const detail = text(record.detail);
   const combined = message && detail && detail !== message ? `${message} (${detail})` : message;
   return {
-    message: combined ?? plainText(trimmed),
+    message: combined !== undefined ? clip(combined) : plainText(trimmed),
     code: text(record.error_code) ?? text(record.code),
     type: text(record.type),
   };
+}
+
+/** A model's error may be its whole raw output; a message a person reads stays short. */
+function clip(value: string | undefined): string | undefined {
+  return value !== undefined && value.length > MAX_MESSAGE_CHARS ? `${value.slice(0, MAX_MESSAGE_CHARS)}…` : value;
 }
 
 function plainText(value: string): string {
@@ -176,6 +181,9 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // An HTTP date always names its day or month; without letters, `Date.parse` would accept junk such
+  // as "-1" or "1 2" and the retry would follow at once.
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -107,8 +107,13 @@ export class HttpResponse {
     readonly headers: Record<string, string | string[] | undefined>,
     private readonly raw: Dispatcher.ResponseData['body'],
     readonly attempts: number,
-    private readonly describe: { method: string; url: string; area: ApiArea },
+    private readonly describe: { method: string; url: string; area: ApiArea; redact?: (text: string) => string },
   ) {}
+
+  /** Removes the API key from a text taken from this response (a server may echo it back). */
+  redact(text: string): string {
+    return this.describe.redact ? this.describe.redact(text) : text;
+  }
 
   header(name: string): string | undefined {
     const value = this.headers[name.toLowerCase()];
@@ -166,19 +171,23 @@ export class HttpResponse {
     } catch (error) {
       throw new BasetenError({
         kind: 'protocol',
-        message: `Baseten answered with invalid JSON (${(error as Error).message}).`,
+        // V8 quotes the start of the text in its message; the key may be in it.
+        message: this.redact(`Baseten answered with invalid JSON (${(error as Error).message}).`),
         status: this.status,
         requestId: this.requestId,
         method: this.describe.method,
         url: this.describe.url,
         area: this.describe.area,
-        body: body.slice(0, 4096),
+        body: this.redact(body.slice(0, 4096)),
       });
     }
   }
 
   /** Drops the body and its socket; nothing more is read. */
   cancel(): void {
+    // undici errors a body destroyed before its end with "Request aborted"; nobody may be listening
+    // (a body never read), and an unheard 'error' would crash the extension host.
+    this.raw.on('error', () => undefined);
     this.raw.destroy();
   }
 }
@@ -290,7 +299,12 @@ export class HttpClient {
       const requestId = headerValue(response.headers, 'x-baseten-request-id');
       if (response.statusCode < 400) {
         log({ status: response.statusCode, requestId });
-        return new HttpResponse(response.statusCode, response.headers, response.body, attempt, request);
+        return new HttpResponse(response.statusCode, response.headers, response.body, attempt, {
+          method: request.method,
+          url: request.url,
+          area: request.area,
+          redact: (text) => redactSecret(text, key),
+        });
       }
 
       const errorBody = await readErrorBody(response.body);
@@ -405,6 +419,15 @@ export function transportError(caught: unknown, context: TransportContext): Base
   const base = { method: context.method, url: context.url, area: context.area, requestId: context.requestId, cause: caught };
   const host = safeHost(context.url);
   const error = caught as { code?: string; name?: string; message?: string };
+  // undici reports a proxy that refuses the tunnel as a RequestAbortedError; the user cancelled nothing.
+  if (/^Proxy response \(\d+\)/.test(error?.message ?? '') && !context.signal?.aborted) {
+    return new BasetenError({
+      ...base,
+      kind: 'network',
+      code: 'proxy_refused',
+      message: `The proxy refused the connection to ${host} (${error.message}).`,
+    });
+  }
   if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError) {
     return new BasetenError({ ...base, kind: 'aborted', message: 'The request was cancelled.' });
   }

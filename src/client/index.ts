@@ -60,6 +60,30 @@ export { ModelApisClient, MODEL_APIS, pricePerMillionTokens } from './modelApis'
 export type { ChatEndpoint, ChatOptions, CallOptions } from './modelApis';
 export { ChatStream } from './chatStream';
 export type { ChatStreamEvent, ChatResult, ChatTimings } from './chatStream';
-export { InferenceClient } from './inference';
-export { ManagementClient } from './management';
-export { WebSocketSession } from './websocket';
+export { InferenceClient, jsonInput, bytesInput, textInput, isTerminalAsyncStatus } from './inference';
+export type { PredictInput, PredictOptions, AsyncPredictOptions, AsyncSubmitResult, AsyncCancelResult, WakeResult, InferenceCallOptions } from './inference';
+export { predictResponseKind } from './predictResponse';
+export type {
+  PredictResponse,
+  PredictResponseKind,
+  JsonPredictResponse,
+  SsePredictResponse,
+  StreamPredictResponse,
+  BinaryPredictResponse,
+} from './predictResponse';
+export { validateAsyncPredictRequest, findAsyncPredictIssues, ASYNC_MAX_BODY_BYTES } from './asyncValidation';
+export type { AsyncValidationIssue, AsyncValidationOptions, ValidatedAsyncRequest } from './asyncValidation';
+export {
+  ManagementClient,
+  DeploymentStatusError,
+  isTransitionalStatus,
+  isSleeping,
+  isFailedStatus,
+  describeDeploymentStatus,
+} from './management';
+export type { ManagementCallOptions, DeploymentRef, ActivationResult, WaitForDeploymentOptions } from './management';
+export { WebSocketSession, openWebSocketSession, explainCloseCode, WEBSOCKET_MAX_MESSAGE_BYTES } from './websocket';
+export type { WebSocketSessionOptions, WebSocketEvent, WebSocketCloseEvent } from './websocket';
+export type { SseEvent } from './sse';
+export { curlCommand } from './curl';
+export type { CurlOptions } from './curl';

@@ -1,10 +1,273 @@
-// Placeholder: predict, run_remote, async, wake (being written).
-import { HttpClient } from './http';
-import { BasetenEndpoints } from './urls';
+/**
+ * Deployed models and chains (`model-{id}` / `chain-{id}` hosts): sync predict / run_remote, async
+ * requests, queue status and wake (reference §3, §4, §6).
+ */
+import { validateAsyncPredictRequest } from './asyncValidation';
+import { BasetenError } from './errors';
+import { HttpClient, HttpRequest, HttpResponse, RetryPolicy, Timeouts, sleep } from './http';
+import { linkSignal } from './modelApis';
+import { PredictResponse, toPredictResponse } from './predictResponse';
+import {
+  BasetenEndpoints,
+  Invocable,
+  Target,
+  actionUrl,
+  asyncPredictAction,
+  asyncRequestUrl,
+  predictAction,
+} from './urls';
+import type {
+  AsyncCancelResponse,
+  AsyncPredictRequest,
+  AsyncPredictResponse,
+  AsyncQueueStatusResponse,
+  AsyncRequestStatus,
+  AsyncRequestStatusResponse,
+} from './types';
+
+/** The body of a predict: JSON by default, or raw bytes / text with their content type. */
+export type PredictInput =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'bytes'; data: Uint8Array; contentType?: string }
+  | { kind: 'text'; text: string; contentType?: string };
+
+export const jsonInput = (value: unknown): PredictInput => ({ kind: 'json', value });
+export const bytesInput = (data: Uint8Array, contentType = 'application/octet-stream'): PredictInput => ({ kind: 'bytes', data, contentType });
+export const textInput = (text: string, contentType = 'text/plain; charset=utf-8'): PredictInput => ({ kind: 'text', text, contentType });
+
+export interface InferenceCallOptions {
+  signal?: AbortSignal;
+}
+
+export interface PredictOptions extends InferenceCallOptions {
+  /** `false` sends once; the client's policy otherwise (429/5xx and connection failures are retried). */
+  retry?: false | Partial<RetryPolicy>;
+  timeouts?: Partial<Pick<Timeouts, 'firstByteMs' | 'idleStreamMs'>>;
+  /** Extra request headers, e.g. `x-baseten-customer-request-id`. */
+  headers?: Record<string, string>;
+  /** `Accept`; `*\/*` by default, since the model decides what it sends. */
+  accept?: string;
+  /** Ceiling for a JSON answer read into memory (the HTTP layer's default otherwise). */
+  maxJsonBytes?: number;
+}
+
+export interface AsyncPredictOptions extends InferenceCallOptions {
+  /**
+   * Retries only for answers that prove the job was not accepted (429, 503) and for connections that
+   * failed before anything was sent; `false` sends once.
+   */
+  retry?: false | Partial<RetryPolicy>;
+  headers?: Record<string, string>;
+  /** Baseten's per-organisation async body limit, if yours was raised; 256 KiB by default. */
+  maxBodyBytes?: number;
+}
+
+export interface AsyncSubmitResult {
+  requestId: string;
+  status: number;
+  /** Baseten's `X-BASETEN-REQUEST-ID` for the submit call itself, when sent. */
+  httpRequestId?: string;
+}
+
+export interface AsyncCancelResult {
+  requestId: string;
+  /** False when the request was no longer `QUEUED`; `message` says why. */
+  canceled: boolean;
+  message: string;
+}
+
+export interface WakeResult {
+  status: number;
+  requestId?: string;
+}
+
+const TERMINAL_ASYNC_STATUSES: ReadonlySet<AsyncRequestStatus> = new Set(['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELED', 'WEBHOOK_FAILED']);
+
+/** True when an async request will not change status again. */
+export function isTerminalAsyncStatus(status: AsyncRequestStatus | string): boolean {
+  return TERMINAL_ASYNC_STATUSES.has(status as AsyncRequestStatus);
+}
+
+/** Connection failures that happen before a byte of the request left this machine. */
+const PRE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'connect_timeout']);
 
 export class InferenceClient {
   constructor(
     readonly http: HttpClient,
     readonly endpoints: () => BasetenEndpoints,
   ) {}
+
+  /**
+   * `predict` on a model, `run_remote` on a chain. Resolves once the response headers arrive (a JSON answer
+   * is read whole first); streams are read through the returned response, and `cancel()` or the signal
+   * closes the socket.
+   */
+  async predict(on: Invocable, target: Target, input: PredictInput, options: PredictOptions = {}): Promise<PredictResponse> {
+    const url = actionUrl(this.endpoints(), on, target, predictAction(on));
+    const controller = new AbortController();
+    const unlink = linkSignal(options.signal, controller);
+    try {
+      const response = await this.http.send({
+        method: 'POST',
+        url,
+        area: 'inference',
+        ...encodeInput(input),
+        accept: options.accept ?? '*/*',
+        headers: options.headers,
+        signal: controller.signal,
+        retry: options.retry,
+        timeouts: options.timeouts,
+      });
+      return await toPredictResponse(response, { controller, unlink, maxJsonBytes: options.maxJsonBytes });
+    } catch (error) {
+      unlink();
+      throw error;
+    }
+  }
+
+  /**
+   * Queues an async request (`async_predict`, or `async_run_remote` on a chain) after checking every field
+   * locally. Any 2xx is success: the spec says 201, the request-lifecycle docs say 202.
+   */
+  async asyncPredict(on: Invocable, target: Target, request: AsyncPredictRequest, options: AsyncPredictOptions = {}): Promise<AsyncSubmitResult> {
+    const { body } = validateAsyncPredictRequest(request, { maxBodyBytes: options.maxBodyBytes });
+    const url = actionUrl(this.endpoints(), on, target, asyncPredictAction(on));
+    const response = await this.submitAsync({
+      method: 'POST',
+      url,
+      area: 'inference',
+      body,
+      contentType: 'application/json',
+      headers: options.headers,
+      signal: options.signal,
+    }, options.retry);
+    expectSuccess(response, 'The async submit');
+    const answer = await response.json<Partial<AsyncPredictResponse>>(64 * 1024, options.signal);
+    if (!answer || typeof answer.request_id !== 'string' || !answer.request_id) {
+      throw new BasetenError({
+        kind: 'protocol',
+        message: 'Baseten accepted the async request but sent no request_id.',
+        status: response.status,
+        requestId: response.requestId,
+        area: 'inference',
+        url,
+        body: JSON.stringify(answer)?.slice(0, 4096),
+      });
+    }
+    return { requestId: answer.request_id, status: response.status, httpRequestId: response.requestId };
+  }
+
+  /** `GET /async_request/{id}`: where an async request is. Baseten keeps it for an hour after it ends. */
+  async asyncStatus(on: Invocable, requestId: string, options: InferenceCallOptions = {}): Promise<AsyncRequestStatusResponse> {
+    const response = await this.http.send({ method: 'GET', url: asyncRequestUrl(this.endpoints(), on, requestId), area: 'inference', signal: options.signal });
+    return response.json<AsyncRequestStatusResponse>(undefined, options.signal);
+  }
+
+  /** `DELETE /async_request/{id}`. Only a `QUEUED` request can be cancelled; otherwise `canceled` is false. */
+  async cancelAsync(on: Invocable, requestId: string, options: InferenceCallOptions = {}): Promise<AsyncCancelResult> {
+    const response = await this.http.send({ method: 'DELETE', url: asyncRequestUrl(this.endpoints(), on, requestId), area: 'inference', signal: options.signal });
+    const answer = await response.json<Partial<AsyncCancelResponse>>(undefined, options.signal);
+    if (typeof answer?.canceled !== 'boolean') {
+      throw new BasetenError({
+        kind: 'protocol',
+        message: 'The cancel answer had no "canceled" field.',
+        requestId: response.requestId,
+        area: 'inference',
+        body: JSON.stringify(answer)?.slice(0, 4096),
+      });
+    }
+    return { requestId: answer.request_id ?? requestId, canceled: answer.canceled, message: answer.message ?? '' };
+  }
+
+  /** `…/async_queue_status`: queued and in-progress counts for a target's deployment. */
+  async asyncQueueStatus(on: Invocable, target: Target, options: InferenceCallOptions = {}): Promise<AsyncQueueStatusResponse> {
+    const url = actionUrl(this.endpoints(), on, target, 'async_queue_status');
+    const response = await this.http.send({ method: 'GET', url, area: 'inference', signal: options.signal });
+    return response.json<AsyncQueueStatusResponse>(undefined, options.signal);
+  }
+
+  /**
+   * `…/wake`: asks Baseten to start a scaled-to-zero deployment and returns at once (202, no body). Whether it
+   * is ready shows only in the management API: follow with `ManagementClient.waitForDeploymentStatus`.
+   */
+  async wake(on: Invocable, target: Target, options: InferenceCallOptions = {}): Promise<WakeResult> {
+    const url = actionUrl(this.endpoints(), on, target, 'wake');
+    const response = await this.http.send({ method: 'POST', url, area: 'inference', accept: '*/*', signal: options.signal });
+    expectSuccess(response, 'Wake');
+    // Drained rather than cancelled, so the pooled connection can be reused.
+    await response.bytes(64 * 1024, options.signal).catch(() => undefined);
+    return { status: response.status, requestId: response.requestId };
+  }
+
+  /**
+   * Sends an async submit, retrying only where a duplicate job is impossible. A 429 or 503 means Baseten
+   * refused the job; a refused or unresolvable connection means nothing was sent. A reset, a timeout
+   * waiting for the answer, or a 500/502/504 may come after Baseten queued the job, and a second submit
+   * would run the model twice, so those are returned to the caller (who can check the queue) instead.
+   */
+  private async submitAsync(request: HttpRequest, retry: false | Partial<RetryPolicy> | undefined): Promise<HttpResponse> {
+    const policy: RetryPolicy = retry === false ? { ...this.http.retryPolicy, maxAttempts: 1 } : { ...this.http.retryPolicy, ...definedOnly(retry) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.http.send({ ...request, retry: false });
+      } catch (caught) {
+        if (!(caught instanceof BasetenError)) throw caught;
+        caught.attempts = attempt;
+        const delay = asyncRetryDelay(caught, attempt, policy);
+        if (delay === undefined) throw caught;
+        await sleep(delay, request.signal);
+      }
+    }
+  }
+}
+
+/** Redirects are not followed, so a 3xx reaching here is an answer we cannot use. */
+function expectSuccess(response: HttpResponse, what: string): void {
+  if (response.status >= 200 && response.status < 300) return;
+  response.cancel();
+  throw new BasetenError({
+    kind: 'protocol',
+    status: response.status,
+    requestId: response.requestId,
+    area: 'inference',
+    message: `${what} was answered with HTTP ${response.status}${response.header('location') ? ` (redirect to ${response.header('location')})` : ''}, not a 2xx.`,
+  });
+}
+
+function asyncRetryDelay(error: BasetenError, attempt: number, policy: RetryPolicy): number | undefined {
+  if (attempt >= policy.maxAttempts) return undefined;
+  const refused = error.kind === 'http' && (error.status === 429 || error.status === 503);
+  const notSent = (error.kind === 'network' || error.kind === 'timeout') && error.code !== undefined && PRE_SEND_CODES.has(error.code);
+  if (!refused && !notSent) return undefined;
+  if (error.retryAfterMs !== undefined) return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function encodeInput(input: PredictInput): Pick<HttpRequest, 'json' | 'body' | 'contentType'> {
+  switch (input.kind) {
+    case 'json':
+      if (input.value === undefined) {
+        throw new BasetenError({ kind: 'validation', message: 'The predict input is empty; send a JSON value.', area: 'inference' });
+      }
+      let body: string | undefined;
+      try {
+        body = JSON.stringify(input.value);
+      } catch (error) {
+        throw new BasetenError({ kind: 'validation', message: `The predict input is not JSON-serialisable: ${(error as Error).message}.`, area: 'inference' });
+      }
+      if (typeof body !== 'string') {
+        throw new BasetenError({ kind: 'validation', message: 'The predict input has no JSON form (a function or a symbol).', area: 'inference' });
+      }
+      return { body, contentType: 'application/json' };
+    case 'bytes':
+      return { body: input.data, contentType: input.contentType ?? 'application/octet-stream' };
+    case 'text':
+      return { body: input.text, contentType: input.contentType ?? 'text/plain; charset=utf-8' };
+  }
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -11,25 +11,27 @@ export async function* readSse(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
   const parser = createParser({ onEvent: (event) => pending.push(event) });
   // `stream: true` keeps a multi-byte character split across two chunks intact.
   const decoder = new TextDecoder('utf-8');
-  let endsWithLineBreak = true;
+  // The parser is fed whole lines only; the text after the last line break waits here. A line still
+  // incomplete when the stream ends was cut off and is dropped, so the caller sees the stream as
+  // truncated, while every complete line before it still counts (a lone CR at the end of a chunk would
+  // otherwise keep the parser waiting for a possible LF, and the event it ends would be lost).
+  let carry = '';
   for await (const chunk of chunks) {
     const text = decoder.decode(chunk, { stream: true });
-    if (!text) continue;
-    endsWithLineBreak = text.endsWith('\n') || text.endsWith('\r');
-    parser.feed(text);
+    const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    if (lastBreak < 0) {
+      carry += text;
+      continue;
+    }
+    parser.feed(carry + text.slice(0, lastBreak + 1));
+    carry = text.slice(lastBreak + 1);
     if (pending.length) {
       const batch = pending;
       pending = [];
       yield* batch;
     }
   }
-  const rest = decoder.decode();
-  if (rest) {
-    parser.feed(rest);
-    endsWithLineBreak = rest.endsWith('\n') || rest.endsWith('\r');
-  }
-  // A server that closes right after a complete line has ended its last event, even without the blank
-  // line; a line cut in the middle is dropped, so the caller sees the stream as truncated.
-  if (endsWithLineBreak) parser.feed('\n\n');
+  // A server that closes right after a complete line has ended its last event, even without the blank line.
+  parser.feed('\n\n');
   yield* pending;
 }

@@ -59,7 +59,10 @@ export type Action =
   | `sync/${string}`;
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
-const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+// A name may hold dots, but not be only dots: `environments/..` would leave the target on the wire.
+const NAME_PATTERN = /^(?!\.+$)[A-Za-z0-9_.-]+$/;
+// In a regional host name a dot would start another DNS label, i.e. another host.
+const HOST_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 function checkSegment(value: string, what: string, pattern: RegExp): string {
   if (!pattern.test(value)) {
@@ -77,7 +80,7 @@ export function hostUrl(endpoints: BasetenEndpoints, on: Invocable, regionalEnvi
   const id = checkSegment(on.id, `${on.kind} ID`, ID_PATTERN);
   const hostId = regionalEnvironment === undefined
     ? id
-    : `${id}-${checkSegment(regionalEnvironment, 'environment name', NAME_PATTERN)}`;
+    : `${id}-${checkSegment(regionalEnvironment, 'regional environment name', HOST_NAME_PATTERN)}`;
   const template = on.kind === 'model' ? endpoints.modelHostTemplate : endpoints.chainHostTemplate;
   if (!template.includes('{id}')) {
     throw new TypeError(`The ${on.kind} host template must contain {id}: ${template}`);
@@ -139,6 +142,11 @@ export function openAiCompatibleBaseUrl(endpoints: BasetenEndpoints, on: Invocab
 
 export function managementUrl(endpoints: BasetenEndpoints, path: string): string {
   return `${trimSlash(endpoints.managementBaseUrl)}/${path.replace(/^\/+/, '')}`;
+}
+
+/** A management URL from path segments, each encoded (IDs and names come from users and API answers). */
+export function managementResourceUrl(endpoints: BasetenEndpoints, ...segments: string[]): string {
+  return managementUrl(endpoints, segments.map((segment) => encodeURIComponent(segment)).join('/'));
 }
 
 export function modelApisUrl(endpoints: BasetenEndpoints, path: string): string {
