@@ -94,6 +94,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** `false` sends exactly once. */
   retry?: false | Partial<RetryPolicy>;
+  /** Narrows which retryable errors are retried for this request (e.g. only those that cannot have run the job). */
+  retryWhen?: (error: BasetenError) => boolean;
   timeouts?: Partial<Pick<Timeouts, 'firstByteMs' | 'idleStreamMs'>>;
 }
 
@@ -289,7 +291,7 @@ export class HttpClient {
       } catch (caught) {
         const error = transportError(caught, { ...request, midStream: false });
         error.attempts = attempt;
-        const delay = this.retryDelay(error, attempt, policy);
+        const delay = this.retryDelay(error, attempt, policy, request.retryWhen);
         log({ error: redactSecret(error.message, key), retryInMs: delay });
         if (delay === undefined) throw error;
         await sleep(delay, request.signal);
@@ -319,7 +321,7 @@ export class HttpClient {
         errorSource: headerValue(response.headers, 'x-baseten-error-source'),
       });
       error.attempts = attempt;
-      const delay = this.retryDelay(error, attempt, policy);
+      const delay = this.retryDelay(error, attempt, policy, request.retryWhen);
       log({ status: response.statusCode, requestId, error: error.message, retryInMs: delay });
       if (delay === undefined) throw error;
       await sleep(delay, request.signal);
@@ -327,8 +329,9 @@ export class HttpClient {
   }
 
   /** Milliseconds to wait before the next attempt, or undefined when the error is final. */
-  private retryDelay(error: BasetenError, attempt: number, policy: RetryPolicy): number | undefined {
+  private retryDelay(error: BasetenError, attempt: number, policy: RetryPolicy, retryWhen?: (error: BasetenError) => boolean): number | undefined {
     if (!error.retryable || attempt >= policy.maxAttempts) return undefined;
+    if (retryWhen && !retryWhen(error)) return undefined;
     if (error.retryAfterMs !== undefined) {
       return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
     }

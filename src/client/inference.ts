@@ -4,7 +4,7 @@
  */
 import { validateAsyncPredictRequest } from './asyncValidation';
 import { BasetenError } from './errors';
-import { HttpClient, HttpRequest, HttpResponse, RetryPolicy, Timeouts, sleep } from './http';
+import { HttpClient, HttpRequest, HttpResponse, RetryPolicy, Timeouts } from './http';
 import { linkSignal } from './modelApis';
 import { PredictResponse, toPredictResponse } from './predictResponse';
 import {
@@ -132,7 +132,7 @@ export class InferenceClient {
   async asyncPredict(on: Invocable, target: Target, request: AsyncPredictRequest, options: AsyncPredictOptions = {}): Promise<AsyncSubmitResult> {
     const { body } = validateAsyncPredictRequest(request, { maxBodyBytes: options.maxBodyBytes });
     const url = actionUrl(this.endpoints(), on, target, asyncPredictAction(on));
-    const response = await this.submitAsync({
+    const response = await this.http.send({
       method: 'POST',
       url,
       area: 'inference',
@@ -140,7 +140,9 @@ export class InferenceClient {
       contentType: 'application/json',
       headers: options.headers,
       signal: options.signal,
-    }, options.retry);
+      retry: options.retry,
+      retryWhen: isSafeAsyncRetry,
+    });
     expectSuccess(response, 'The async submit');
     const answer = await response.json<Partial<AsyncPredictResponse>>(64 * 1024, options.signal);
     if (!answer || typeof answer.request_id !== 'string' || !answer.request_id) {
@@ -198,30 +200,19 @@ export class InferenceClient {
     await response.bytes(64 * 1024, options.signal).catch(() => undefined);
     return { status: response.status, requestId: response.requestId };
   }
-
-  /**
-   * Sends an async submit, retrying only where a duplicate job is impossible. A 429 or 503 means Baseten
-   * refused the job; a refused or unresolvable connection means nothing was sent. A reset, a timeout
-   * waiting for the answer, or a 500/502/504 may come after Baseten queued the job, and a second submit
-   * would run the model twice, so those are returned to the caller (who can check the queue) instead.
-   */
-  private async submitAsync(request: HttpRequest, retry: false | Partial<RetryPolicy> | undefined): Promise<HttpResponse> {
-    const policy: RetryPolicy = retry === false ? { ...this.http.retryPolicy, maxAttempts: 1 } : { ...this.http.retryPolicy, ...definedOnly(retry) };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.http.send({ ...request, retry: false });
-      } catch (caught) {
-        if (!(caught instanceof BasetenError)) throw caught;
-        caught.attempts = attempt;
-        const delay = asyncRetryDelay(caught, attempt, policy);
-        if (delay === undefined) throw caught;
-        await sleep(delay, request.signal);
-      }
-    }
-  }
 }
 
-/** Redirects are not followed, so a 3xx reaching here is an answer we cannot use. */
+/**
+ * An async submit is retried only where a duplicate job is impossible. A 429 or 503 means Baseten refused
+ * the job; a refused or unresolvable connection means nothing was sent. A reset, a timeout waiting for the
+ * answer, or a 500/502/504 may come after Baseten queued the job, and a second submit would run the model
+ * twice, so those are returned to the caller (who can check the queue) instead.
+ */
+export function isSafeAsyncRetry(error: BasetenError): boolean {
+  if (error.kind === 'http') return error.status === 429 || error.status === 503;
+  return (error.kind === 'network' || error.kind === 'timeout') && error.code !== undefined && PRE_SEND_CODES.has(error.code);
+}
+
 function expectSuccess(response: HttpResponse, what: string): void {
   if (response.status >= 200 && response.status < 300) return;
   response.cancel();
@@ -232,16 +223,6 @@ function expectSuccess(response: HttpResponse, what: string): void {
     area: 'inference',
     message: `${what} was answered with HTTP ${response.status}${response.header('location') ? ` (redirect to ${response.header('location')})` : ''}, not a 2xx.`,
   });
-}
-
-function asyncRetryDelay(error: BasetenError, attempt: number, policy: RetryPolicy): number | undefined {
-  if (attempt >= policy.maxAttempts) return undefined;
-  const refused = error.kind === 'http' && (error.status === 429 || error.status === 503);
-  const notSent = (error.kind === 'network' || error.kind === 'timeout') && error.code !== undefined && PRE_SEND_CODES.has(error.code);
-  if (!refused && !notSent) return undefined;
-  if (error.retryAfterMs !== undefined) return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
 function encodeInput(input: PredictInput): Pick<HttpRequest, 'json' | 'body' | 'contentType'> {
@@ -267,7 +248,3 @@ function encodeInput(input: PredictInput): Pick<HttpRequest, 'json' | 'body' | '
   }
 }
 
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
-  if (!value) return {};
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
