@@ -2,7 +2,7 @@
 // `npm test`: installs what is missing, builds, lints, runs the plain-Node suites in-process and the
 // integration suite inside a real VS Code, then prints one line `N passed, N failed` for all of them.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,8 @@ function integrationSuite() {
 
 async function main() {
   ensureDependencies(root);
+  // tsc never removes the output of deleted sources; a stale test file would still run.
+  rmSync(join(root, 'out'), { recursive: true, force: true });
   const built = step('compile (tsc)', 'npx', ['tsc', '-p', '.']) && step('bundle (esbuild)', 'node', ['esbuild.mjs']);
   step('lint (eslint)', 'npx', ['eslint', '.']);
   if (built) {

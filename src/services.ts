@@ -10,6 +10,9 @@ import { BasetenLog } from './log';
  */
 export class BasetenServices implements vscode.Disposable {
   private current?: BasetenClient;
+  private currentSettings = '';
+  /** Clients replaced by a settings change; flows that started on them finish there, then they are destroyed on dispose. */
+  private readonly retired = new Set<BasetenClient>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the client was rebuilt or the key changed: views reload. */
   readonly onDidChangeClient = this.changed.event;
@@ -33,8 +36,11 @@ export class BasetenServices implements vscode.Disposable {
   }
 
   get client(): BasetenClient {
-    this.current ??= new BasetenClient({
-      ...clientSettings(),
+    if (this.current) return this.current;
+    const settings = clientSettings();
+    this.currentSettings = JSON.stringify(settings);
+    this.current = new BasetenClient({
+      ...settings,
       apiKey: () => this.keys.key(),
       userAgent: this.userAgent,
       onLog: (entry) => {
@@ -54,15 +60,17 @@ export class BasetenServices implements vscode.Disposable {
   }
 
   private rebuild(): void {
-    const old = this.current;
+    // A settings event that changes nothing the client uses (a workspace value we ignore) keeps the client.
+    if (!this.current || JSON.stringify(clientSettings()) === this.currentSettings) return;
+    // Not closed: a wake or a stream that started on it must finish. Its idle sockets close by themselves.
+    this.retired.add(this.current);
     this.current = undefined;
-    // In-flight requests finish on the old client; then its sockets close.
-    void old?.close();
     this.changed.fire();
   }
 
   dispose(): void {
     void this.current?.destroy();
+    for (const client of this.retired) void client.destroy();
     this.changed.dispose();
     this.callState.dispose();
     for (const disposable of this.disposables) disposable.dispose();

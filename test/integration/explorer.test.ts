@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentV1, EnvironmentV1, ModelV1, ChainV1 } from '../../src/client';
-import { ModelApiNode } from '../../src/views/explorer/modelApisTree';
-import { ModelNode } from '../../src/views/explorer/modelsTree';
-import { ChainNode } from '../../src/views/explorer/chainsTree';
-import { ErrorNode, ExplorerNode } from '../../src/views/explorer/node';
-import { TargetNode } from '../../src/views/explorer/targetNode';
+import type { ExplorerNode } from '../../src/views/explorer/node';
 import { emulatorKeys, emulatorUrl, extensionApi, screenshot } from './harness';
+import type { TargetNode } from '../../src/views/explorer/targetNode';
+import { isChain, isError, isModel, isModelApi, isTarget } from './nodes';
 
 /** Reads the emulator's management API directly, to compare the tree against. */
 async function management<T>(path: string): Promise<T> {
@@ -47,7 +45,7 @@ describe('Baseten explorer', function () {
     const catalogue = (await (await fetch(`${emulatorUrl()}/inference/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } })).json()) as {
       data: Array<{ id: string; name?: string; context_length?: number }>;
     };
-    const modelApis = nodes.filter((n): n is ModelApiNode => n instanceof ModelApiNode);
+    const modelApis = nodes.filter(isModelApi);
     assert.deepEqual(modelApis.map((n) => n.model.id).sort(), catalogue.data.map((m) => m.id).sort());
     const first = modelApis[0].treeItem();
     assert.match(String(first.description), /ctx · \$[\d.]+\/\$[\d.]+ per M/);
@@ -57,7 +55,7 @@ describe('Baseten explorer', function () {
   it("Models show every model with its environments, development and other deployments and their statuses", async () => {
     const api = await extensionApi();
     const { models } = await management<{ models: ModelV1[] }>('models');
-    const nodes = (await api.trees.models.getChildren()).filter((n): n is ModelNode => n instanceof ModelNode);
+    const nodes = (await api.trees.models.getChildren()).filter(isModel);
     assert.deepEqual(nodes.map((n) => n.model.id).sort(), models.map((m) => m.id).sort());
 
     for (const node of nodes) {
@@ -65,7 +63,7 @@ describe('Baseten explorer', function () {
         management<{ environments: EnvironmentV1[] }>(`models/${node.model.id}/environments`),
         management<{ deployments: DeploymentV1[] }>(`models/${node.model.id}/deployments`),
       ]);
-      const targets = (await api.trees.models.getChildren(node)).filter((n): n is TargetNode => n instanceof TargetNode);
+      const targets = (await api.trees.models.getChildren(node)).filter(isTarget);
       for (const environment of environments) {
         const target = targets.find((t) => t.kind === 'environment' && t.key === environment.name);
         assert.ok(target, `${node.model.name}: environment ${environment.name} shown`);
@@ -87,10 +85,10 @@ describe('Baseten explorer', function () {
 
   it('a sleeping deployment says so, offers Wake inline, and its tooltip explains the cold start', async () => {
     const api = await extensionApi();
-    const nodes = (await api.trees.models.getChildren()).filter((n): n is ModelNode => n instanceof ModelNode);
+    const nodes = (await api.trees.models.getChildren()).filter(isModel);
     let sleeping: TargetNode | undefined;
     for (const node of nodes) {
-      sleeping ??= (await api.trees.models.getChildren(node)).find((t): t is TargetNode => t instanceof TargetNode && t.state.status === 'SCALED_TO_ZERO');
+      sleeping ??= (await api.trees.models.getChildren(node)).find((t): t is TargetNode => isTarget(t) && t.state.status === 'SCALED_TO_ZERO');
     }
     assert.ok(sleeping, 'the seed has a scaled-to-zero deployment');
     const item = sleeping.treeItem();
@@ -102,10 +100,10 @@ describe('Baseten explorer', function () {
   it('Chains show environments and deployments with their chainlets', async () => {
     const api = await extensionApi();
     const { chains } = await management<{ chains: ChainV1[] }>('chains');
-    const nodes = (await api.trees.chains.getChildren()).filter((n): n is ChainNode => n instanceof ChainNode);
+    const nodes = (await api.trees.chains.getChildren()).filter(isChain);
     assert.deepEqual(nodes.map((n) => n.chain.id).sort(), chains.map((c) => c.id).sort());
     const targets = await api.trees.chains.getChildren(nodes[0]);
-    const production = targets.find((t): t is TargetNode => t instanceof TargetNode && t.key === 'production');
+    const production = targets.find((t): t is TargetNode => isTarget(t) && t.key === 'production');
     assert.ok(production, 'chain production environment shown');
     const chainlets = await api.trees.chains.getChildren(production);
     assert.ok(chainlets.length >= 2, 'chainlets listed under the environment');
@@ -117,7 +115,7 @@ describe('Baseten explorer', function () {
     await control('POST', 'faults', { match: { path: '/management/v1/models' }, fault: { kind: 'status', status: 500, body: { message: 'emulated outage' } } });
     const nodes = await api.trees.models.getChildren();
     assert.equal(nodes.length, 1);
-    assert.ok(nodes[0] instanceof ErrorNode, 'an error node');
+    assert.ok(isError(nodes[0]), 'an error node');
     const item = nodes[0].treeItem();
     assert.equal(label(nodes[0]), 'Failed to load models');
     assert.match(String(item.description), /emulated outage/);
@@ -132,15 +130,15 @@ describe('Baseten explorer', function () {
 
   it('Copy as cURL and Copy Endpoint URL never contain the key', async () => {
     const api = await extensionApi();
-    const model = (await api.trees.models.getChildren()).find((n): n is ModelNode => n instanceof ModelNode)!;
-    const target = (await api.trees.models.getChildren(model)).find((n): n is TargetNode => n instanceof TargetNode)!;
+    const model = (await api.trees.models.getChildren()).find(isModel)!;
+    const target = (await api.trees.models.getChildren(model)).find(isTarget)!;
     const curl = (await vscode.commands.executeCommand<string>('baseten.copyAsCurl', target))!;
     assert.ok(curl.includes('$BASETEN_API_KEY'), curl);
     assert.ok(!curl.includes(emulatorKeys().apiKey), 'the key itself is not in the command');
     assert.ok(curl.includes(`${emulatorUrl()}/model-${model.model.id}/`), curl);
     const url = await vscode.commands.executeCommand<string>('baseten.copyEndpointUrl', target);
     assert.match(String(url), /\/predict$/);
-    const modelApi = (await api.trees.modelApis.getChildren()).find((n): n is ModelApiNode => n instanceof ModelApiNode)!;
+    const modelApi = (await api.trees.modelApis.getChildren()).find(isModelApi)!;
     const chatCurl = (await vscode.commands.executeCommand<string>('baseten.copyAsCurl', modelApi))!;
     assert.ok(chatCurl.includes('/chat/completions') && !chatCurl.includes(emulatorKeys().apiKey));
   });

@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ModelNode } from '../../src/views/explorer/modelsTree';
-import { MessageNode } from '../../src/views/explorer/node';
 import { emulatorKeys, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { isMessage, isModel } from './nodes';
 
 async function readAll(dir: string): Promise<string> {
   let text = '';
@@ -71,9 +70,9 @@ describe('API keys', function () {
       .update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['production', 'staging'], development: true }], vscode.ConfigurationTarget.Global);
     await api.services.keys.store(emulatorKeys().invokeOnlyApiKey);
     const nodes = await api.trees.models.getChildren();
-    assert.ok(nodes[0] instanceof MessageNode, 'a note comes first');
+    assert.ok(isMessage(nodes[0]), 'a note comes first');
     assert.match(String(nodes[0].treeItem().label), /cannot read the management API/);
-    const configured = nodes.find((n): n is ModelNode => n instanceof ModelNode);
+    const configured = nodes.find(isModel);
     assert.equal(configured?.model.name, 'hand-configured');
     const targets = await api.trees.models.getChildren(configured);
     assert.deepEqual(
@@ -115,7 +114,7 @@ describe('API keys', function () {
       // …but the client keeps using the host from user settings.
       assert.equal(api.services.client.endpoints.managementBaseUrl, `${emulatorUrl()}/management/v1`);
       const nodes = await api.trees.models.getChildren();
-      assert.ok(nodes.some((n) => n instanceof ModelNode), 'models still load from the emulator');
+      assert.ok(nodes.some(isModel), 'models still load from the emulator');
     } finally {
       await vscode.workspace.fs.delete(settingsFile);
     }

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../src/client';
-import { ModelNode } from '../../src/views/explorer/modelsTree';
-import { TargetNode } from '../../src/views/explorer/targetNode';
 import { emulatorUrl, extensionApi, screenshot } from './harness';
+import type { TargetNode } from '../../src/views/explorer/targetNode';
+import { isModel, isTarget } from './nodes';
 
 describe('Wake', function () {
   this.timeout(60_000);
@@ -15,10 +15,10 @@ describe('Wake', function () {
 
   it('moves a scaled-to-zero node through Waking up to Active, as the tree shows it', async () => {
     const api = await extensionApi();
-    const models = (await api.trees.models.getChildren()).filter((n): n is ModelNode => n instanceof ModelNode);
+    const models = (await api.trees.models.getChildren()).filter(isModel);
     let node: TargetNode | undefined;
     for (const model of models) {
-      node ??= (await api.trees.models.getChildren(model)).find((t): t is TargetNode => t instanceof TargetNode && t.state.status === 'SCALED_TO_ZERO');
+      node ??= (await api.trees.models.getChildren(model)).find((t): t is TargetNode => isTarget(t) && t.state.status === 'SCALED_TO_ZERO');
     }
     assert.ok(node, 'a scaled-to-zero target in the tree');
     const seen: DeploymentStatus[] = [];

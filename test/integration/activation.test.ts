@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activationTiming, EXTENSION_ID, emulatorEndpoints, extensionApi, runCommandInUi, screenshot, waitFor } from './harness';
+
+describe('Activation', function () {
+  it('the extension is installed in this VS Code', () => {
+    assert.ok(vscode.extensions.getExtension(EXTENSION_ID), `${EXTENSION_ID} present`);
+  });
+
+  it('activates and returns its API with version and activation time', async () => {
+    const api = await extensionApi();
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    assert.match(api.version, /^\d+\.\d+\.\d+/);
+    assert.equal(typeof api.activationMs, 'number');
+    assert.ok(api.activationMs >= 0 && api.activationMs < 5000, `activate() took ${api.activationMs} ms`);
+    console.log(`    activate(): ${api.activationMs.toFixed(1)} ms inside, ${activationTiming.wallMs?.toFixed(1) ?? 'n/a (already active)'} ms wall`);
+  });
+
+  it('the machine-scoped endpoint settings point at the emulator', () => {
+    const config = vscode.workspace.getConfiguration('baseten');
+    const endpoints = emulatorEndpoints();
+    for (const [key, url] of Object.entries(endpoints)) assert.equal(config.get(`endpoints.${key}`), url, `baseten.endpoints.${key}`);
+  });
+
+  it('the Baseten view container opens (screenshot)', async () => {
+    await extensionApi();
+    await vscode.commands.executeCommand('workbench.view.extension.baseten');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await screenshot('explorer');
+  });
+
+  it('a command runs from the command palette (Baseten: Show Log)', async () => {
+    await runCommandInUi('Baseten: Show Log');
+    await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'output'), 10_000, 'the log in the Output panel');
+    await screenshot('log');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+  });
+});

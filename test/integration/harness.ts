@@ -1,0 +1,81 @@
+/**
+ * Helpers for integration tests, which run inside VS Code's extension host (see test/runner/runIntegration.ts
+ * for the environment it sets): the emulator's address and keys, the extension's API, screenshots and UI
+ * actions through the runner's control server.
+ */
+import * as vscode from 'vscode';
+import type { BasetenEndpoints } from '../../src/client/urls';
+import type { BasetenExtensionApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'baseten-community.baseten-vscode';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through test/runner (npm test)`);
+  return value;
+}
+
+/** `http://127.0.0.1:<port>` of the emulator. */
+export function emulatorUrl(): string {
+  return env('BASETEN_EMULATOR_URL');
+}
+
+export function emulatorEndpoints(): BasetenEndpoints {
+  return JSON.parse(env('BASETEN_EMULATOR_ENDPOINTS')) as BasetenEndpoints;
+}
+
+export function emulatorKeys(): { apiKey: string; invokeOnlyApiKey: string } {
+  return JSON.parse(env('BASETEN_EMULATOR_KEYS')) as { apiKey: string; invokeOnlyApiKey: string };
+}
+
+/** Wall-clock time of the first activation seen by `extensionApi()`, and `activate()`'s own measure. */
+export const activationTiming: { wallMs?: number; insideMs?: number } = {};
+
+/** Activates the extension (once) and returns its API. */
+export async function extensionApi(): Promise<BasetenExtensionApi> {
+  const extension = vscode.extensions.getExtension<BasetenExtensionApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
+  const wasActive = extension.isActive;
+  const started = performance.now();
+  const api = await extension.activate();
+  if (!wasActive && activationTiming.wallMs === undefined) activationTiming.wallMs = performance.now() - started;
+  activationTiming.insideMs ??= api.activationMs;
+  return api;
+}
+
+async function control(path: string, body: unknown = {}): Promise<Record<string, unknown>> {
+  const base = process.env.BASETEN_TEST_SCREENSHOT_URL;
+  if (!base) return { skipped: true };
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const result = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`control ${path}: ${String(result.error ?? response.status)}`);
+  return result;
+}
+
+/**
+ * Saves a screenshot of the whole workbench as artifacts/screenshots/<name>.png; resolves once it is written.
+ * A no-op (with a log line) where the runner has no browser (test-electron).
+ */
+export async function screenshot(name: string): Promise<void> {
+  const result = await control(`/screenshot?name=${encodeURIComponent(name)}`);
+  if (result.skipped) console.log(`(screenshot ${name} skipped: no control server)`);
+}
+
+/** Runs a command by its title from the command palette, as a user would (e.g. `Baseten: Refresh`). */
+export async function runCommandInUi(title: string): Promise<void> {
+  await control('/ui/command', { title });
+}
+
+/** Clicks the first element matching a CSS (or Playwright) selector in the workbench. */
+export async function clickInUi(selector: string): Promise<void> {
+  await control('/ui/click', { selector });
+}
+
+/** Resolves once `predicate` returns true (checked every 50 ms); rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

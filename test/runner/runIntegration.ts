@@ -1,0 +1,243 @@
+/**
+ * Runs test/integration inside a real VS Code 1.139.1: code-server (Node 24) driven by headless Chromium,
+ * against the Baseten emulator started in this process. `node out/test/runner/runIntegration.js [--grep X] [--no-key]`.
+ * Prints the extension host's output, then `integration: N passed, N failed`; exits non-zero on any failure.
+ * A control server lets tests take screenshots and drive the UI (see test/integration/harness.ts).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { Browser, chromium, Page } from 'playwright-core';
+import type { Emulator } from '../../emulator';
+import { extensionTestsPath, parseArgs, prepareRun, readResults, removeQuietly, repoRoot, report, screenshotsDir, startEmulatorFromOut } from './setup';
+import { CHROMIUM_ARGS, ensureVsCodeServer, freePort, remoteUri, RunningCodeServer, startCodeServer, workbenchUrl } from './vscodeServer';
+
+const OVERALL_TIMEOUT_MS = 15 * 60_000;
+/** Workbench messages that are expected offline or are connection chatter; BASETEN_TEST_VERBOSE=1 shows them. */
+const OFFLINE_NOISE =
+  /ENOTFOUND|open-vsx\.org|authentication provider|connection token|Creating a socket|reconnection-grace-time|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|additional builtin extensions/;
+const verbose = process.env.BASETEN_TEST_VERBOSE === '1';
+/** Cleans up when the runner is interrupted (Ctrl+C): code-server runs in its own process group. */
+let onInterrupt: () => Promise<void> = async () => undefined;
+
+/** Serialises UI actions: one screenshot or command at a time. */
+let uiQueue: Promise<unknown> = Promise.resolve();
+function serially<T>(action: () => Promise<T>): Promise<T> {
+  const next = uiQueue.then(action, action);
+  uiQueue = next.catch(() => undefined);
+  return next;
+}
+
+export async function takeScreenshot(page: Page, name: string): Promise<string> {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`bad screenshot name ${JSON.stringify(name)}`);
+  mkdirSync(screenshotsDir, { recursive: true });
+  const path = join(screenshotsDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Runs a command by its title through the command palette, as a user would. */
+export async function runCommandInUi(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.waitForTimeout(200);
+  await page.keyboard.press('Enter');
+}
+
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/** 127.0.0.1 HTTP server the tests call: POST /screenshot?name=x, POST /ui/command {title}, POST /ui/click {selector}. */
+export function startControlServer(getPage: () => Page | undefined): Promise<{ server: Server; url: string }> {
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const page = getPage();
+    const body = await readBody(request);
+    if (request.method !== 'POST') throw Object.assign(new Error('POST only'), { status: 405 });
+    if (!page) throw Object.assign(new Error('no page open'), { status: 503 });
+    let result: Record<string, unknown>;
+    if (url.pathname === '/screenshot') {
+      const name = url.searchParams.get('name') ?? String(body.name ?? '');
+      result = { path: await serially(() => takeScreenshot(page, name)) };
+    } else if (url.pathname === '/ui/command') {
+      const title = String(body.title ?? '');
+      await serially(() => runCommandInUi(page, title));
+      result = { ran: title };
+    } else if (url.pathname === '/ui/click') {
+      const selector = String(body.selector ?? '');
+      await serially(() => page.locator(selector).first().click({ timeout: 10_000 }));
+      result = { clicked: selector };
+    } else {
+      throw Object.assign(new Error(`unknown ${url.pathname}`), { status: 404 });
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+  };
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error & { status?: number }) => {
+      response.writeHead(error.status ?? 500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  });
+}
+
+/** The tail of the extension host's log(s) of this run. */
+function extensionHostLogTail(userDataDir: string, lines = 80): string {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return '(no logs folder)';
+  let text = '';
+  for (const session of readdirSync(logs)) {
+    const file = join(logs, session, 'exthost1', 'remoteexthost.log');
+    if (existsSync(file)) text += `--- ${file}\n${readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')}\n`;
+  }
+  return text || '(no remoteexthost.log)';
+}
+
+function emptyScreenshots(): void {
+  if (!existsSync(screenshotsDir)) return;
+  for (const file of readdirSync(screenshotsDir)) if (file.endsWith('.png')) rmSync(join(screenshotsDir, file), { force: true });
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `node esbuild.mjs` first.');
+  if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run \`npx tsc -p .\` first.`);
+
+  const paths = ensureVsCodeServer();
+  let emulator: Emulator | undefined;
+  let codeServer: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let tmp: string | undefined;
+  let userDataDir: string | undefined;
+  const control = await startControlServer(() => page);
+  onInterrupt = async () => {
+    await browser?.close().catch(() => undefined);
+    await codeServer?.stop();
+    await emulator?.close().catch(() => undefined);
+    if (tmp) removeQuietly(tmp);
+  };
+  let exitCode: number | undefined;
+  let serverOutput = '';
+  try {
+    emulator = await startEmulatorFromOut({ port: 0, wakeDelayMs: 1500 });
+    const run = prepareRun(emulator, args, control.url);
+    tmp = run.tmp;
+    userDataDir = run.userDataDir;
+    emptyScreenshots();
+    console.log(`[integration] emulator at ${emulator.baseUrl}; VS Code user data in ${run.userDataDir}`);
+
+    codeServer = await startCodeServer(paths, {
+      port: await freePort(),
+      userDataDir: run.userDataDir,
+      extensionsDir: run.extensionsDir,
+      folder: run.workspace,
+      env: run.env,
+      smokeTestDriver: true,
+      output: (text) => (serverOutput = (serverOutput + text).slice(-20_000)),
+    });
+    console.log(`[integration] code-server ${codeServer.url} up after ${elapsed()}`);
+
+    browser = await chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS, headless: true });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    page = await context.newPage();
+    let finish: (code: number) => void = () => undefined;
+    const finished = new Promise<number>((resolve) => (finish = resolve));
+    await page.exposeFunction('codeAutomationLog', (level: string, logArgs: unknown) => {
+      const text = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
+      if (!verbose && OFFLINE_NOISE.test(text)) return;
+      (level === 'error' ? console.error : console.log)(text);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
+    page.on('pageerror', (error) => console.error(`[integration] page error: ${error.message}`));
+    // Don't wait for the overall timeout when the browser or code-server is gone.
+    page.on('crash', () => {
+      console.error('[integration] the workbench page crashed');
+      finish(1);
+    });
+    const onServerExit = (code: number | null): void => {
+      console.error(`[integration] code-server exited early (${code})`);
+      finish(1);
+    };
+    codeServer.child.once('exit', onServerExit);
+    const payload: Array<[string, string]> = [
+      ['extensionDevelopmentPath', remoteUri(repoRoot)],
+      ['extensionTestsPath', remoteUri(extensionTestsPath)],
+      ['skipWelcome', 'true'],
+    ];
+    await page.goto(workbenchUrl(codeServer.url, run.workspace, payload));
+    const timeout = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        console.error(`[integration] timed out after ${OVERALL_TIMEOUT_MS / 60_000} min`);
+        resolve(124);
+      }, OVERALL_TIMEOUT_MS - (Date.now() - started)).unref(),
+    );
+    exitCode = await Promise.race([finished, timeout]);
+    codeServer.child.off('exit', onServerExit);
+    console.log(`[integration] VS Code reported exit code ${exitCode} after ${elapsed()}`);
+    // The suite takes `workbench` before it ends; when it did not get that far, take it now.
+    if (!existsSync(join(screenshotsDir, 'workbench.png'))) {
+      await serially(() => takeScreenshot(page as Page, 'workbench')).catch((error: Error) => console.error(`[integration] final screenshot failed: ${error.message}`));
+    }
+
+    const results = readResults(run.resultsFile);
+    const status = report(results, exitCode);
+    if (status !== 0) {
+      console.log(`[integration] extension host log:\n${extensionHostLogTail(run.userDataDir)}`);
+      if (!results) console.log(`[integration] code-server output:\n${serverOutput.slice(-4000)}`);
+    }
+    return status;
+  } catch (error) {
+    console.error(`[integration] ${error instanceof Error ? error.message : String(error)}`);
+    if (userDataDir) console.log(`[integration] extension host log:\n${extensionHostLogTail(userDataDir)}`);
+    if (serverOutput) console.log(`[integration] code-server output:\n${serverOutput.slice(-4000)}`);
+    return report(undefined, exitCode);
+  } finally {
+    if (userDataDir && existsSync(join(userDataDir, 'logs'))) {
+      // Keep this run's VS Code logs as artefacts next to the screenshots.
+      const logs = join(repoRoot, 'artifacts', 'logs');
+      removeQuietly(logs);
+      cpSync(join(userDataDir, 'logs'), logs, { recursive: true });
+    }
+    await browser?.close().catch(() => undefined);
+    await codeServer?.stop();
+    await emulator?.close().catch(() => undefined);
+    control.server.closeAllConnections();
+    control.server.close();
+    if (tmp) removeQuietly(tmp);
+  }
+}
+
+if (require.main === module) {
+  const hardStop = setTimeout(() => {
+    console.log('integration: 0 passed, 1 failed');
+    process.exit(1);
+  }, OVERALL_TIMEOUT_MS + 60_000);
+  hardStop.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`[integration] ${signal}: stopping`);
+      void onInterrupt().finally(() => process.exit(130));
+    });
+  }
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      console.log('integration: 0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * What both integration runners (code-server + Chromium, and test-electron) prepare: the emulator, a fresh
+ * user-data dir with settings pointing the extension at it, a workspace copied from demo/, the environment
+ * the tests read (see test/integration/harness.ts), and the summary line `npm test` parses.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Emulator, EmulatorOptions } from '../../emulator';
+import { writeSettings } from './vscodeServer';
+
+/** The repository root (this file runs from out/test/runner). */
+export const repoRoot = join(__dirname, '..', '..', '..');
+export const screenshotsDir = join(repoRoot, 'artifacts', 'screenshots');
+export const extensionTestsPath = join(repoRoot, 'out', 'test', 'integration', 'index.js');
+
+export interface RunnerArgs {
+  grep?: string;
+  /** Start code-server without BASETEN_API_KEY. */
+  noKey: boolean;
+}
+
+export function parseArgs(argv: string[]): RunnerArgs {
+  const grepAt = argv.indexOf('--grep');
+  return { grep: grepAt >= 0 ? argv[grepAt + 1] : undefined, noKey: argv.includes('--no-key') };
+}
+
+/** Same contract as test/integration/index.ts writes. */
+export interface TestResults {
+  passed: number;
+  failed: number;
+  pending: number;
+  failures: Array<{ title: string; error: string }>;
+  activationMs?: number;
+}
+
+export function startEmulatorFromOut(options: EmulatorOptions): Promise<Emulator> {
+  const entry = join(repoRoot, 'out', 'emulator', 'index.js');
+  if (!existsSync(entry)) {
+    throw new Error(`The Baseten emulator is not built: ${entry} is missing. Run \`npx tsc -p .\` (emulator/index.ts must export startEmulator).`);
+  }
+  // Loaded at run time so that the runner itself compiles and reports clearly while the emulator is missing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(entry) as { startEmulator?: (options: EmulatorOptions) => Promise<Emulator> };
+  if (typeof module.startEmulator !== 'function') throw new Error(`${entry} does not export startEmulator()`);
+  return module.startEmulator(options);
+}
+
+export interface PreparedRun {
+  tmp: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  resultsFile: string;
+  /** Environment for VS Code (and so the extension host); undefined values are removed. */
+  env: Record<string, string | undefined>;
+}
+
+/** Settings that point the extension at the emulator and keep the workbench quiet and offline. */
+export function emulatorSettings(emulator: Emulator): Record<string, unknown> {
+  const settings: Record<string, unknown> = {
+    'baseten.statusPollSeconds': 1,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.enableExperiments': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'chat.disableAIFeatures': true,
+    'security.workspace.trust.enabled': false,
+  };
+  for (const [key, value] of Object.entries(emulator.endpoints)) settings[`baseten.endpoints.${key}`] = value;
+  return settings;
+}
+
+export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: string | undefined): PreparedRun {
+  const tmp = mkdtempSync(join(tmpdir(), 'baseten-it-'));
+  const run: PreparedRun = {
+    tmp,
+    userDataDir: join(tmp, 'user-data'),
+    extensionsDir: join(tmp, 'extensions'),
+    workspace: join(tmp, 'workspace'),
+    resultsFile: join(tmp, 'results.json'),
+    env: {},
+  };
+  mkdirSync(run.extensionsDir, { recursive: true });
+  mkdirSync(join(tmp, 'home'), { recursive: true });
+  const demo = join(repoRoot, 'demo');
+  if (existsSync(demo)) cpSync(demo, run.workspace, { recursive: true });
+  else mkdirSync(run.workspace, { recursive: true });
+  writeSettings(run.userDataDir, emulatorSettings(emulator));
+  run.env = {
+    // A private HOME: no ~/.trussrc or editor state of the person running the tests leaks in.
+    HOME: join(tmp, 'home'),
+    BASETEN_API_KEY: args.noKey ? undefined : emulator.apiKey,
+    BASETEN_EMULATOR_URL: emulator.baseUrl,
+    BASETEN_EMULATOR_ENDPOINTS: JSON.stringify(emulator.endpoints),
+    BASETEN_EMULATOR_KEYS: JSON.stringify({ apiKey: emulator.apiKey, invokeOnlyApiKey: emulator.invokeOnlyApiKey }),
+    BASETEN_TEST_RESULTS: run.resultsFile,
+    BASETEN_TEST_GREP: args.grep,
+    BASETEN_TEST_SCREENSHOT_URL: screenshotUrl,
+  };
+  return run;
+}
+
+export function readResults(resultsFile: string): TestResults | undefined {
+  try {
+    return JSON.parse(readFileSync(resultsFile, 'utf8')) as TestResults;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Prints the summary line `npm test` parses and returns the exit code. */
+export function report(results: TestResults | undefined, exitCode: number | undefined): number {
+  if (!results) {
+    console.log('The integration suite wrote no results (it did not run to the end).');
+    console.log('integration: 0 passed, 1 failed');
+    return 1;
+  }
+  for (const failure of results.failures) console.log(`  ✗ ${failure.title}\n    ${failure.error.split('\n').join('\n    ')}`);
+  if (results.activationMs !== undefined) console.log(`activation: ${results.activationMs.toFixed(1)} ms inside activate()`);
+  const failed = results.failed + (results.failed === 0 && exitCode !== undefined && exitCode !== 0 ? 1 : 0);
+  console.log(`integration: ${results.passed} passed, ${failed} failed${results.pending ? `, ${results.pending} pending` : ''}`);
+  return failed ? 1 : 0;
+}
+
+export function removeQuietly(path: string): void {
+  rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+}
