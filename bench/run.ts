@@ -40,7 +40,7 @@ function add(figure: string, ours: string, baseline: string, ratio: number | und
 }
 
 async function startEmulator(): Promise<{ child: ChildProcess; baseUrl: string; apiKey: string; endpoints: BasetenEndpoints }> {
-  const child = spawn(process.execPath, [path.join(root, 'out', 'emulator', 'cli.js'), '--port', '0', '--fast'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'out', 'emulator', 'cli.js'), '--port', '0', '--fast', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The emulator did not start: ${output}`)), 15_000);

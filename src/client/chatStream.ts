@@ -4,7 +4,7 @@
  */
 import { BasetenError } from './errors';
 import { HttpResponse } from './http';
-import { readSse } from './sse';
+import { readSseBatches } from './sse';
 import type { ChatCompletionChunk, FinishReason, ToolCall, ToolCallDelta, Usage } from './types';
 
 export type ChatStreamEvent =
@@ -96,17 +96,19 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     this.consumed = true;
     const signal = this.controller.signal;
     try {
-      for await (const event of readSse(this.response.chunks(signal))) {
-        const data = event.data;
-        if (data === '[DONE]') {
-          this.result.complete = true;
-          continue;
+      for await (const batch of readSseBatches(this.response.chunks(signal))) {
+        for (const event of batch) {
+          const data = event.data;
+          if (data === '[DONE]') {
+            this.result.complete = true;
+            continue;
+          }
+          if (this.result.complete) continue;
+          // No error event is documented for Baseten; an SSE event named `error` must not pass for success.
+          if (event.event === 'error') throw this.reportedError(data);
+          if (!data) continue;
+          for (const out of this.apply(this.parse(data))) yield out;
         }
-        if (this.result.complete) continue;
-        // No error event is documented for Baseten; an SSE event named `error` must not pass for success.
-        if (event.event === 'error') throw this.reportedError(data);
-        if (!data) continue;
-        yield* this.apply(this.parse(data));
       }
     } catch (caught) {
       throw this.failure(caught);
@@ -173,7 +175,9 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     });
   }
 
-  private *apply(chunk: ChatCompletionChunk): Generator<ChatStreamEvent> {
+  /** Folds one chunk into the result and returns the events it carried. */
+  private apply(chunk: ChatCompletionChunk): ChatStreamEvent[] {
+    const events: ChatStreamEvent[] = [];
     const result = this.result;
     result.id ??= chunk.id;
     result.model ??= chunk.model;
@@ -184,31 +188,33 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
       if (reasoning) {
         this.markFirstToken();
         result.reasoning += reasoning;
-        yield { type: 'reasoning', text: reasoning };
+        events.push({ type: 'reasoning', text: reasoning });
       }
       if (delta.content) {
         this.markFirstToken();
         result.text += delta.content;
-        yield { type: 'content', text: delta.content };
+        events.push({ type: 'content', text: delta.content });
       }
       if (delta.tool_calls) {
         for (const toolDelta of delta.tool_calls) {
           this.markFirstToken();
           const { index, call, argumentsDelta } = mergeToolCallDelta(result.toolCalls, toolDelta);
-          yield { type: 'tool_call', index, toolCall: call, argumentsDelta };
+          events.push({ type: 'tool_call', index, toolCall: call, argumentsDelta });
         }
       }
       if (choice.finish_reason) {
         result.finishReason = choice.finish_reason;
         if (choice.stop_reason !== undefined && choice.stop_reason !== null) result.stopReason = choice.stop_reason;
-        yield { type: 'finish', reason: choice.finish_reason, stopReason: result.stopReason };
+        events.push({ type: 'finish', reason: choice.finish_reason, stopReason: result.stopReason });
       }
     }
     if (chunk.usage) {
       result.usage = chunk.usage;
-      yield { type: 'usage', usage: chunk.usage };
+      events.push({ type: 'usage', usage: chunk.usage });
     }
+    return events;
   }
+
 
   private markFirstToken(): void {
     this.timings.firstTokenAt ??= performance.now();
