@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseTrussrcApiKey, readTrussrcApiKey, trussrcPath } from '../../src/config/trussrc';
+
+describe('~/.trussrc key lookup', () => {
+  it('reads api_key from the [baseten] section only', () => {
+    const text = '[other]\napi_key = wrong.key\n\n[baseten]\nremote_provider = baseten\napi_key = abcdefgh.1234567890ABCDEFGHIJKL1234567890\nremote_url = https://app.baseten.co\n';
+    assert.equal(parseTrussrcApiKey(text), 'abcdefgh.1234567890ABCDEFGHIJKL1234567890');
+  });
+
+  it('accepts quotes, CRLF, comments and `:` separators, and ignores an empty value', () => {
+    assert.equal(parseTrussrcApiKey('; comment\r\n[baseten]\r\n# note\r\napi_key: "quoted.key"\r\n'), 'quoted.key');
+    assert.equal(parseTrussrcApiKey('[baseten]\napi_key =\n'), undefined);
+    assert.equal(parseTrussrcApiKey('[baseten]\nremote_url = x\n'), undefined);
+  });
+
+  it('honours USER_TRUSSRC_PATH and a missing file is no key', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'trussrc-'));
+    const file = path.join(dir, 'trussrc');
+    await fs.writeFile(file, '[baseten]\napi_key = from.file\n');
+    try {
+      assert.equal(trussrcPath({ USER_TRUSSRC_PATH: file }), file);
+      assert.equal(await readTrussrcApiKey({ USER_TRUSSRC_PATH: file }), 'from.file');
+      assert.equal(await readTrussrcApiKey({ USER_TRUSSRC_PATH: path.join(dir, 'missing') }), undefined);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
