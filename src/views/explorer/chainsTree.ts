@@ -4,7 +4,7 @@ import { ConfiguredTarget, configuredChains } from '../../config/settings';
 import { BasetenServices } from '../../services';
 import { configuredTargets, isManagementDenied, managementDeniedNode } from './modelsTree';
 import { ExplorerNode, escapeMarkdown } from './node';
-import { TargetNode, TargetState } from './targetNode';
+import { TargetNode, TargetState, orderedTargets } from './targetNode';
 import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
 
 function chainState(deployment: ChainDeploymentV1 | null | undefined): TargetState {
@@ -63,21 +63,7 @@ export function chainTargets(
   deployments: ChainDeploymentV1[],
   endpoints: () => BasetenEndpoints,
 ): TargetNode[] {
-  const byId = new Map(deployments.map((d) => [d.id, d]));
-  const served = new Set<string>();
-  const nodes = environments
-    .slice()
-    .sort((a, b) => (a.name === 'production' ? -1 : b.name === 'production' ? 1 : a.name.localeCompare(b.name)))
-    .map((environment) => {
-      const current = environment.current_deployment ? byId.get(environment.current_deployment.id) ?? environment.current_deployment : null;
-      if (current) served.add(current.id);
-      return new TargetNode(on, 'environment', environment.name, chainState(current), endpoints);
-    });
-  const others = deployments
-    .filter((d) => !served.has(d.id))
-    .sort((a, b) => b.created_at.localeCompare(a.created_at))
-    .map((d) => new TargetNode(on, 'deployment', d.id, chainState(d), endpoints));
-  return [...nodes, ...others];
+  return orderedTargets(on, environments, deployments, undefined, chainState, endpoints);
 }
 
 export class ChainsTreeProvider extends BasetenTreeProvider {

@@ -4,7 +4,7 @@ import type { BasetenEndpoints, DeploymentV1, EnvironmentV1, ModelV1 } from '../
 import { ConfiguredTarget, configuredModels } from '../../config/settings';
 import { BasetenServices } from '../../services';
 import { ExplorerNode, MessageNode, escapeMarkdown } from './node';
-import { TargetNode, stateOf } from './targetNode';
+import { TargetNode, orderedTargets, stateOf } from './targetNode';
 import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
 
 /** A deployed model: its environments, its development deployment and its other deployments. */
@@ -58,26 +58,7 @@ export function modelTargets(
   deployments: DeploymentV1[],
   endpoints: () => BasetenEndpoints,
 ): TargetNode[] {
-  const byId = new Map(deployments.map((d) => [d.id, d]));
-  const sortedEnvironments = environments
-    .slice()
-    .sort((a, b) => (a.name === 'production' ? -1 : b.name === 'production' ? 1 : a.name.localeCompare(b.name)));
-  const served = new Set<string>();
-  const nodes: TargetNode[] = sortedEnvironments.map((environment) => {
-    const current = environment.current_deployment ? byId.get(environment.current_deployment.id) ?? environment.current_deployment : null;
-    if (current) served.add(current.id);
-    return new TargetNode(on, 'environment', environment.name, stateOf(current), endpoints);
-  });
-  const development = deployments.find((d) => d.is_development);
-  if (development) {
-    served.add(development.id);
-    nodes.push(new TargetNode(on, 'development', 'development', stateOf(development), endpoints));
-  }
-  const others = deployments
-    .filter((d) => !served.has(d.id))
-    .sort((a, b) => b.created_at.localeCompare(a.created_at))
-    .map((d) => new TargetNode(on, 'deployment', d.id, stateOf(d), endpoints));
-  return [...nodes, ...others];
+  return orderedTargets(on, environments, deployments, deployments.find((d) => d.is_development), stateOf, endpoints);
 }
 
 export function configuredTargets(

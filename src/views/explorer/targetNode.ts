@@ -183,3 +183,41 @@ export class ChainletNode implements ExplorerNode {
     return item;
   }
 }
+
+interface ListedDeployment {
+  id: string;
+  created_at: string;
+}
+
+/**
+ * The targets of a model or chain in the order users read them: environments (production first), then
+ * development, then every deployment no environment serves, newest first.
+ */
+export function orderedTargets<D extends ListedDeployment>(
+  on: Invocable & { name: string },
+  environments: Array<{ name: string; current_deployment: D | null }>,
+  deployments: D[],
+  development: D | undefined,
+  state: (deployment: D | null | undefined) => TargetState,
+  endpoints: () => BasetenEndpoints,
+): TargetNode[] {
+  const byId = new Map(deployments.map((d) => [d.id, d]));
+  const served = new Set<string>();
+  const nodes = environments
+    .slice()
+    .sort((a, b) => (a.name === 'production' ? -1 : b.name === 'production' ? 1 : a.name.localeCompare(b.name)))
+    .map((environment) => {
+      const current = environment.current_deployment ? byId.get(environment.current_deployment.id) ?? environment.current_deployment : null;
+      if (current) served.add(current.id);
+      return new TargetNode(on, 'environment', environment.name, state(current), endpoints);
+    });
+  if (development) {
+    served.add(development.id);
+    nodes.push(new TargetNode(on, 'development', 'development', state(development), endpoints));
+  }
+  const others = deployments
+    .filter((d) => !served.has(d.id))
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .map((d) => new TargetNode(on, 'deployment', d.id, state(d), endpoints));
+  return [...nodes, ...others];
+}
