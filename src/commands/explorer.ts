@@ -74,7 +74,10 @@ export async function changeActivation(
       ? 'It stops using compute and every request to it returns 404 until it is activated again.'
       : 'It starts using compute again (billed while replicas run).';
   const verb = action === 'activate' ? 'Activate' : 'Deactivate';
-  const answer = await vscode.window.showWarningMessage(`${verb} ${node.title}?`, { modal: true, detail: consequence }, verb);
+  // A confirmation that cannot be shown counts as a "no": nothing changes without an explicit yes.
+  const answer = await Promise.resolve(vscode.window.showWarningMessage(`${verb} ${node.title}?`, { modal: true, detail: consequence }, verb)).catch(
+    () => undefined,
+  );
   if (answer !== verb) return false;
   const management = services.client.management;
   try {
