@@ -1,6 +1,6 @@
 /**
  * Runs test/integration inside a real VS Code 1.139.1: code-server (Node 24) driven by headless Chromium,
- * against the Baseten emulator started in this process. `node out/test/runner/runIntegration.js [--grep X] [--no-key]`.
+ * against the Baseten emulator started in this process. `node out/test/runner/runIntegration.js [--grep X] [--no-key] [--keep-open]`.
  * Prints the extension host's output, then `integration: N passed, N failed`; exits non-zero on any failure.
  * A control server lets tests take screenshots and drive the UI (see test/integration/harness.ts).
  */
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { Emulator } from '../../emulator';
-import { extensionTestsPath, parseArgs, prepareRun, readResults, removeQuietly, repoRoot, report, screenshotsDir, startEmulatorFromOut } from './setup';
+import { extensionTestsPath, parseArgs, prepareRun, RunnerArgs, readResults, removeQuietly, repoRoot, report, screenshotsDir, startEmulatorFromOut } from './setup';
 import { CHROMIUM_ARGS, ensureVsCodeServer, freePort, remoteUri, RunningCodeServer, startCodeServer, workbenchUrl } from './vscodeServer';
 
 const OVERALL_TIMEOUT_MS = 15 * 60_000;
@@ -19,8 +19,11 @@ const OVERALL_TIMEOUT_MS = 15 * 60_000;
 const OFFLINE_NOISE =
   /ENOTFOUND|open-vsx\.org|authentication provider|connection token|Creating a socket|reconnection-grace-time|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|additional builtin extensions/;
 const verbose = process.env.BASETEN_TEST_VERBOSE === '1';
-/** Cleans up when the runner is interrupted (Ctrl+C): code-server runs in its own process group. */
-let onInterrupt: () => Promise<void> = async () => undefined;
+/**
+ * What Ctrl+C does now: clean up and exit (code-server runs in its own process group, so it would outlive us),
+ * or, while --keep-open waits, end the wait.
+ */
+let onInterrupt: () => void = () => process.exit(130);
 
 /** Serialises UI actions: one screenshot or command at a time. */
 let uiQueue: Promise<unknown> = Promise.resolve();
@@ -108,14 +111,17 @@ function emptyScreenshots(): void {
   for (const file of readdirSync(screenshotsDir)) if (file.endsWith('.png')) rmSync(join(screenshotsDir, file), { force: true });
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
-  const started = Date.now();
-  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+/**
+ * Runs the suite once and resolves with the exit code for the caller (0: every test passed). Installs
+ * code-server and Chromium first when they are missing; the overall timeout counts from after that.
+ */
+export async function runIntegration(args: RunnerArgs): Promise<number> {
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `node esbuild.mjs` first.');
   if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run \`npx tsc -p .\` first.`);
 
   const paths = ensureVsCodeServer();
+  const started = Date.now();
+  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   let emulator: Emulator | undefined;
   let codeServer: RunningCodeServer | undefined;
   let browser: Browser | undefined;
@@ -123,12 +129,31 @@ async function main(): Promise<number> {
   let tmp: string | undefined;
   let userDataDir: string | undefined;
   const control = await startControlServer(() => page);
-  onInterrupt = async () => {
-    await browser?.close().catch(() => undefined);
-    await codeServer?.stop();
-    await emulator?.close().catch(() => undefined);
-    if (tmp) removeQuietly(tmp);
-  };
+  let cleaned: Promise<void> | undefined;
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      if (userDataDir && existsSync(join(userDataDir, 'logs'))) {
+        // Keep this run's VS Code logs as artefacts next to the screenshots.
+        const logs = join(repoRoot, 'artifacts', 'logs');
+        removeQuietly(logs);
+        cpSync(join(userDataDir, 'logs'), logs, { recursive: true });
+      }
+      await browser?.close().catch(() => undefined);
+      await codeServer?.stop();
+      await emulator?.close().catch(() => undefined);
+      control.server.closeAllConnections();
+      control.server.close();
+      if (tmp) removeQuietly(tmp);
+    })());
+  onInterrupt = () => void cleanup().finally(() => process.exit(130));
+  // A last resort when the suite's own timeout below did not end the run (a hang while cleaning up).
+  const hardStop = args.keepOpen
+    ? undefined
+    : setTimeout(() => {
+        console.error('[integration] still running a minute after the timeout: stopping everything');
+        console.log('integration: 0 passed, 1 failed');
+        void cleanup().finally(() => process.exit(1));
+      }, OVERALL_TIMEOUT_MS + 60_000).unref();
   let exitCode: number | undefined;
   let serverOutput = '';
   try {
@@ -150,7 +175,9 @@ async function main(): Promise<number> {
     });
     console.log(`[integration] code-server ${codeServer.url} up after ${elapsed()}`);
 
-    browser = await chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS, headless: true });
+    // Playwright's own signal handlers would exit at once and orphan code-server: cleanup() closes the browser.
+    const signals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
+    browser = await chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS, headless: true, ...signals });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     page = await context.newPage();
     let finish: (code: number) => void = () => undefined;
@@ -172,17 +199,13 @@ async function main(): Promise<number> {
       finish(1);
     };
     codeServer.child.once('exit', onServerExit);
-    const payload: Array<[string, string]> = [
-      ['extensionDevelopmentPath', remoteUri(repoRoot)],
-      ['extensionTestsPath', remoteUri(extensionTestsPath)],
-      ['skipWelcome', 'true'],
-    ];
-    await page.goto(workbenchUrl(codeServer.url, run.workspace, payload));
+    const development: Array<[string, string]> = [['extensionDevelopmentPath', remoteUri(repoRoot)], ['skipWelcome', 'true']];
+    await page.goto(workbenchUrl(codeServer.url, run.workspace, [...development, ['extensionTestsPath', remoteUri(extensionTestsPath)]]));
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {
         console.error(`[integration] timed out after ${OVERALL_TIMEOUT_MS / 60_000} min`);
         resolve(124);
-      }, OVERALL_TIMEOUT_MS - (Date.now() - started)).unref(),
+      }, OVERALL_TIMEOUT_MS).unref(),
     );
     exitCode = await Promise.race([finished, timeout]);
     codeServer.child.off('exit', onServerExit);
@@ -198,6 +221,11 @@ async function main(): Promise<number> {
       console.log(`[integration] extension host log:\n${extensionHostLogTail(run.userDataDir)}`);
       if (!results) console.log(`[integration] code-server output:\n${serverOutput.slice(-4000)}`);
     }
+    if (args.keepOpen) {
+      // For debugging: the same VS Code, emulator and settings, with the extension loaded but no tests.
+      console.log(`\n[integration] --keep-open: ${workbenchUrl(codeServer.url, run.workspace, development)}\n[integration] Ctrl+C stops it.`);
+      await new Promise<void>((resolve) => (onInterrupt = resolve));
+    }
     return status;
   } catch (error) {
     console.error(`[integration] ${error instanceof Error ? error.message : String(error)}`);
@@ -205,34 +233,19 @@ async function main(): Promise<number> {
     if (serverOutput) console.log(`[integration] code-server output:\n${serverOutput.slice(-4000)}`);
     return report(undefined, exitCode);
   } finally {
-    if (userDataDir && existsSync(join(userDataDir, 'logs'))) {
-      // Keep this run's VS Code logs as artefacts next to the screenshots.
-      const logs = join(repoRoot, 'artifacts', 'logs');
-      removeQuietly(logs);
-      cpSync(join(userDataDir, 'logs'), logs, { recursive: true });
-    }
-    await browser?.close().catch(() => undefined);
-    await codeServer?.stop();
-    await emulator?.close().catch(() => undefined);
-    control.server.closeAllConnections();
-    control.server.close();
-    if (tmp) removeQuietly(tmp);
+    clearTimeout(hardStop);
+    await cleanup();
   }
 }
 
 if (require.main === module) {
-  const hardStop = setTimeout(() => {
-    console.log('integration: 0 passed, 1 failed');
-    process.exit(1);
-  }, OVERALL_TIMEOUT_MS + 60_000);
-  hardStop.unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       console.log(`[integration] ${signal}: stopping`);
-      void onInterrupt().finally(() => process.exit(130));
+      onInterrupt();
     });
   }
-  main().then(
+  runIntegration(parseArgs(process.argv.slice(2))).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(error);

@@ -41,15 +41,18 @@ function withNode24(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, PATH: `${join(nodeDir(), 'bin')}${delimiter}${env.PATH ?? ''}` };
 }
 
+/** npm settings a caller may pass through the environment: registry, certificates, proxy, cache. */
+const NPM_ENV_KEPT = /^npm_config_(registry|@[^:]+:registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|cache|userconfig|globalconfig)$/i;
+
 /**
- * Environment for npm: the caller's npm settings (registry, cafile) kept, nothing inherited from an outer
- * `npm run`, and for native builds Node 24's headers (`npm_config_nodedir` overrides any `nodedir` in ~/.npmrc).
+ * Environment for npm. An outer `npm run` (CI's `npm test`) exports its whole config as npm_* variables that
+ * the inner npm would take as its own: its user agent names Node 20, which code-server's postinstall reads
+ * and refuses. For native builds, Node 24's headers (`npm_config_nodedir` overrides `nodedir` in ~/.npmrc).
  */
 function npmEnv(node24: boolean): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-  for (const key of Object.keys(env)) {
-    if (/^npm_config_(nodedir|global|prefix|ignore_scripts|omit_lockfile_registry_resolved)$/i.test(key) || /^npm_(lifecycle|package)_/.test(key)) delete env[key];
-  }
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || NPM_ENV_KEPT.test(key)));
+  delete env.NODE;
+  Object.assign(env, { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
   return node24 ? { ...withNode24(env), npm_config_nodedir: nodeDir() } : env;
 }
 
