@@ -143,8 +143,18 @@ describe('Baseten explorer', function () {
     assert.ok(chatCurl.includes('/chat/completions') && !chatCurl.includes(emulatorKeys().apiKey));
   });
 
-  it('shows the explorer to the user (screenshot)', async () => {
+  it('shows the explorer to the user, a model and a chain expanded (screenshot)', async () => {
+    const api = await extensionApi();
     await vscode.commands.executeCommand('workbench.view.extension.baseten');
+    const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.name === 'echo');
+    const chain = (await api.trees.chains.getChildren()).find(isChain);
+    assert.ok(echo && chain);
+    await api.trees.views.models.reveal(echo, { expand: true, focus: false, select: false });
+    const staging = (await api.trees.models.getChildren(echo)).find((t): t is TargetNode => isTarget(t) && t.key === 'staging');
+    assert.ok(staging);
+    // getParent lets the view find a child by itself.
+    assert.equal(api.trees.models.getParent(staging), echo);
+    await api.trees.views.chains.reveal(chain, { expand: 2, focus: false, select: false });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await screenshot('explorer-tree');
   });

@@ -4,11 +4,13 @@ import { BasetenServices } from '../../services';
 import { ChainsTreeProvider } from './chainsTree';
 import { ModelApisTreeProvider } from './modelApisTree';
 import { ModelsTreeProvider } from './modelsTree';
+import { ExplorerNode } from './node';
 
 export interface ExplorerTrees {
   modelApis: ModelApisTreeProvider;
   models: ModelsTreeProvider;
   chains: ChainsTreeProvider;
+  views: { modelApis: vscode.TreeView<ExplorerNode>; models: vscode.TreeView<ExplorerNode>; chains: vscode.TreeView<ExplorerNode> };
   refreshAll(): void;
 }
 
@@ -27,18 +29,23 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Bas
     models.refresh();
     chains.refresh();
   };
+  const views = {
+    modelApis: vscode.window.createTreeView('baseten.modelApis', { treeDataProvider: modelApis, showCollapseAll: false }),
+    models: vscode.window.createTreeView('baseten.models', { treeDataProvider: models, showCollapseAll: true }),
+    chains: vscode.window.createTreeView('baseten.chains', { treeDataProvider: chains, showCollapseAll: true }),
+  };
   context.subscriptions.push(
     modelApis,
     models,
     chains,
-    vscode.window.createTreeView('baseten.modelApis', { treeDataProvider: modelApis, showCollapseAll: false }),
-    vscode.window.createTreeView('baseten.models', { treeDataProvider: models, showCollapseAll: true }),
-    vscode.window.createTreeView('baseten.chains', { treeDataProvider: chains, showCollapseAll: true }),
+    views.modelApis,
+    views.models,
+    views.chains,
     services.onDidChangeClient(refreshAll),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('baseten.models')) models.refresh();
       if (event.affectsConfiguration('baseten.chains')) chains.refresh();
     }),
   );
-  return { modelApis, models, chains, refreshAll };
+  return { modelApis, models, chains, views, refreshAll };
 }

@@ -23,6 +23,7 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
   private readonly polls = new Map<ExplorerNode, NodeJS.Timeout>();
   private readonly loads = new Set<AbortController>();
   private readonly lastChildren = new Map<ExplorerNode | undefined, ExplorerNode[]>();
+  private readonly parents = new WeakMap<ExplorerNode, ExplorerNode>();
 
   constructor(protected readonly options: TreeProviderOptions) {}
 
@@ -42,6 +43,7 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
       const children = await vscode.window.withProgress({ location: { viewId: this.options.viewId } }, load);
       const shown = children.length ? children : [this.placeholder(node)];
       this.lastChildren.set(node, shown);
+      if (node) for (const child of shown) this.parents.set(child, node);
       this.schedulePolling(node, shown);
       return shown;
     } catch (error) {
@@ -52,6 +54,11 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
     } finally {
       this.loads.delete(controller);
     }
+  }
+
+  /** Lets `TreeView.reveal` find a node's place; nodes are known once their parent was loaded. */
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return this.parents.get(node);
   }
 
   /** The children last shown for a node (the root when undefined); for tests and commands. */
