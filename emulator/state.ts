@@ -2,23 +2,10 @@
  * The emulator's workspace: models with deployments and environments, chains, the Model APIs catalogue
  * and async requests. Plain data, mutated in place; `views.ts` turns it into Baseten's API shapes.
  */
+import type { DeploymentStatus } from '../src/client/types';
 
-/** `DeploymentStatusV1`. */
-export type DeploymentStatus =
-  | 'BUILDING'
-  | 'DEPLOYING'
-  | 'DEPLOY_FAILED'
-  | 'LOADING_MODEL'
-  | 'ACTIVE'
-  | 'UNHEALTHY'
-  | 'BUILD_FAILED'
-  | 'BUILD_STOPPED'
-  | 'DEACTIVATING'
-  | 'INACTIVE'
-  | 'FAILED'
-  | 'UPDATING'
-  | 'SCALED_TO_ZERO'
-  | 'WAKING_UP';
+/** `DeploymentStatusV1` is the client's wire type; the emulator adds only its runtime list. */
+export type { DeploymentStatus };
 
 export const DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = [
   'BUILDING',
