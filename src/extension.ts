@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './config/apiKey';
+import { ChatPanels } from './commands/chat';
 import { registerCommands } from './commands/register';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
@@ -12,6 +13,7 @@ export interface BasetenExtensionApi {
   readonly services: BasetenServices;
   readonly trees: ExplorerTrees;
   readonly statusBar: KeyStatusBar;
+  readonly chat: ChatPanels;
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
@@ -28,7 +30,9 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   context.subscriptions.push(log, keys, services, statusBar);
 
   const trees = registerExplorer(context, services);
-  registerCommands(context, services, trees);
+  const chat = new ChatPanels(context, services, trees);
+  context.subscriptions.push(chat);
+  registerCommands(context, services, trees, { chat });
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, logUri: context.logUri, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, chat, logUri: context.logUri, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,176 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ChatTargetRef } from '../../src/chat/protocol';
+import type { ChatPanel } from '../../src/views/chat/chatPanel';
+import { emulatorControl, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+
+const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
+
+async function openEditor(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+}
+
+async function freshPanel(): Promise<ChatPanel> {
+  const api = await extensionApi();
+  const panel = api.chat.open();
+  panel.newConversation();
+  panel.setTarget(KIMI);
+  return panel;
+}
+
+/** The text the webview shows for an answer, once it shows `expected`. */
+async function shownAnswer(answerId: string, expected: string): Promise<string> {
+  let shown = '';
+  await waitFor(
+    async () => {
+      const matches = await queryWebviews(`article[data-answer-id="${answerId}"] .answer`);
+      shown = matches.map((match) => match.text).join('');
+      return shown.includes(expected);
+    },
+    15_000,
+    `the panel to show "${expected.slice(0, 40)}"`,
+  );
+  return shown;
+}
+
+describe('Chat panel', function () {
+  this.timeout(90_000);
+
+  before(() => emulatorControl('POST', 'reset'));
+  afterEach(() => emulatorControl('DELETE', 'faults'));
+
+  it('sends the selection to chat and streams the answer into the panel', async () => {
+    const editor = await openEditor('export function add(a: number, b: number) {\n  return a + b;\n}\n');
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('baseten.sendSelectionToChat');
+    const panel = api.chat.current;
+    assert.ok(panel, 'a chat panel is open');
+    panel.newConversation();
+    panel.setTarget(KIMI);
+    await vscode.commands.executeCommand('baseten.sendSelectionToChat');
+    assert.equal(panel.conversation.pending.length, 1, 'the selection waits as context');
+    assert.match(panel.conversation.pending[0].text, /return a \+ b/);
+
+    const answer = await panel.ask('What does this do? [[tokens:300]]');
+    assert.ok(answer);
+    assert.equal(answer.state, 'done', answer.error);
+    const state = panel.conversation;
+    const user = state.turns[0];
+    assert.equal(user.role, 'user');
+    assert.equal(user.role === 'user' && user.context.length, 1);
+    assert.equal(state.pending.length, 0);
+    assert.ok(answer.text.length > 300, 'the whole answer was assembled');
+    assert.ok(answer.stats.requestId, 'the request id is kept');
+    assert.ok(answer.stats.timeToFirstTokenMs !== undefined && answer.stats.completionTokens === 300, JSON.stringify(answer.stats));
+    // Batched: far fewer messages than tokens.
+    assert.ok(panel.stats.deltas < 300 / 2, `${panel.stats.deltas} delta messages for 300 tokens`);
+
+    const chat = (await emulatorStats()).requests.filter((request) => /chat\/completions$/.test(request.path));
+    const sent = chat[chat.length - 1];
+    assert.equal(sent.status, 200);
+    if (hasBrowser()) {
+      const shown = await shownAnswer(answer.id, answer.text.slice(-30).trim());
+      assert.ok(shown.length > 0);
+      await screenshot('chat-panel');
+    }
+  });
+
+  it('stop aborts the request, the emulator sees the disconnect, and the partial text stays', async () => {
+    const panel = await freshPanel();
+    const before = (await emulatorStats()).requests.length;
+    const answering = panel.ask('Tell me everything. [[tokens:20000]]');
+    const streamed = (): string => {
+      const turn = panel.conversation.turns[1];
+      return turn?.role === 'assistant' ? turn.text : '';
+    };
+    await waitFor(() => streamed().length > 0, 20_000, 'the first tokens');
+    panel.stop();
+    const answer = await answering;
+    assert.ok(answer);
+    assert.equal(answer.state, 'stopped');
+    assert.ok(answer.text.length > 0, 'the partial answer is kept');
+    await waitFor(async () => {
+      const stats = await emulatorStats();
+      const chat = stats.requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+      return chat.length === 1 && chat[0].clientAborted;
+    }, 10_000, 'the emulator to see the client leave');
+    if (hasBrowser()) {
+      await shownAnswer(answer.id, answer.text.slice(0, 20).trim());
+      const stopped = await queryWebviews(`article[data-answer-id="${answer.id}"] .stopped`);
+      assert.equal(stopped.length, 1, 'the answer says it was stopped');
+    }
+  });
+
+  it('renders a script, an onerror handler and a javascript: link from the model as text; none of them runs', async () => {
+    const panel = await freshPanel();
+    const payload =
+      'say: Look <script>document.body.dataset.xss = "script"</script> and <img src=x onerror="document.body.dataset.xss = \'img\'"> ' +
+      'and [click me](javascript:document.body.dataset.xss=1) and <a href="javascript:alert(1)">raw</a>\n\n```html\n<script>alert(1)</script>\n```';
+    const answer = await panel.ask(payload);
+    assert.ok(answer);
+    assert.equal(answer.state, 'done', answer.error);
+    assert.match(answer.text, /<script>/);
+    assert.equal(panel.stats.unexpected, 0, 'no unexpected message came from the page');
+    if (!hasBrowser()) return;
+    const shown = await shownAnswer(answer.id, 'Look');
+    assert.match(shown, /<script>document\.body\.dataset\.xss/, 'the script shows as text');
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] script`), []);
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] img`), []);
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] [onerror]`), []);
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] a[href^="javascript"]`), []);
+    assert.deepEqual(await queryWebviews('body[data-xss]'), [], 'no payload ran');
+    const code = await queryWebviews(`article[data-answer-id="${answer.id}"] .code-block code`);
+    assert.equal(code.length, 1);
+    assert.match(code[0].text, /<script>alert\(1\)<\/script>/);
+    await screenshot('chat-xss-as-text');
+  });
+
+  it('a stream dropped mid-answer keeps the text and says what went wrong', async () => {
+    const panel = await freshPanel();
+    await emulatorControl('POST', 'faults', { match: { path: '/chat\\/completions$/' }, times: 1, fault: { kind: 'drop', afterEvents: 8 } });
+    const answer = await panel.ask('Keep talking. [[tokens:200]]');
+    assert.ok(answer);
+    assert.equal(answer.state, 'failed');
+    assert.ok(answer.text.length > 0, 'the streamed text is kept');
+    assert.ok(answer.error && answer.error.length > 10, `a clear error: ${answer.error}`);
+    if (hasBrowser()) {
+      await waitFor(async () => (await queryWebviews(`article[data-answer-id="${answer.id}"] [role=alert]`)).length === 1, 10_000, 'the error in the panel');
+      await shownAnswer(answer.id, answer.text.slice(0, 20).trim());
+      await screenshot('chat-dropped-stream');
+    }
+  });
+
+  it('a model that is not enabled answers with the human message, in the conversation', async () => {
+    const panel = await freshPanel();
+    panel.setTarget({ kind: 'model_api', model: 'nobody/not-a-model', label: 'Nobody', features: [] });
+    const answer = await panel.ask('Hello?');
+    assert.ok(answer);
+    assert.equal(answer.state, 'failed');
+    assert.match(answer.error ?? '', /not found|not enabled/i);
+  });
+
+  it('a 429 is retried and, when it persists, explained with the retry time', async () => {
+    const panel = await freshPanel();
+    await emulatorControl('POST', 'faults', { match: { path: '/chat\\/completions$/' }, fault: { kind: 'status', status: 429, retryAfter: '0' } });
+    const answer = await panel.ask('Hello?');
+    assert.ok(answer);
+    assert.equal(answer.state, 'failed');
+    assert.match(answer.error ?? '', /429|rate|too many/i);
+  });
+
+  it('a second turn carries the conversation so far', async () => {
+    const panel = await freshPanel();
+    panel.newConversation();
+    const first = await panel.ask('say: first answer');
+    assert.equal(first?.text, 'first answer');
+    const before = (await emulatorStats()).requests.length;
+    const second = await panel.ask('and again');
+    assert.equal(second?.state, 'done');
+    assert.match(second?.text ?? '', /You said: and again/);
+    assert.equal(panel.conversation.turns.length, 4);
+    const seen = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+    assert.equal(seen.length, 1);
+  });
+});
