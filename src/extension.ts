@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './config/apiKey';
 import { ChatPanels } from './commands/chat';
+import { InlineEdits } from './commands/inlinePrompt';
 import { registerCommands } from './commands/register';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
@@ -14,6 +15,7 @@ export interface BasetenExtensionApi {
   readonly trees: ExplorerTrees;
   readonly statusBar: KeyStatusBar;
   readonly chat: ChatPanels;
+  readonly inline: InlineEdits;
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
@@ -31,8 +33,9 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
 
   const trees = registerExplorer(context, services);
   const chat = new ChatPanels(context, services, trees);
-  context.subscriptions.push(chat);
-  registerCommands(context, services, trees, { chat });
+  const inline = new InlineEdits(context, services, chat);
+  context.subscriptions.push(chat, inline);
+  registerCommands(context, services, trees, { chat, inline });
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
@@ -42,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, chat, logUri: context.logUri, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

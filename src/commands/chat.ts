@@ -74,6 +74,11 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
     return pickChatTarget(this.services, current);
   }
 
+  /** The target chosen last in any chat panel (remembered across reloads). */
+  lastTarget(): ChatTargetRef | undefined {
+    return this.active?.target ?? this.context.globalState.get<ChatTargetRef>(LAST_TARGET_KEY);
+  }
+
   rememberTarget(target: ChatTargetRef): void {
     void this.context.globalState.update(LAST_TARGET_KEY, target);
   }

@@ -3,6 +3,7 @@ import { BasetenServices } from '../services';
 import { ExplorerTrees } from '../views/explorer/register';
 import { TargetNode } from '../views/explorer/targetNode';
 import type { ChatPanels } from './chat';
+import type { InlineEdits } from './inlinePrompt';
 import { changeActivation, copyAsCurl, copyEndpointUrl, copyId, openInDashboard } from './explorer';
 import { clearApiKey, keyActions, setApiKey, testConnection } from './keys';
 import { showLog } from './showLog';
@@ -12,6 +13,7 @@ import { wake } from './wake';
 /** Features built in `activate` that commands drive. */
 export interface CommandFeatures {
   chat: ChatPanels;
+  inline: InlineEdits;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, services: BasetenServices, trees: ExplorerTrees, features: CommandFeatures): void {
@@ -41,4 +43,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Bas
   register('baseten.sendSelectionToChat', () => features.chat.sendSelection());
   register('baseten.chatWith', (node: Parameters<ChatPanels['chatWith']>[0]) => features.chat.chatWith(node));
   register('baseten.newChat', () => features.chat.open().newConversation());
+  register('baseten.promptOnSelection', (instruction?: unknown) => features.inline.promptOnSelection(typeof instruction === 'string' ? instruction : undefined));
+  register('baseten.acceptProposal', (uri?: vscode.Uri) => features.inline.accept(uri instanceof vscode.Uri ? uri : undefined));
+  register('baseten.rejectProposal', (uri?: vscode.Uri) => features.inline.reject(uri instanceof vscode.Uri ? uri : undefined));
 }
