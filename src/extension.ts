@@ -3,6 +3,7 @@ import { ApiKeyStore } from './config/apiKey';
 import { ChatPanels } from './commands/chat';
 import { InlineEdits } from './commands/inlinePrompt';
 import { registerCommands } from './commands/register';
+import { registerLanguageModels } from './lm/basetenChatProvider';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
@@ -36,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   const inline = new InlineEdits(context, services, chat);
   context.subscriptions.push(chat, inline);
   registerCommands(context, services, trees, { chat, inline });
+  const languageModels = registerLanguageModels(services);
+  if (languageModels) context.subscriptions.push(languageModels);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
