@@ -54,10 +54,15 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
       }),
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.adopt(new ChatPanel(panel, this, isConversationState(state) ? state : undefined));
+          this.revive(panel, state);
         },
       }),
     );
+  }
+
+  /** A panel VS Code restored after a reload, with the conversation its page had saved. */
+  revive(panel: vscode.WebviewPanel, state: unknown): ChatPanel {
+    return this.adopt(new ChatPanel(panel, this, isConversationState(state) ? state : undefined));
   }
 
   /** The panel used last, if one is open. */

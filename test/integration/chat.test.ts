@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ChatTargetRef } from '../../src/chat/protocol';
-import type { ChatPanel } from '../../src/views/chat/chatPanel';
+import type { ChatTargetRef, ConversationState } from '../../src/chat/protocol';
+import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
 import { emulatorControl, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 
 const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
@@ -172,5 +172,46 @@ describe('Chat panel', function () {
     assert.equal(panel.conversation.turns.length, 4);
     const seen = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
     assert.equal(seen.length, 1);
+  });
+
+  it('shows reasoning in a collapsible block apart from the answer', async () => {
+    const panel = await freshPanel();
+    panel.setTarget({ kind: 'model_api', model: 'openai/gpt-oss-120b', label: 'gpt-oss', features: ['reasoning', 'reasoning_effort'] });
+    const answer = await panel.ask('Think about it.');
+    assert.ok(answer && answer.reasoning.length > 0 && answer.text.length > 0);
+    if (!hasBrowser()) return;
+    await waitFor(async () => {
+      const blocks = await queryWebviews(`article[data-answer-id="${answer.id}"] details.reasoning`);
+      return blocks.length === 1 && blocks[0].text.includes(answer.reasoning.slice(0, 20));
+    }, 10_000, 'the reasoning block');
+    const shown = await shownAnswer(answer.id, answer.text.slice(0, 20));
+    assert.ok(!shown.includes(answer.reasoning.slice(0, 40)), 'reasoning is not mixed into the answer');
+  });
+
+  it('a restored panel (after a reload) shows the saved conversation', async () => {
+    const api = await extensionApi();
+    const saved: ConversationState = {
+      version: 1,
+      settings: { system: 'Be brief.' },
+      target: KIMI,
+      pending: [],
+      turns: [
+        { role: 'user', id: 'restored-q', text: 'What was it?', context: [] },
+        { role: 'assistant', id: 'restored-a', model: 'Kimi K2.6', text: 'It was **restored** text.', reasoning: '', toolCalls: [], state: 'streaming', stats: { requestId: 'abc' } },
+      ],
+    };
+    const webviewPanel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', vscode.ViewColumn.Beside);
+    const panel = api.chat.revive(webviewPanel, saved);
+    try {
+      const turns = panel.conversation.turns;
+      assert.equal(turns.length, 2);
+      assert.equal(turns[1].role === 'assistant' && turns[1].state, 'stopped', 'an answer cut by the reload is marked stopped');
+      assert.equal(panel.conversation.settings.system, 'Be brief.');
+      if (hasBrowser()) await shownAnswer('restored-a', 'It was restored text.');
+      const next = await panel.ask('say: continued');
+      assert.equal(next?.text, 'continued');
+    } finally {
+      panel.dispose();
+    }
   });
 });
