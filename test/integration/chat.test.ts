@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ChatTargetRef, ConversationState } from '../../src/chat/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
-import { emulatorControl, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { clickInWebview, emulatorControl, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { isModel, isModelApi, isTarget } from './nodes';
+import type { TargetNode } from '../../src/views/explorer/targetNode';
 
 const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
 
@@ -213,5 +215,51 @@ describe('Chat panel', function () {
     } finally {
       panel.dispose();
     }
+  });
+
+  it("a code block's Insert at Cursor, Replace Selection and Copy act on the editor, clicked in the panel", async function () {
+    if (!hasBrowser()) this.skip();
+    const editor = await openEditor('// start\nold();\n', 'javascript');
+    editor.selection = new vscode.Selection(1, 0, 1, 6);
+    const panel = await freshPanel();
+    const answer = await panel.ask('say: Try:\n\n```js\nnext();\n```');
+    assert.equal(answer?.state, 'done');
+    const block = `article[data-answer-id="${answer!.id}"] .code-block`;
+    await waitFor(async () => (await queryWebviews(block)).length === 1, 10_000, 'the code block');
+
+    await clickInWebview(`${block} button[data-code-action="replace"]`);
+    await waitFor(() => editor.document.getText() === '// start\nnext();\n', 10_000, 'the selection to be replaced (without the fence\'s final newline)');
+
+    await clickInWebview(`${block} button[data-code-action="copy"]`);
+    await waitFor(async () => (await vscode.env.clipboard.readText()) === 'next();\n', 10_000, 'the code on the clipboard');
+
+    const shown = await vscode.window.showTextDocument(editor.document, vscode.ViewColumn.One);
+    shown.selection = new vscode.Selection(0, 0, 0, 0);
+    await clickInWebview(`${block} button[data-code-action="insert"]`);
+    await waitFor(() => editor.document.getText() === 'next();\n// start\nnext();\n', 10_000, 'the code inserted at the cursor');
+  });
+
+  it("the tree's chat action targets a Model API, or a deployed model's OpenAI-compatible route with its served name", async () => {
+    const api = await extensionApi();
+    const modelApi = (await api.trees.modelApis.getChildren()).filter(isModelApi).find((node) => node.model.id === KIMI.model);
+    assert.ok(modelApi);
+    const panel = (await vscode.commands.executeCommand<ChatPanel>('baseten.chatWith', modelApi)) ?? api.chat.current!;
+    assert.equal(panel.target?.kind, 'model_api');
+    assert.equal(panel.target?.model, KIMI.model);
+
+    const llm = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.model.name === 'llm');
+    assert.ok(llm, 'the emulator has an LLM deployment');
+    const production = (await api.trees.models.getChildren(llm)).find((node): node is TargetNode => isTarget(node) && node.kind === 'environment' && node.key === 'production');
+    assert.ok(production);
+    await vscode.commands.executeCommand('baseten.chatWith', production);
+    const target = api.chat.current!.target;
+    assert.equal(target?.kind, 'deployment');
+    assert.equal(target?.model, 'llm', 'the served model name read from …/sync/v1/models');
+    const before = (await emulatorStats()).requests.length;
+    const answer = await api.chat.current!.ask('say: from the deployment');
+    assert.equal(answer?.state, 'done', answer?.error);
+    assert.equal(answer?.text, 'from the deployment');
+    const sent = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+    assert.match(sent[0]?.path ?? '', /production\/sync\/v1\/chat\/completions$/);
   });
 });

@@ -77,6 +77,11 @@ export async function queryWebviews(selector: string): Promise<Array<{ frame: st
   return (result.matches as Array<{ frame: string; text: string; html: string }> | undefined) ?? [];
 }
 
+/** Clicks the first element matching a CSS selector inside the open webviews. */
+export async function clickInWebview(selector: string): Promise<void> {
+  await control('/ui/webview/click', { selector });
+}
+
 /** Whether a browser drives this run (the code-server runner), so UI checks can be made. */
 export function hasBrowser(): boolean {
   return !!process.env.BASETEN_TEST_SCREENSHOT_URL;

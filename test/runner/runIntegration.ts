@@ -66,6 +66,18 @@ export async function queryWebviews(page: Page, selector: string): Promise<Array
   return matches;
 }
 
+/** Clicks the first element a selector matches in any webview frame, as a user would (real mouse events). */
+export async function clickInWebviews(page: Page, selector: string): Promise<string> {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const element = await frame.$(selector).catch(() => null);
+    if (!element) continue;
+    await element.click({ timeout: 10_000 });
+    return frame.url();
+  }
+  throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
+}
+
 async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const chunk of request) text += String(chunk);
@@ -92,6 +104,9 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
       const selector = String(body.selector ?? '');
       await serially(() => page.locator(selector).first().click({ timeout: 10_000 }));
       result = { clicked: selector };
+    } else if (url.pathname === '/ui/webview/click') {
+      const selector = String(body.selector ?? '');
+      result = { clicked: await serially(() => clickInWebviews(page, selector)) };
     } else if (url.pathname === '/ui/webview') {
       const selector = String(body.selector ?? '');
       result = { matches: await serially(() => queryWebviews(page, selector)) };

@@ -217,8 +217,13 @@ export class ChatPanel implements vscode.Disposable {
     }
     await editor.edit((edit) => {
       for (const selection of editor.selections) {
-        if (action === 'replace') edit.replace(selection, code);
-        else edit.insert(selection.active, code);
+        if (action === 'insert') {
+          edit.insert(selection.active, code);
+          continue;
+        }
+        // A fenced block always ends with a newline; a selection inside a line does not.
+        const selected = editor.document.getText(selection);
+        edit.replace(selection, /\n$/.test(selected) ? code : code.replace(/\r?\n$/, ''));
       }
     });
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
