@@ -32,6 +32,7 @@ const webview = (name) => ({
 });
 
 const builds = [extension, webview('chat')];
+builds.push(webview('websocket'));
 
 if (watch) {
   for (const options of builds) {

@@ -8,6 +8,7 @@ import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
 import { KeyStatusBar } from './views/statusBar';
+import { WebSocketPanels } from './commands/websocket';
 
 /** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
 export interface BasetenExtensionApi {
@@ -17,6 +18,7 @@ export interface BasetenExtensionApi {
   readonly statusBar: KeyStatusBar;
   readonly chat: ChatPanels;
   readonly inline: InlineEdits;
+  readonly websocket: WebSocketPanels;
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
@@ -36,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   const chat = new ChatPanels(context, services, trees);
   const inline = new InlineEdits(context, services, chat);
   context.subscriptions.push(chat, inline);
+  const websocket = new WebSocketPanels(context, services);
+  context.subscriptions.push(websocket);
   registerCommands(context, services, trees, { chat, inline });
   const languageModels = registerLanguageModels(services);
   if (languageModels) context.subscriptions.push(languageModels);
@@ -48,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, chat, inline, websocket, logUri: context.logUri, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {
