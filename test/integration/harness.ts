@@ -82,6 +82,11 @@ export async function clickInWebview(selector: string): Promise<void> {
   await control('/ui/webview/click', { selector });
 }
 
+/** Types a value into the first field matching a CSS selector inside the open webviews (a select gets that option). */
+export async function fillInWebview(selector: string, value: string): Promise<void> {
+  await control('/ui/webview/fill', { selector, value });
+}
+
 /** Whether a browser drives this run (the code-server runner), so UI checks can be made. */
 export function hasBrowser(): boolean {
   return !!process.env.BASETEN_TEST_SCREENSHOT_URL;

@@ -78,6 +78,20 @@ export async function clickInWebviews(page: Page, selector: string): Promise<str
   throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
 }
 
+/** Types a value into the first matching field of any webview frame (a select gets the option), as a user would. */
+export async function fillInWebviews(page: Page, selector: string, value: string): Promise<string> {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const element = await frame.$(selector).catch(() => null);
+    if (!element) continue;
+    const tag = await element.evaluate((node) => node.tagName);
+    if (tag === 'SELECT') await element.selectOption(value, { timeout: 10_000 });
+    else await element.fill(value, { timeout: 10_000 });
+    return frame.url();
+  }
+  throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
+}
+
 async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const chunk of request) text += String(chunk);
@@ -107,6 +121,9 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
     } else if (url.pathname === '/ui/webview/click') {
       const selector = String(body.selector ?? '');
       result = { clicked: await serially(() => clickInWebviews(page, selector)) };
+    } else if (url.pathname === '/ui/webview/fill') {
+      const selector = String(body.selector ?? '');
+      result = { filled: await serially(() => fillInWebviews(page, selector, String(body.value ?? ''))) };
     } else if (url.pathname === '/ui/webview') {
       const selector = String(body.selector ?? '');
       result = { matches: await serially(() => queryWebviews(page, selector)) };
