@@ -34,7 +34,12 @@ function received(panel: WebSocketPanel): Array<{ text?: string; hex?: string; s
 /** The entries the page shows for a selector, once `predicate` holds for them. */
 async function shown(selector: string, predicate: (texts: string[]) => boolean, what: string): Promise<string[]> {
   let texts: string[] = [];
-  await waitFor(async () => predicate((texts = (await queryWebviews(selector)).map((match) => match.text))), 15_000, what);
+  try {
+    await waitFor(async () => predicate((texts = (await queryWebviews(selector)).map((match) => match.text))), 15_000, what);
+  } catch (error) {
+    const entries = (await queryWebviews('.entry')).map((match) => match.text);
+    throw new Error(`${(error as Error).message}; ${selector} shows ${JSON.stringify(texts)}; the entries: ${JSON.stringify(entries).slice(0, 2000)}`);
+  }
   return texts;
 }
 
@@ -51,7 +56,7 @@ describe('WebSocket session panel', function () {
   it('opens from an environment in the tree and echoes text and JSON, typed and sent in the page, shown as text only', async () => {
     const panel = await openFromTree('echo');
     panels.push(panel);
-    assert.match(panel.connection.url ?? '', /\/model-adyqnviz\/environments\/production\/websocket$/);
+    assert.match(panel.connection.url ?? '', /\/model-adyqnviz\/production\/websocket$/);
     const payload = 'Hello <img src=x onerror="document.body.dataset.xss=1"> <b>bold</b>';
     if (hasBrowser()) {
       await shown('#status', (texts) => texts[0] === 'Connected', 'the page to say Connected');
@@ -243,6 +248,6 @@ describe('WebSocket session panel', function () {
     panels.push(panel);
     assert.equal(panel.target.on.kind, 'chain');
     await waitFor(() => panel.connection.status === 'open', 15_000, 'the chain session');
-    assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/environments\/production\/websocket$/);
+    assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/production\/websocket$/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { describeText, formatSize, hexPreview } from '../../src/websocket/format';
-import { describeJsonError, parseJsonInput } from '../../src/websocket/jsonInput';
+import { describeJsonError, jsonErrorOffset, parseJsonInput } from '../../src/websocket/jsonInput';
 import type { TranscriptEntry } from '../../src/websocket/protocol';
 import { EntryBatcher, KEPT_BINARY_BYTES, SHOWN_TEXT_CHARS, Transcript } from '../../src/websocket/transcript';
 import { parseSavedSession, parseWebviewMessage } from '../../src/views/websocket/messages';
@@ -51,8 +51,35 @@ describe('WebSocket transcript formatting', () => {
     assert.equal(cut.position, 11);
     assert.deepEqual([cut.line, cut.column], [1, 12]);
 
+    const token = parseJsonInput('{"a": }');
+    assert.ok(!token.ok);
+    if (token.ok) return;
+    assert.deepEqual([token.position, token.line, token.column], [6, 1, 7]);
+    assert.equal(token.message, "Unexpected token '}'");
+
     const empty = parseJsonInput('   ');
     assert.ok(!empty.ok);
+  });
+});
+
+describe('WebSocket JSON error offsets', () => {
+  it('finds the first bad character, or -1 for valid JSON', () => {
+    const cases: Array<[string, number]> = [
+      ['{"a": [1, 2.5e3, -0, "x\\u00e9", true, null, {}]}', -1],
+      ['  "text"  ', -1],
+      ['{"a" 1}', 5],
+      ['[1,]', 3],
+      ['{"a": tru}', 6],
+      ['"bad \\q escape"', 6],
+      ['[1] 2', 4],
+      ['{"a": 01}', 7],
+      ['-', 0],
+      ['["cut', 5],
+    ];
+    for (const [text, offset] of cases) {
+      assert.equal(jsonErrorOffset(text), offset, text);
+      assert.equal(offset === -1, (() => { try { JSON.parse(text); return true; } catch { return false; } })(), `agrees with JSON.parse on ${text}`);
+    }
   });
 });
 
