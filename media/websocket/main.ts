@@ -238,7 +238,10 @@ autoScrollBox.addEventListener('change', () => {
   save();
 });
 modeSelect.addEventListener('change', validate);
-input.addEventListener('input', validate);
+input.addEventListener('input', () => {
+  sendError.hidden = true;
+  validate();
+});
 input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
     event.preventDefault();

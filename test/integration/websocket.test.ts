@@ -87,6 +87,11 @@ describe('WebSocket session panel', function () {
     assert.equal(panel.stats.unexpected, 0);
 
     if (!hasBrowser()) return;
+    const csp = (await queryWebviews('meta[http-equiv="Content-Security-Policy"]')).map((match) => match.html).find((html) => html.includes("default-src 'none'") && html.includes("script-src 'nonce-") && !html.includes('img-src'));
+    assert.ok(csp, 'the page has a CSP');
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     const texts = await shown('.entry.received .body', (all) => all.length === 2, 'both echoes in the page');
     assert.equal(texts[0], payload, 'model text is shown as text');
     assert.equal(texts[1], JSON.stringify(JSON.parse(json), null, 2), 'JSON is pretty-printed');
