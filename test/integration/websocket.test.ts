@@ -10,6 +10,9 @@ import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, runCommandInUi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
+/** A selector inside the session page only (the chat page has fields with the same IDs). */
+const ws = (selector: string): string => `body[data-panel="websocket"] ${selector}`;
+
 /** The tree node of a model's environment (or development). */
 async function targetNode(modelName: string, kind: TargetNode['kind'], key: string): Promise<TargetNode> {
   const api = await extensionApi();
@@ -37,7 +40,7 @@ async function shown(selector: string, predicate: (texts: string[]) => boolean, 
   try {
     await waitFor(async () => predicate((texts = (await queryWebviews(selector)).map((match) => match.text))), 15_000, what);
   } catch (error) {
-    const entries = (await queryWebviews('.entry')).map((match) => match.text);
+    const entries = (await queryWebviews(ws('.entry'))).map((match) => match.text);
     throw new Error(`${(error as Error).message}; ${selector} shows ${JSON.stringify(texts)}; the entries: ${JSON.stringify(entries).slice(0, 2000)}`);
   }
   return texts;
@@ -59,9 +62,9 @@ describe('WebSocket session panel', function () {
     assert.match(panel.connection.url ?? '', /\/model-adyqnviz\/production\/websocket$/);
     const payload = 'Hello <img src=x onerror="document.body.dataset.xss=1"> <b>bold</b>';
     if (hasBrowser()) {
-      await shown('#status', (texts) => texts[0] === 'Connected', 'the page to say Connected');
-      await fillInWebview('#input', payload);
-      await clickInWebview('#send');
+      await shown(ws('#status'), (texts) => texts[0] === 'Connected', 'the page to say Connected');
+      await fillInWebview(ws('#input'), payload);
+      await clickInWebview(ws('#send'));
     } else {
       assert.equal(await panel.send('text', payload), undefined);
     }
@@ -70,14 +73,14 @@ describe('WebSocket session panel', function () {
     // JSON: an error names its place and Send waits; valid JSON goes out and comes back pretty-printed.
     const json = '{"prompt": "hi", "n": [1, 2]}';
     if (hasBrowser()) {
-      await fillInWebview('#mode', 'json');
-      await fillInWebview('#input', '{"prompt": "hi",\n  "n": [1 2]}');
-      const error = await shown('#json-error:not([hidden])', (texts) => texts.length === 1, 'the JSON error');
+      await fillInWebview(ws('#mode'), 'json');
+      await fillInWebview(ws('#input'), '{"prompt": "hi",\n  "n": [1 2]}');
+      const error = await shown(ws('#json-error:not([hidden])'), (texts) => texts.length === 1, 'the JSON error');
       assert.match(error[0], /line 2, column 11/);
-      assert.equal((await queryWebviews('#send[disabled]')).length, 1, 'Send is disabled while the JSON is invalid');
-      await fillInWebview('#input', json);
-      await waitFor(async () => (await queryWebviews('#send[disabled]')).length === 0, 5_000, 'Send enabled');
-      await clickInWebview('#send');
+      assert.equal((await queryWebviews(ws('#send[disabled]'))).length, 1, 'Send is disabled while the JSON is invalid');
+      await fillInWebview(ws('#input'), json);
+      await waitFor(async () => (await queryWebviews(ws('#send[disabled]'))).length === 0, 5_000, 'Send enabled');
+      await clickInWebview(ws('#send'));
     } else {
       assert.equal(await panel.send('json', json), undefined);
     }
@@ -92,19 +95,19 @@ describe('WebSocket session panel', function () {
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]+'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-    const texts = await shown('.entry.received .body', (all) => all.length === 2, 'both echoes in the page');
+    const texts = await shown(ws('.entry.received .body'), (all) => all.length === 2, 'both echoes in the page');
     assert.equal(texts[0], payload, 'model text is shown as text');
     assert.equal(texts[1], JSON.stringify(JSON.parse(json), null, 2), 'JSON is pretty-printed');
-    const kinds = (await queryWebviews('.entry.received .kind')).map((match) => match.text);
+    const kinds = (await queryWebviews(ws('.entry.received .kind'))).map((match) => match.text);
     assert.deepEqual(kinds, ['text', 'JSON']);
-    assert.deepEqual(await queryWebviews('#transcript img'), []);
-    assert.deepEqual(await queryWebviews('#transcript b'), []);
+    assert.deepEqual(await queryWebviews(ws('#transcript img')), []);
+    assert.deepEqual(await queryWebviews(ws('#transcript b')), []);
     assert.deepEqual(await queryWebviews('body[data-xss]'), [], 'no payload ran');
-    const headers = (await queryWebviews('.entry.sent header')).map((match) => match.text);
+    const headers = (await queryWebviews(ws('.entry.sent header'))).map((match) => match.text);
     assert.match(headers[0], /↑ Sent\d{2}:\d{2}:\d{2}\.\d{3}\d+ B/);
-    await clickInWebview('#ping');
+    await clickInWebview(ws('#ping'));
     await waitFor(() => panel.connection.rttMs !== undefined, 10_000, 'the ping round trip');
-    await shown('#rtt', (all) => /^\d+(\.\d+)? ms$/.test(all[0] ?? ''), 'the round trip in the toolbar');
+    await shown(ws('#rtt'), (all) => /^\d+(\.\d+)? ms$/.test(all[0] ?? ''), 'the round trip in the toolbar');
     await screenshot('websocket-panel');
   });
 
@@ -119,11 +122,11 @@ describe('WebSocket session panel', function () {
     assert.equal(echo.size, 300);
     assert.match(echo.hex ?? '', /^00 01 02 03 .* 1f … \(\+268 bytes\)$/);
     if (!hasBrowser()) return;
-    const hex = await shown('.entry.received .body.hex', (texts) => texts.length === 1, 'the hex preview');
+    const hex = await shown(ws('.entry.received .body.hex'), (texts) => texts.length === 1, 'the hex preview');
     assert.equal(hex[0], echo.hex);
-    const sent = await shown('.entry.sent .kind', (texts) => texts.length === 1, 'the sent file');
+    const sent = await shown(ws('.entry.sent .kind'), (texts) => texts.length === 1, 'the sent file');
     assert.equal(sent[0], 'binary · blob.bin');
-    assert.ok((await queryWebviews('.entry.received .size')).some((match) => match.text === '300 B'));
+    assert.ok((await queryWebviews(ws('.entry.received .size'))).some((match) => match.text === '300 B'));
   });
 
   it('a server-side close shows its code and what it means; Reconnect in the page opens a new session', async () => {
@@ -136,18 +139,18 @@ describe('WebSocket session panel', function () {
     assert.equal(panel.connection.close?.explanation, 'The model or server hit an error');
     assert.equal(panel.connection.close?.reason, 'model crashed');
     if (hasBrowser()) {
-      const info = await shown('#close-info:not([hidden])', (texts) => texts.length === 1, 'the close in the page');
+      const info = await shown(ws('#close-info:not([hidden])'), (texts) => texts.length === 1, 'the close in the page');
       assert.equal(info[0], 'Closed with code 1011: The model or server hit an error. Reason: “model crashed”.');
-      assert.equal((await queryWebviews('.entry.event[data-close-code="1011"]')).length, 1);
+      assert.equal((await queryWebviews(ws('.entry.event[data-close-code="1011"]'))).length, 1);
       await screenshot('websocket-closed-1011');
-      await clickInWebview('#reconnect');
+      await clickInWebview(ws('#reconnect'));
     } else {
       await panel.reconnect();
     }
     await waitFor(() => panel.connection.status === 'open', 10_000, 'the new session');
     await panel.send('text', 'again');
     await waitFor(() => received(panel).some((entry) => entry.text === 'again'), 10_000, 'an echo on the new session');
-    if (hasBrowser()) await waitFor(async () => (await queryWebviews('#close-info[hidden]')).length === 1, 10_000, 'the close notice to go once reconnected');
+    if (hasBrowser()) await waitFor(async () => (await queryWebviews(ws('#close-info[hidden]'))).length === 1, 10_000, 'the close notice to go once reconnected');
   });
 
   it('a connection dropped without a close frame reads 1006, connection lost', async () => {
@@ -160,7 +163,7 @@ describe('WebSocket session panel', function () {
     await waitFor(() => panel.connection.status === 'closed', 10_000, 'the drop');
     assert.equal(panel.connection.close?.code, 1006);
     assert.match(panel.connection.close?.explanation ?? '', /without a close frame/);
-    if (hasBrowser()) await shown('#close-info', (texts) => /1006: Connection lost without a close frame/.test(texts[0] ?? ''), 'the 1006 in the page');
+    if (hasBrowser()) await shown(ws('#close-info'), (texts) => /1006: Connection lost without a close frame/.test(texts[0] ?? ''), 'the 1006 in the page');
   });
 
   it('a fast stream reaches the page in batches and stays capped in the DOM, with a note of how many are hidden', async () => {
@@ -178,9 +181,9 @@ describe('WebSocket session panel', function () {
       assert.ok(posted < frames / 3, `${posted} messages to the page for ${frames} frames`);
       if (!hasBrowser()) return;
       const total = panel.transcript.length;
-      await waitFor(async () => (await queryWebviews('.entry.received .body')).some((match) => match.text === '[DONE]'), 10_000, 'the page to show the end');
-      assert.equal((await queryWebviews('#transcript .entry')).length, 40, 'only the last 40 entries are in the DOM');
-      const note = await queryWebviews('#hidden-note:not([hidden])');
+      await waitFor(async () => (await queryWebviews(ws('.entry.received .body'))).some((match) => match.text === '[DONE]'), 10_000, 'the page to show the end');
+      assert.equal((await queryWebviews(ws('#transcript .entry'))).length, 40, 'only the last 40 entries are in the DOM');
+      const note = await queryWebviews(ws('#hidden-note:not([hidden])'));
       assert.equal(note.length, 1);
       assert.match(note[0].html, new RegExp(`data-hidden="${total - 40}"`));
       assert.match(note[0].text, new RegExp(`${(total - 40).toLocaleString('en-US')} earlier messages are hidden`));
@@ -225,11 +228,11 @@ describe('WebSocket session panel', function () {
     assert.equal(panel.connection.status, 'closed');
     assert.deepEqual(panel.transcript.entries.slice(0, 2).map((entry) => entry.text), ['before reload', 'restored echo']);
     if (hasBrowser()) {
-      await shown('.entry.received .body', (texts) => texts.includes('restored echo'), 'the restored transcript');
-      assert.equal((await queryWebviews('#reconnect:not([hidden])')).length, 1, 'Reconnect is offered');
-      assert.equal((await queryWebviews('#status'))[0].text, 'Disconnected');
-      assert.match((await queryWebviews('#hidden-note'))[0].text, /^12 earlier messages are hidden/);
-      await clickInWebview('#reconnect');
+      await shown(ws('.entry.received .body'), (texts) => texts.includes('restored echo'), 'the restored transcript');
+      assert.equal((await queryWebviews(ws('#reconnect:not([hidden])'))).length, 1, 'Reconnect is offered');
+      assert.equal((await queryWebviews(ws('#status')))[0].text, 'Disconnected');
+      assert.match((await queryWebviews(ws('#hidden-note')))[0].text, /^12 earlier messages are hidden/);
+      await clickInWebview(ws('#reconnect'));
     } else {
       await panel.connect();
     }

@@ -16,7 +16,7 @@ export function sessionHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): str
 <link rel="stylesheet" href="${style}">
 <title>Baseten WebSocket</title>
 </head>
-<body>
+<body data-panel="websocket">
 <div id="toolbar">
   <span id="target" class="target"></span>
   <span id="status" class="status closed" role="status">Disconnected</span>
