@@ -49,6 +49,13 @@ function post(message: WebviewToHost): void {
   vscode.postMessage(message);
 }
 
+/** Text kept per entry in the saved state, so that saving stays cheap while a model streams large messages. */
+const SAVED_TEXT_CHARS = 8 * 1024;
+
+function forState(entry: TranscriptEntry): TranscriptEntry {
+  return entry.text !== undefined && entry.text.length > SAVED_TEXT_CHARS ? { ...entry, text: entry.text.slice(0, SAVED_TEXT_CHARS), truncated: true } : entry;
+}
+
 let saveQueued = false;
 /** Saved at most once a frame: a fast stream would otherwise serialise the transcript per batch. */
 function save(): void {
@@ -57,7 +64,7 @@ function save(): void {
   requestAnimationFrame(() => {
     saveQueued = false;
     if (!target) return;
-    const state: SavedSession = { version: 1, target, entries, hidden, autoScroll: autoScrollBox.checked, mode: modeSelect.value as SendMode, draft: input.value };
+    const state: SavedSession = { version: 1, target, entries: entries.map(forState), hidden, autoScroll: autoScrollBox.checked, mode: modeSelect.value as SendMode, draft: input.value };
     vscode.setState(state);
   });
 }

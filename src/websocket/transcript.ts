@@ -20,17 +20,22 @@ interface KeptEntry extends TranscriptEntry {
 export class Transcript {
   private list: KeptEntry[] = [];
   private nextId = 1;
-  /** Entries dropped from the front because the transcript reached `maxEntries`. */
+  /** Characters of text and base64 held, kept under `maxChars`. */
+  private keptChars = 0;
+  /** Entries dropped from the front because the transcript reached `maxEntries` or `maxChars`. */
   dropped = 0;
 
   constructor(
     private readonly maxEntries = 20_000,
     private readonly now: () => number = Date.now,
+    /** 64 Mi characters: a long session of large messages cannot exhaust the extension host. */
+    private readonly maxChars = 64 * 1024 * 1024,
   ) {}
 
   /** Carries on from entries restored after a reload. */
   restore(entries: TranscriptEntry[], hidden = 0): void {
     this.list = entries.map((entry) => ({ ...entry }));
+    this.keptChars = this.list.reduce((sum, entry) => sum + charsOf(entry), 0);
     this.dropped = hidden;
     this.nextId = entries.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
   }
@@ -61,6 +66,7 @@ export class Transcript {
 
   clear(): void {
     this.list = [];
+    this.keptChars = 0;
     this.dropped = 0;
   }
 
@@ -72,13 +78,20 @@ export class Transcript {
   private add(fields: Omit<KeptEntry, 'id' | 'at'>): TranscriptEntry {
     const kept: KeptEntry = { id: this.nextId++, at: this.now(), ...fields };
     this.list.push(kept);
-    if (this.list.length > this.maxEntries) {
-      const excess = this.list.length - this.maxEntries;
-      this.list.splice(0, excess);
+    this.keptChars += charsOf(kept);
+    let excess = Math.max(0, this.list.length - this.maxEntries);
+    let chars = this.keptChars;
+    while (excess < this.list.length - 1 && chars > this.maxChars) chars -= charsOf(this.list[excess++]);
+    if (excess > 0) {
+      for (const gone of this.list.splice(0, excess)) this.keptChars -= charsOf(gone);
       this.dropped += excess;
     }
     return forPage(kept);
   }
+}
+
+function charsOf(entry: KeptEntry): number {
+  return (entry.text?.length ?? 0) + (entry.base64?.length ?? 0);
 }
 
 /** An entry as the page gets it: no bytes, text cut to what is worth rendering. */

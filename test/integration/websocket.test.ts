@@ -193,7 +193,7 @@ describe('WebSocket session panel', function () {
     }
   });
 
-  it('exports the transcript as JSON lines', async () => {
+  it('exports the transcript as JSON lines; Clear empties it and keeps the connection', async () => {
     const panel = await openFromTree('echo');
     panels.push(panel);
     await panel.send('text', '{"x":1}');
@@ -205,6 +205,12 @@ describe('WebSocket session panel', function () {
     assert.deepEqual(messages.map((line) => [line.direction, line.text, line.size]).slice(-2), [['sent', '{"x":1}', 7], ['received', '{"x":1}', 7]]);
     assert.ok(lines.every((line) => typeof line.time === 'string' && !Number.isNaN(Date.parse(String(line.time)))));
     assert.ok(lines.some((line) => line.type === 'event' && /^Connected to /.test(String(line.text))));
+    if (!hasBrowser()) return;
+    await shown(ws('.entry.received'), (texts) => texts.length === 1, 'the echo in the page');
+    await clickInWebview(ws('#clear'));
+    await waitFor(() => panel.transcript.length === 0, 10_000, 'the transcript to clear');
+    await shown(ws('.entry'), (texts) => texts.length === 0, 'an empty page');
+    assert.equal(panel.connection.status, 'open', 'clearing keeps the connection');
   });
 
   it('a panel restored after a reload shows its transcript, disconnected, and Reconnect connects', async () => {

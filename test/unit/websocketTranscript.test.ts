@@ -98,6 +98,16 @@ describe('WebSocket transcript', () => {
     assert.equal(last.at, 1_003);
   });
 
+  it('drops the oldest entries when the text it holds passes its character budget, never the newest', () => {
+    const transcript = new Transcript(1_000, Date.now, 100);
+    for (let i = 0; i < 5; i++) transcript.text('received', String(i).repeat(30));
+    assert.deepEqual(transcript.entries.map((e) => e.text?.[0]), ['2', '3', '4']);
+    assert.equal(transcript.dropped, 2);
+    transcript.text('received', 'x'.repeat(500));
+    assert.equal(transcript.length, 1, 'one message over the budget is still kept');
+    assert.equal(transcript.dropped, 5);
+  });
+
   it('gives the page no bytes and at most 64 Ki characters of a text', () => {
     const transcript = new Transcript();
     const big = 'x'.repeat(SHOWN_TEXT_CHARS + 10);
