@@ -166,6 +166,18 @@ describe('WebSocket session panel', function () {
     if (hasBrowser()) await shown(ws('#close-info'), (texts) => /1006: Connection lost without a close frame/.test(texts[0] ?? ''), 'the 1006 in the page');
   });
 
+  it('1009 and 1012 from the server read in Baseten\'s words: the 100 MiB limit, a restarting replica', async () => {
+    const panel = await openFromTree('echo');
+    panels.push(panel);
+    for (const [code, words] of [[1009, /larger than allowed \(Baseten's limit is 100 MiB per message\)/], [1012, /The replica is restarting; reconnect/]] as const) {
+      await emulatorControl('POST', 'faults', { match: { path: '/\\/websocket$/' }, times: 1, fault: { kind: 'ws-close', code, afterMessages: 0 } });
+      await panel.reconnect();
+      await waitFor(() => panel.connection.status === 'closed' && panel.connection.close?.code === code, 10_000, `the ${code} close`);
+      assert.match(panel.connection.close?.explanation ?? '', words);
+      if (hasBrowser()) await shown(ws('#close-info'), (texts) => texts[0]?.startsWith(`Closed with code ${code}: `) && words.test(texts[0]), `the ${code} in the page`);
+    }
+  });
+
   it('a fast stream reaches the page in batches and stays capped in the DOM, with a note of how many are hidden', async () => {
     const config = vscode.workspace.getConfiguration('baseten');
     await config.update('websocket.maxRenderedMessages', 40, vscode.ConfigurationTarget.Global);
