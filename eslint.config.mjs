@@ -11,7 +11,7 @@ export default tseslint.config(
   },
   {
     // The client is plain Node: it must never depend on the editor.
-    files: ['src/client/**/*.ts', 'emulator/**/*.ts'],
+    files: ['src/client/**/*.ts', 'emulator/**/*.ts', 'src/predict/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'src/client and emulator/ are plain Node; pass what you need in from the extension side.' }],

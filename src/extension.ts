@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './config/apiKey';
 import { registerCommands } from './commands/register';
+import { PredictApi, registerPredict } from './commands/predict';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
@@ -16,6 +17,8 @@ export interface BasetenExtensionApi {
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
+  /** Predict requests, their response documents and the request history. */
+  readonly predict: PredictApi;
 }
 
 export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
@@ -29,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
 
   const trees = registerExplorer(context, services);
   registerCommands(context, services, trees);
+  const predict = registerPredict(context, services, trees);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, logUri: context.logUri, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, logUri: context.logUri, predict, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {
