@@ -7,6 +7,7 @@ import { formatMs, formatSize } from '../predict/format';
 import { BasetenServices } from '../services';
 import { ExplorerTrees } from '../views/explorer/register';
 import { TargetNode } from '../views/explorer/targetNode';
+import { RESPONSE_SCHEME } from '../views/response/responseDocuments';
 import { PredictController, PredictOutcome } from './predictRun';
 import { KnownTarget, fromNode, knownStatus, pickTarget } from './predictTargets';
 
@@ -71,7 +72,9 @@ export async function predictTarget(controller: PredictController, trees: Explor
   const target = resolveTarget(trees, node) ?? (await pickTarget(trees, 'Predict'));
   if (!target) return { outcome: 'none' };
   const editor = vscode.window.activeTextEditor;
-  if (editor && (!editor.selection.isEmpty || isJsonDocument(editor.document))) {
+  // The last response is usually the active editor: it is not taken for the next payload unless selected.
+  const fromEditor = editor && (!editor.selection.isEmpty || (isJsonDocument(editor.document) && editor.document.uri.scheme !== RESPONSE_SCHEME));
+  if (editor && fromEditor) {
     return predictFromEditor(controller, trees, editor.selection.isEmpty ? 'file' : 'selection', target);
   }
   const last = controller.history().find((entry) => entry.on.id === target.on.id && 'payload' in entry);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BasetenError, actionUrl, curlCommand, isSleeping, jsonInput, predictAction } from '../client';
+import { BasetenError, actionUrl, curlCommand, isSleeping, jsonInput, predictAction, predictResponseKind } from '../client';
 import type { DeploymentStatus, PredictResponse } from '../client';
 import { historySize, responseFolder, responseSizeLimitBytes } from '../config/predictSettings';
 import { authScheme } from '../config/settings';
@@ -124,8 +124,9 @@ export class PredictController implements vscode.Disposable {
           if (streaming) {
             const extension = response.kind === 'sse' ? 'jsonl' : 'txt';
             streamUri = this.documents.create(responseTitle(request, { status: response.status, requestId: response.requestId }), extension);
-            await this.show(streamUri, true);
           }
+          // Opening an editor takes a while; the body is read meanwhile, or it would pile up and arrive as one batch.
+          const opened = streamUri ? this.show(streamUri, true).catch(() => undefined) : undefined;
           const rendered = await renderResponse(response, {
             limitBytes: responseSizeLimitBytes(),
             folder: responseFolder(this.context.globalStorageUri),
@@ -138,6 +139,7 @@ export class PredictController implements vscode.Disposable {
               : undefined,
           });
           const ms = performance.now() - started;
+          await opened;
           return this.finish(request, response, rendered, { id, at, ms, coldStart, liveUpdates, streamUri });
         },
       );
@@ -197,7 +199,8 @@ export class PredictController implements vscode.Disposable {
       latencyMs: Math.round(run.ms),
       size: rendered.size,
       requestId: response.requestId,
-      kind: response.kind,
+      // A JSON answer is read as a stream here (readJson: false); the history says what the model sent.
+      kind: predictResponseKind(response.contentType),
       responseUri: uri?.toString(),
       file,
     });
@@ -224,7 +227,7 @@ export class PredictController implements vscode.Disposable {
       status,
       latencyMs: Math.round(run.ms),
       requestId,
-      kind: run.response?.kind,
+      kind: run.response && predictResponseKind(run.response.contentType),
       error: cancelled ? undefined : reason,
       responseUri: run.streamUri?.toString(),
     });
