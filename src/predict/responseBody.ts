@@ -8,6 +8,7 @@ import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 import type { PredictResponse } from '../client';
 import { Base64Media, MediaType, detectMedia, extensionFor, findBase64Media } from './media';
+import { prettyJson } from './prettyJson';
 
 export type ResponseLanguage = 'json' | 'jsonl' | 'plaintext';
 
@@ -86,14 +87,9 @@ async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions
       return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: 'json' };
     }
   }
-  const raw = Buffer.concat(parts, size).toString('utf8');
-  try {
-    const value = JSON.parse(raw) as unknown;
-    return { kind: 'document', text: JSON.stringify(value, null, 2) ?? 'null', language: 'json', size, media: findBase64Media(value) };
-  } catch {
-    // The model said JSON and sent something else: show it as it came.
-    return { kind: 'document', text: raw, language: 'plaintext', size, media: [] };
-  }
+  const pretty = await prettyJson(Buffer.concat(parts, size).toString('utf8'));
+  // The model said JSON and sent something else: it is shown as it came.
+  return { kind: 'document', text: pretty.text, language: pretty.valid ? 'json' : 'plaintext', size, media: pretty.media };
 }
 
 async function* sseLines(events: AsyncIterable<{ data: string; event?: string }>): AsyncGenerator<string> {
@@ -186,6 +182,8 @@ function isJson(text: string): boolean {
 }
 
 function looksWhollyJson(text: string): boolean {
+  // Parsing a long text only to pick the editor's language would stall the extension host.
+  if (text.length > 1024 * 1024) return false;
   const trimmed = text.trim();
   return (trimmed.startsWith('{') || trimmed.startsWith('[')) && isJson(trimmed);
 }
