@@ -9,7 +9,7 @@ import { ExplorerTrees } from '../views/explorer/register';
 import { TargetNode } from '../views/explorer/targetNode';
 import { RESPONSE_SCHEME } from '../views/response/responseDocuments';
 import { PredictController, PredictOutcome } from './predictRun';
-import { KnownTarget, fromNode, knownStatus, pickTarget } from './predictTargets';
+import { KnownTarget, fromNode, knownStatus, knownTargets, pickTarget } from './predictTargets';
 
 type TargetArgument = TargetNode | PredictTarget | undefined;
 
@@ -240,6 +240,8 @@ export async function showRequestHistory(controller: PredictController, trees: E
 export interface PredictApi {
   readonly controller: PredictController;
   historyAction(entry: HistoryEntry, action: HistoryAction): Promise<PredictOutcome | string | undefined>;
+  /** What the target quick pick offers: the explorer's loaded targets, then hand-configured ones. */
+  targets(): KnownTarget[];
 }
 
 /** The predict commands. */
@@ -255,5 +257,5 @@ export function registerPredict(context: vscode.ExtensionContext, services: Base
   register('baseten.runSavedRequest', (uri?: vscode.Uri) => runSavedRequest(controller, trees, uri));
   register('baseten.showRequestHistory', () => showRequestHistory(controller, trees));
   register('baseten.saveAsRequest', (entry?: string, name?: string) => saveAsRequest(controller, entry, typeof name === 'string' ? name : undefined));
-  return { controller, historyAction: (entry, action) => historyAction(controller, trees, entry, action) };
+  return { controller, historyAction: (entry, action) => historyAction(controller, trees, entry, action), targets: () => knownTargets(trees) };
 }

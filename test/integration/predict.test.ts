@@ -6,7 +6,7 @@ import { SEED } from '../../emulator/seed';
 import type { PredictOutcome } from '../../src/commands/predictRun';
 import type { PredictTarget } from '../../src/predict/request';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
-import { emulatorKeys, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { clickInUi, emulatorKeys, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 const on = (name: keyof typeof SEED.models): PredictTarget => ({ on: { kind: 'model', id: SEED.models[name].id, name }, target: { kind: 'production' } });
@@ -236,6 +236,33 @@ describe('Predict', function () {
     const document = await responseDocument(outcome);
     assert.deepEqual(JSON.parse(document.getText()), { from: 'the tree' });
     assert.match(title(document), /^echo staging · 200/);
+  });
+
+  it('without a target, a quick pick offers the loaded targets and the hand-configured ones', async () => {
+    const api = await extensionApi();
+    await vscode.workspace.getConfiguration('baseten').update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['staging'] }], vscode.ConfigurationTarget.Global);
+    try {
+      // The setting's change reloads the tree; load it again after that.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.id === SEED.models.echo.id);
+      await api.trees.models.getChildren(echo);
+      const targets = api.predict.targets();
+      const titles = targets.map((t) => `${t.on.name}/${JSON.stringify(t.target)}`);
+      assert.equal(titles[0], 'echo/{"kind":"production"}', titles.join(', '));
+      assert.ok(titles.includes('echo/{"kind":"environment","name":"staging"}'));
+      assert.ok(titles.includes('hand-configured/{"kind":"environment","name":"staging"}'), 'hand-configured targets are offered');
+      assert.equal(targets[0].status, 'ACTIVE');
+      await editorWith('picked.json', '{"picked": true}');
+      const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await screenshot('predict-target-pick');
+      await clickInUi('.quick-input-widget .monaco-list-row');
+      const outcome = await running;
+      assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { picked: true });
+      assert.match(title(await responseDocument(outcome)), /^echo production · 200/);
+    } finally {
+      await vscode.workspace.getConfiguration('baseten').update('models', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a predict to a deployment known to be scaled to zero says a cold start is under way, and answers', async () => {
