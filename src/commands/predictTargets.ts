@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isFailedStatus } from '../client';
 import type { DeploymentStatus, Target } from '../client';
 import { configuredChains, configuredModels } from '../config/settings';
 import { PredictTarget, targetTitle } from '../predict/request';
@@ -47,8 +48,11 @@ export function knownStatus(trees: ExplorerTrees, target: PredictTarget): Deploy
   return knownTargets(trees).find((t) => t.on.id === target.on.id && sameTarget(production(t.target), production(target.target)))?.status;
 }
 
+/** Deployments that answer every request with an error are not offered (the tree still has them). */
+const cannotAnswer = (status: DeploymentStatus | undefined): boolean => !!status && (status === 'INACTIVE' || status === 'DEACTIVATING' || isFailedStatus(status));
+
 export async function pickTarget(trees: ExplorerTrees, title: string): Promise<KnownTarget | undefined> {
-  const targets = knownTargets(trees);
+  const targets = knownTargets(trees).filter((t) => !cannotAnswer(t.status));
   const items: Array<vscode.QuickPickItem & { target?: KnownTarget }> = [];
   for (const kind of ['model', 'chain'] as const) {
     const group = targets.filter((t) => t.on.kind === kind);
