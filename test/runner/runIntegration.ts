@@ -54,13 +54,15 @@ export async function runCommandInUi(page: Page, title: string): Promise<void> {
 }
 
 /** What a selector matches inside every webview frame (webviews are nested iframes of the workbench). */
-export async function queryWebviews(page: Page, selector: string): Promise<Array<{ frame: string; text: string; html: string }>> {
-  const matches: Array<{ frame: string; text: string; html: string }> = [];
+export async function queryWebviews(page: Page, selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
+  const matches: Array<{ frame: string; text: string; html: string; value?: string }> = [];
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
     const found = await frame
-      .$$eval(selector, (elements) => elements.map((element) => ({ text: element.textContent ?? '', html: element.outerHTML })))
-      .catch(() => [] as Array<{ text: string; html: string }>);
+      .$$eval(selector, (elements) =>
+        elements.map((element) => ({ text: element.textContent ?? '', html: element.outerHTML, value: (element as { value?: unknown }).value === undefined ? undefined : String((element as { value?: unknown }).value) })),
+      )
+      .catch(() => [] as Array<{ text: string; html: string; value?: string }>);
     for (const match of found) matches.push({ frame: frame.url(), ...match });
   }
   return matches;
@@ -73,6 +75,18 @@ export async function clickInWebviews(page: Page, selector: string): Promise<str
     const element = await frame.$(selector).catch(() => null);
     if (!element) continue;
     await element.click({ timeout: 10_000 });
+    return frame.url();
+  }
+  throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
+}
+
+/** Types into the first field a selector matches in any webview frame. */
+export async function fillInWebviews(page: Page, selector: string, value: string): Promise<string> {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const element = await frame.$(selector).catch(() => null);
+    if (!element) continue;
+    await element.fill(value, { timeout: 10_000 });
     return frame.url();
   }
   throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
@@ -107,6 +121,9 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
     } else if (url.pathname === '/ui/webview/click') {
       const selector = String(body.selector ?? '');
       result = { clicked: await serially(() => clickInWebviews(page, selector)) };
+    } else if (url.pathname === '/ui/webview/fill') {
+      const selector = String(body.selector ?? '');
+      result = { filled: await serially(() => fillInWebviews(page, selector, String(body.value ?? ''))) };
     } else if (url.pathname === '/ui/webview') {
       const selector = String(body.selector ?? '');
       result = { matches: await serially(() => queryWebviews(page, selector)) };

@@ -210,11 +210,15 @@ export class ChatPanel implements vscode.Disposable {
       vscode.window.setStatusBarMessage('Baseten: code copied', 2000);
       return;
     }
-    const editor = this.host.lastEditor();
-    if (!editor) {
+    const remembered = this.host.lastEditor();
+    if (!remembered) {
       void vscode.window.showWarningMessage('Open a text editor to insert the code into.');
       return;
     }
+    // An editor object goes stale once its tab is hidden; the document's visible editor (or a new one) is live.
+    const editor =
+      vscode.window.visibleTextEditors.find((candidate) => candidate.document === remembered.document) ??
+      (await vscode.window.showTextDocument(remembered.document, { viewColumn: remembered.viewColumn, preserveFocus: true }));
     await editor.edit((edit) => {
       for (const selection of editor.selections) {
         if (action === 'insert') {
