@@ -2,8 +2,17 @@
  * The one HTTP layer: one undici dispatcher (proxy-aware), the auth header, User-Agent, timeouts, and the
  * retry policy. Everything above it sends requests through `HttpClient.send`.
  */
-import { Dispatcher, EnvHttpProxyAgent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiArea, BasetenError, httpError, parseRetryAfter, redactSecret } from './errors';
+
+type Undici = typeof import('undici');
+let loadedUndici: Undici | undefined;
+
+/** undici is loaded on the first request, not with the extension: it is most of the bundle's load time. */
+function undici(): Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loadedUndici ??= require('undici') as Undici);
+}
 
 export interface Timeouts {
   /** TCP + TLS connect. */
@@ -279,7 +288,7 @@ export class HttpClient {
 
       let response: Dispatcher.ResponseData;
       try {
-        response = await undiciRequest(request.url, {
+        response = await undici().request(request.url, {
           dispatcher: this.dispatcher,
           method: request.method,
           headers,
@@ -353,7 +362,7 @@ export class HttpClient {
 function createDispatcher(connectMs: number, proxy: string | undefined, noProxy: string | undefined): Dispatcher {
   // Baseten keeps idle connections 60-120 s; closing ours at 30 s avoids reusing a socket it just dropped.
   const agentOptions = { connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 };
-  return new EnvHttpProxyAgent(
+  return new (undici().EnvHttpProxyAgent)(
     proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy ?? '' } : agentOptions,
   );
 }
@@ -431,13 +440,13 @@ export function transportError(caught: unknown, context: TransportContext): Base
       message: `The proxy refused the connection to ${host} (${error.message}).`,
     });
   }
-  if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError) {
+  if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undici().errors.RequestAbortedError) {
     return new BasetenError({ ...base, kind: 'aborted', message: 'The request was cancelled.' });
   }
-  if (error instanceof undiciErrors.ConnectTimeoutError) {
+  if (error instanceof undici().errors.ConnectTimeoutError) {
     return new BasetenError({ ...base, kind: 'timeout', code: 'connect_timeout', retryable: true, message: `Could not connect to ${host} in time.` });
   }
-  if (error instanceof undiciErrors.HeadersTimeoutError) {
+  if (error instanceof undici().errors.HeadersTimeoutError) {
     return new BasetenError({
       ...base,
       kind: 'timeout',
@@ -446,7 +455,7 @@ export function transportError(caught: unknown, context: TransportContext): Base
       message: `${host} sent no response within the first-byte timeout.`,
     });
   }
-  if (error instanceof undiciErrors.BodyTimeoutError) {
+  if (error instanceof undici().errors.BodyTimeoutError) {
     return new BasetenError({
       ...base,
       kind: 'timeout',
