@@ -139,9 +139,11 @@ export class ChatPanel implements vscode.Disposable {
     const finished = new Promise<void>((done) => (resolve = done));
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Baseten: the deployment is scaled to zero; waiting for a cold start…', cancellable: true },
-      (_progress, token) => {
+      (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
-        return finished;
+        const started = Date.now();
+        const ticker = setInterval(() => progress.report({ message: `${Math.round((Date.now() - started) / 1000)} s` }), 1000);
+        return finished.finally(() => clearInterval(ticker));
       },
     );
     return { resolve };
