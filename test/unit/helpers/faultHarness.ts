@@ -25,6 +25,12 @@ export function reportFaultSummaryAtEnd(): void {
   });
 }
 
+/** Adds what an emulator saw (requests, and those that met a fault) to the tally; call before it is reset. */
+export function countTraffic(emulator: Emulator): void {
+  tally.requests += emulator.stats.requests.length;
+  tally.faults += emulator.stats.requests.filter((request) => request.fault !== undefined).length;
+}
+
 export interface FaultHarness {
   readonly emulator: Emulator;
   /** A client on the emulator with fast retries; destroyed after the test. */
@@ -52,9 +58,7 @@ export function useFaultHarness(options: Partial<EmulatorOptions> = { tokenDelay
   beforeEach(() => emulator?.reset());
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.destroy();
-    if (!emulator) return;
-    tally.requests += emulator.stats.requests.length;
-    tally.faults += emulator.stats.requests.filter((request) => request.fault !== undefined).length;
+    if (emulator) countTraffic(emulator);
   });
   after(async () => {
     await emulator?.close();
