@@ -41,18 +41,31 @@ export interface FaultHarness {
  * Registers the hooks of one fault suite and returns its harness. Each test starts from a reset emulator;
  * its requests and faults are counted when it ends, and its clients are destroyed.
  */
-export function useFaultHarness(options: Partial<EmulatorOptions> = { tokenDelayMs: 1, wakeDelayMs: 0 }): FaultHarness {
-  let emulator: Emulator | undefined;
-  const clients: BasetenClient[] = [];
+/** Registers hooks that make the enclosing suite fail when anything rejects or throws unheard while it runs. */
+export function failOnUnhandled(): void {
   const problems: unknown[] = [];
   const onProblem = (reason: unknown): void => {
     tally.unhandled += 1;
     problems.push(reason);
   };
-
-  before(async () => {
+  before(() => {
     process.on('unhandledRejection', onProblem);
     process.on('uncaughtException', onProblem);
+  });
+  after(async () => {
+    // A rejection nobody handled is reported on a later tick; give it one before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', onProblem);
+    process.off('uncaughtException', onProblem);
+    assert.deepEqual(problems, [], 'no unhandled rejection or uncaught exception during the suite');
+  });
+}
+
+export function useFaultHarness(options: Partial<EmulatorOptions> = { tokenDelayMs: 1, wakeDelayMs: 0 }): FaultHarness {
+  let emulator: Emulator | undefined;
+  const clients: BasetenClient[] = [];
+
+  before(async () => {
     emulator = await startTestEmulator(options);
   });
   beforeEach(() => emulator?.reset());
@@ -62,12 +75,9 @@ export function useFaultHarness(options: Partial<EmulatorOptions> = { tokenDelay
   });
   after(async () => {
     await emulator?.close();
-    // A rejection nobody handled is reported on a later tick; give it one before looking.
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off('unhandledRejection', onProblem);
-    process.off('uncaughtException', onProblem);
-    assert.deepEqual(problems, [], 'no unhandled rejection or uncaught exception during the fault suite');
   });
+  // After the emulator's hooks, so its closing is watched too.
+  failOnUnhandled();
 
   return {
     get emulator(): Emulator {
