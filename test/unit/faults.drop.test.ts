@@ -118,6 +118,34 @@ describe('fault suite: connections dropped mid-stream', function () {
     });
   }
 
+  for (const [label, name, input] of [
+    ['text() of a chunked stream', 'chunked', { chunks: 30 }],
+    ['bytes() of a binary answer', 'binary', { bytes: 200_000 }],
+  ] as const) {
+    it(`predict read whole with ${label}, dropped at a random byte: the error's partial holds every byte sent`, async () => {
+      const { emulator } = harness;
+      const undamaged = await rawBody(emulator, predictPath(name), input);
+      const random = seededRandom(1606 + undamaged.length);
+      const client = harness.client();
+      await repeat(20, 4_000, 8, async (run) => {
+        const bytes = Math.floor(random() * undamaged.length);
+        emulator.faults.add({ match: { path: predictPath(name) }, times: 1, fault: { kind: 'drop', afterBytes: bytes } });
+        const response = await client.inference.predict(model(name), PRODUCTION, jsonInput(input));
+        const what = `run ${run}, drop after ${bytes} bytes`;
+        const error = await settlesWithin(
+          failureOf(() => (response.kind === 'stream' ? response.text() : response.kind === 'binary' ? response.bytes() : Promise.resolve())),
+          5_000,
+          what,
+        );
+        assert.equal(error.kind, 'stream_truncated', `${what}: ${error.message}`);
+        const partial = error.partial;
+        assert.ok(response.kind === 'stream' ? typeof partial === 'string' : Buffer.isBuffer(partial), `${what}: partial is ${typeof partial}`);
+        expectKept(undamaged.subarray(0, bytes), Buffer.from(partial as string | Buffer), what);
+        await expectNoOpenSockets(emulator, what);
+      });
+    });
+  }
+
   it('WebSocket terminated after a random number of messages: every echo sent arrives, the close says 1006, sends then fail', async () => {
     const { emulator } = harness;
     const random = seededRandom(1404);
