@@ -253,17 +253,18 @@ describe('fault suite: retry policy under error storms', function () {
     }
   });
 
-  it('a stream whose headers arrived is never resent, whether it then drops, stalls or breaks', async () => {
+  it('an answer whose headers arrived is never resent, whether its body then drops, stalls or breaks', async () => {
     const { emulator } = harness;
-    const streamed = SURFACES.filter((surface) => surface.streamed);
-    for (const surface of streamed) {
+    for (const surface of SURFACES) {
       for (const fault of [
         { kind: 'drop' },
-        { kind: 'drop', afterBytes: 40 },
-        { kind: 'stall', afterBytes: 40 },
+        { kind: 'drop', afterBytes: 5 },
+        { kind: 'stall', afterBytes: 5 },
         { kind: 'malformed-sse' },
       ] as const) {
         if (fault.kind === 'malformed-sse' && surface.name !== 'chat stream') continue;
+        // Whole answers stalling are the timeout suite's; here they would only cost time.
+        if (fault.kind === 'stall' && !surface.streamed) continue;
         const what = `${surface.name}, ${JSON.stringify(fault)}`;
         const from = emulator.stats.requests.length;
         const remove = emulator.faults.add({ match: { path: surface.path }, fault });
