@@ -23,6 +23,7 @@ reportFaultSummaryAtEnd();
 
 const CHAT_PATH = '/inference/v1/chat/completions';
 const CHAT = { model: 'zai-org/GLM-5.2', messages: [{ role: 'user' as const, content: '[[tokens:24]] drop me' }] };
+const DROPPED = /^The connection to 127\.0\.0\.1:\d+ dropped before the response was complete\.$/;
 const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
 const predictPath = (name: keyof typeof SEED.models): string => `/model-${SEED.models[name].id}/production/predict`;
 
@@ -50,6 +51,7 @@ describe('fault suite: connections dropped mid-stream', function () {
       const error = await settlesWithin(failureOf(() => stream.final()), 5_000, 'the dropped chat stream');
       const what = `run ${run}, drop after ${events} events`;
       assert.equal(error.kind, 'stream_truncated', `${what}: ${error.message}`);
+      assert.match(error.message, DROPPED, what);
       const partial = error.partial as ChatResult;
       const expected = chatPrefix(undamaged, events);
       expectKept(expected.text, partial.text, `${what}: text`);
@@ -80,6 +82,7 @@ describe('fault suite: connections dropped mid-stream', function () {
       );
       const what = `run ${run}, drop after ${events} events`;
       assert.equal(error.kind, 'stream_truncated', `${what}: ${error.message}`);
+      assert.match(error.message, DROPPED, what);
       expectKept(undamaged.slice(0, events).join('\n'), received.join('\n'), what);
       await expectNoOpenSockets(emulator, what);
     });
@@ -96,7 +99,7 @@ describe('fault suite: connections dropped mid-stream', function () {
       const undamaged = await rawBody(emulator, predictPath(name), input);
       const random = seededRandom(1303 + undamaged.length);
       const client = harness.client();
-      await repeat(30, 5_000, 8, async (run) => {
+      await repeat(20, 4_000, 8, async (run) => {
         const bytes = Math.floor(random() * undamaged.length);
         emulator.faults.add({ match: { path: predictPath(name) }, times: 1, fault: { kind: 'drop', afterBytes: bytes } });
         const response = await client.inference.predict(model(name), PRODUCTION, jsonInput(input));
@@ -111,6 +114,7 @@ describe('fault suite: connections dropped mid-stream', function () {
         );
         const what = `run ${run}, drop after ${bytes} bytes`;
         assert.equal(error.kind, 'stream_truncated', `${what}: ${error.message}`);
+        assert.match(error.message, DROPPED, what);
         expectKept(undamaged.subarray(0, bytes), Buffer.concat(parts), what);
         await expectNoOpenSockets(emulator, what);
       });
@@ -138,6 +142,7 @@ describe('fault suite: connections dropped mid-stream', function () {
           what,
         );
         assert.equal(error.kind, 'stream_truncated', `${what}: ${error.message}`);
+        assert.match(error.message, DROPPED, what);
         const partial = error.partial;
         assert.ok(response.kind === 'stream' ? typeof partial === 'string' : Buffer.isBuffer(partial), `${what}: partial is ${typeof partial}`);
         expectKept(undamaged.subarray(0, bytes), Buffer.from(partial as string | Buffer), what);

@@ -40,7 +40,7 @@ describe('fault suite: malformed answers', function () {
       const { emulator } = harness;
       const client = harness.client();
       const random = seededRandom(4401);
-      await repeat(25, 4_000, 8, async (run) => {
+      await repeat(12, 3_000, 5, async (run) => {
         const request = { model, messages: [{ role: 'user' as const, content: `[[tokens:${2 + Math.floor(random() * 30)}]] run ${run}` }] };
         const undamaged = sseData(await rawBody(emulator, path, { ...request, stream: true }));
         const from = emulator.stats.requests.length;

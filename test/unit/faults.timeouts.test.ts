@@ -133,6 +133,8 @@ describe('fault suite: slow first byte and stalled streams', function () {
       );
     }
     await settlesWithin(Promise.all(pending), HANG_GUARD_MS, 'the stalled predicts');
+    assert.equal(emulator.stats.count({ path: predictPath('sse') }), 9, 'no stalled SSE stream was resent');
+    assert.equal(emulator.stats.count({ path: predictPath('chunked') }), 9, 'no stalled chunked stream was resent');
     await expectNoOpenSockets(emulator, 'after the stalled predicts');
   });
 
@@ -146,6 +148,7 @@ describe('fault suite: slow first byte and stalled streams', function () {
       assert.equal(error.kind, 'timeout', `${whole[i].name}: ${error.message}`);
       assert.equal(error.code, 'idle_stream_timeout', whole[i].name);
     });
+    assert.equal(emulator.stats.requests.length, whole.length, 'no stalled answer was resent');
     await expectNoOpenSockets(emulator, 'after the stalled bodies');
   });
 
