@@ -150,23 +150,29 @@ export class HttpResponse {
     }
   }
 
+  /** The whole body. When it fails part-way (dropped, timed out, aborted), the error's `partial` is the Buffer that arrived. */
   async bytes(maxBytes = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<Buffer> {
     const parts: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.chunks(signal)) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        this.cancel();
-        throw new BasetenError({
-          kind: 'too_large',
-          message: `The response is larger than ${formatBytes(maxBytes)}; it was not read into memory.`,
-          requestId: this.requestId,
-          method: this.describe.method,
-          url: this.describe.url,
-          area: this.describe.area,
-        });
+    try {
+      for await (const chunk of this.chunks(signal)) {
+        if (size + chunk.length > maxBytes) {
+          this.cancel();
+          throw new BasetenError({
+            kind: 'too_large',
+            message: `The response is larger than ${formatBytes(maxBytes)}; it was not read into memory.`,
+            requestId: this.requestId,
+            method: this.describe.method,
+            url: this.describe.url,
+            area: this.describe.area,
+          });
+        }
+        size += chunk.length;
+        parts.push(chunk);
       }
-      parts.push(chunk);
+    } catch (error) {
+      if (error instanceof BasetenError && error.kind !== 'too_large' && error.partial === undefined) error.partial = Buffer.concat(parts, size);
+      throw error;
     }
     return Buffer.concat(parts, size);
   }
