@@ -113,11 +113,19 @@ export class PredictController implements vscode.Disposable {
         },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          progress.report({
-            message: coldStart ? 'Baseten is starting a replica; the request waits until it is ready (this can take minutes).' : 'waiting for the answer…',
-          });
+          const waiting = (): string =>
+            coldStart
+              ? `Baseten is starting a replica; the request waits until it is ready (this can take minutes) · ${Math.round((performance.now() - started) / 1000)} s`
+              : 'waiting for the answer…';
+          progress.report({ message: waiting() });
+          // A cold start can take minutes: the count shows it is still under way, not frozen.
+          const ticker = coldStart ? setInterval(() => progress.report({ message: waiting() }), 1000) : undefined;
           const client = this.services.client;
-          response = await client.inference.predict(request.on, request.target, jsonInput(request.payload), { signal: controller.signal, readJson: false });
+          try {
+            response = await client.inference.predict(request.on, request.target, jsonInput(request.payload), { signal: controller.signal, readJson: false });
+          } finally {
+            clearInterval(ticker);
+          }
           if (coldStart) this.onColdStartDone();
           progress.report({ message: `${response.status}, receiving…` });
           const streaming = response.kind === 'sse' || (response.kind === 'stream' && !/json/.test(response.contentType));
