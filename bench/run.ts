@@ -237,23 +237,38 @@ async function predictUi(client: BasetenClient): Promise<void> {
   try {
     for (const c of cases) {
       const input = c.input();
-      const baseline = await measure(async () => {
-        const response = await client.inference.predict(c.on, PRODUCTION, input, { readJson: false });
-        if (response.kind !== 'stream' && response.kind !== 'binary') throw new Error(`expected a body stream, got ${response.kind}`);
-        let bytes = 0;
-        for await (const chunk of response.chunks) bytes += chunk.length;
-        await settle();
-        return bytes;
-      });
+      // Shared 2-core machines starve a process now and then: each figure is the median of three rounds.
+      const runs = { ours: [] as Awaited<ReturnType<typeof measure>>[], baseline: [] as Awaited<ReturnType<typeof measure>>[] };
       let stem = 0;
-      const ours = await measure(async () => {
-        const response = await client.inference.predict(c.on, PRODUCTION, input, { readJson: false });
-        const rendered = await renderResponse(response, { limitBytes: c.limit, folder, fileStem: `response-${++stem}`, onText: () => undefined });
-        await settle();
-        return rendered.size;
+      for (let round = 0; round < 3; round++) {
+        runs.baseline.push(
+          await measure(async () => {
+            const response = await client.inference.predict(c.on, PRODUCTION, input, { readJson: false });
+            if (response.kind !== 'stream' && response.kind !== 'binary') throw new Error(`expected a body stream, got ${response.kind}`);
+            let bytes = 0;
+            for await (const chunk of response.chunks) bytes += chunk.length;
+            await settle();
+            return bytes;
+          }),
+        );
+        runs.ours.push(
+          await measure(async () => {
+            const response = await client.inference.predict(c.on, PRODUCTION, input, { readJson: false });
+            const rendered = await renderResponse(response, { limitBytes: c.limit, folder, fileStem: `response-${++stem}`, onText: () => undefined });
+            await settle();
+            return rendered.size;
+          }),
+        );
+      }
+      const pick = (list: Awaited<ReturnType<typeof measure>>[]): { ms: number; peakMb: number; stallMs: number; bytes: number } => ({
+        ms: median(list.map((r) => r.ms)),
+        peakMb: median(list.map((r) => r.peakMb)),
+        stallMs: median(list.map((r) => r.stallMs)),
+        bytes: list[0].bytes,
       });
-      if (ours.bytes !== baseline.bytes) throw new Error(`${c.name}: ${ours.bytes} vs ${baseline.bytes} bytes`);
-      add(`predictui ${c.name}: longest event-loop stall`, `${ours.stallMs.toFixed(1)} ms`, `${baseline.stallMs.toFixed(1)} ms`, undefined, '≤ 200 ms', ours.stallMs <= 200);
+      const [ours, baseline] = [pick(runs.ours), pick(runs.baseline)];
+      if (runs.ours.some((r) => r.bytes !== baseline.bytes)) throw new Error(`${c.name}: ${ours.bytes} vs ${baseline.bytes} bytes`);
+      add(`predictui ${c.name}: longest event-loop stall (median of 3)`, `${ours.stallMs.toFixed(1)} ms`, `${baseline.stallMs.toFixed(1)} ms`, undefined, '≤ 200 ms', ours.stallMs <= 200);
       add(`predictui ${c.name}: peak memory growth`, `${ours.peakMb.toFixed(1)} MB`, `${baseline.peakMb.toFixed(1)} MB`, undefined, c.bytes > c.limit ? 'streamed, not buffered' : '—', c.bytes > c.limit ? ours.peakMb < 50 : undefined);
       add(`predictui ${c.name}: time`, `${ours.ms.toFixed(0)} ms`, `${baseline.ms.toFixed(0)} ms`, baseline.ms / ours.ms, '—', undefined);
       await fs.rm(folder, { recursive: true, force: true });
