@@ -4,6 +4,7 @@ import { ChatPanels } from './commands/chat';
 import { InlineEdits } from './commands/inlinePrompt';
 import { registerCommands } from './commands/register';
 import { registerLanguageModels } from './lm/basetenChatProvider';
+import { PredictApi, registerPredict } from './commands/predict';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
@@ -23,6 +24,8 @@ export interface BasetenExtensionApi {
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
+  /** Predict requests, their response documents and the request history. */
+  readonly predict: PredictApi;
 }
 
 export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
@@ -43,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   registerCommands(context, services, trees, { chat, inline });
   const languageModels = registerLanguageModels(services);
   if (languageModels) context.subscriptions.push(languageModels);
+  const predict = registerPredict(context, services, trees);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
@@ -52,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, chat, inline, websocket, logUri: context.logUri, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, predict, websocket, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -181,6 +181,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       renderAll(message.state);
       break;
     case 'turns':
+      if (input.value.trim() === message.user.text.trim()) input.value = '';
       emptyNote.hidden = true;
       state.turns.push(message.user, message.answer);
       state.pending = [];
@@ -219,7 +220,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 function send(): void {
   const text = input.value.trim();
   if (!text || streamingId) return;
-  input.value = '';
+  // The text stays in the box until the host has taken the question (it may first ask for a model).
   post({ type: 'send', text, settings: settingsFromForm() });
 }
 

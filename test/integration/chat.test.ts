@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ChatTargetRef, ConversationState } from '../../src/chat/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
-import { clickInWebview, emulatorControl, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isModelApi, isTarget } from './nodes';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 
@@ -261,5 +261,22 @@ describe('Chat panel', function () {
     assert.equal(answer?.text, 'from the deployment');
     const sent = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
     assert.match(sent[0]?.path ?? '', /production\/sync\/v1\/chat\/completions$/);
+  });
+
+  it('a question typed in the panel and sent with the Send button is answered there', async function () {
+    if (!hasBrowser()) this.skip();
+    const panel = await freshPanel();
+    await waitFor(async () => (await queryWebviews('#input')).length > 0, 10_000, 'the panel page');
+    await fillInWebview('#input', 'say: typed in the page');
+    const ended = new Promise<void>((resolve) => panel.onDidEndAnswer(() => resolve()));
+    await clickInWebview('#send');
+    await ended;
+    const turns = panel.conversation.turns;
+    assert.equal(turns.length, 2);
+    const answer = turns[1];
+    assert.equal(answer.role === 'assistant' && answer.text, 'typed in the page');
+    await shownAnswer(answer.id, 'typed in the page');
+    const input = await queryWebviews('#input');
+    assert.equal(input[0]?.value, '', 'the box is cleared once the question is taken');
   });
 });

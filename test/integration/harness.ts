@@ -72,9 +72,9 @@ export async function clickInUi(selector: string): Promise<void> {
 }
 
 /** Elements matching a CSS selector inside the open webviews (empty where the runner has no browser). */
-export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string }>> {
+export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
   const result = await control('/ui/webview', { selector });
-  return (result.matches as Array<{ frame: string; text: string; html: string }> | undefined) ?? [];
+  return (result.matches as Array<{ frame: string; text: string; html: string; value?: string }> | undefined) ?? [];
 }
 
 /** Clicks the first element matching a CSS selector inside the open webviews. */

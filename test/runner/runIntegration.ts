@@ -54,13 +54,15 @@ export async function runCommandInUi(page: Page, title: string): Promise<void> {
 }
 
 /** What a selector matches inside every webview frame (webviews are nested iframes of the workbench). */
-export async function queryWebviews(page: Page, selector: string): Promise<Array<{ frame: string; text: string; html: string }>> {
-  const matches: Array<{ frame: string; text: string; html: string }> = [];
+export async function queryWebviews(page: Page, selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
+  const matches: Array<{ frame: string; text: string; html: string; value?: string }> = [];
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
     const found = await frame
-      .$$eval(selector, (elements) => elements.map((element) => ({ text: element.textContent ?? '', html: element.outerHTML })))
-      .catch(() => [] as Array<{ text: string; html: string }>);
+      .$$eval(selector, (elements) =>
+        elements.map((element) => ({ text: element.textContent ?? '', html: element.outerHTML, value: (element as { value?: unknown }).value === undefined ? undefined : String((element as { value?: unknown }).value) })),
+      )
+      .catch(() => [] as Array<{ text: string; html: string; value?: string }>);
     for (const match of found) matches.push({ frame: frame.url(), ...match });
   }
   return matches;

@@ -139,9 +139,11 @@ export class ChatPanel implements vscode.Disposable {
     const finished = new Promise<void>((done) => (resolve = done));
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Baseten: the deployment is scaled to zero; waiting for a cold start…', cancellable: true },
-      (_progress, token) => {
+      (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
-        return finished;
+        const started = Date.now();
+        const ticker = setInterval(() => progress.report({ message: `${Math.round((Date.now() - started) / 1000)} s` }), 1000);
+        return finished.finally(() => clearInterval(ticker));
       },
     );
     return { resolve };
@@ -210,11 +212,15 @@ export class ChatPanel implements vscode.Disposable {
       vscode.window.setStatusBarMessage('Baseten: code copied', 2000);
       return;
     }
-    const editor = this.host.lastEditor();
-    if (!editor) {
+    const remembered = this.host.lastEditor();
+    if (!remembered) {
       void vscode.window.showWarningMessage('Open a text editor to insert the code into.');
       return;
     }
+    // An editor object goes stale once its tab is hidden; the document's visible editor (or a new one) is live.
+    const editor =
+      vscode.window.visibleTextEditors.find((candidate) => candidate.document === remembered.document) ??
+      (await vscode.window.showTextDocument(remembered.document, { viewColumn: remembered.viewColumn, preserveFocus: true }));
     await editor.edit((edit) => {
       for (const selection of editor.selections) {
         if (action === 'insert') {
