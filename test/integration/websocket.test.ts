@@ -7,7 +7,7 @@ import type { WebSocketPanel } from '../../src/views/websocket/sessionPanel';
 import { WEBSOCKET_VIEW_TYPE } from '../../src/views/websocket/sessionPanel';
 import type { SavedSession } from '../../src/websocket/protocol';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
-import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, runCommandInUi, screenshot, waitFor } from './harness';
+import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 /** A selector inside the session page only (the chat page has fields with the same IDs). */
@@ -266,12 +266,13 @@ describe('WebSocket session panel', function () {
     assert.doesNotMatch(String(development.treeItem().contextValue), /kind-(environment|deployment)/);
     assert.match(String((await targetNode('echo', 'environment', 'production')).treeItem().contextValue), /\bkind-environment\b/);
     if (!hasBrowser()) return;
-    const before = api.websocket.open.length;
-    await runCommandInUi('Baseten: Open WebSocket Session');
+    // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
+    const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');
     await clickInUi('.quick-input-widget .monaco-list-row:has-text("pipeline · production")');
-    await waitFor(() => api.websocket.open.length === before + 1, 15_000, 'a panel for the chain');
-    const panel = api.websocket.open[api.websocket.open.length - 1];
+    const panel = await opening;
+    assert.ok(panel, 'a panel for the chain');
     panels.push(panel);
+    assert.ok(api.websocket.open.includes(panel));
     assert.equal(panel.target.on.kind, 'chain');
     await waitFor(() => panel.connection.status === 'open', 15_000, 'the chain session');
     assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/production\/websocket$/);
