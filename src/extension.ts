@@ -5,6 +5,7 @@ import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
 import { KeyStatusBar } from './views/statusBar';
+import { AsyncRequestsApi, registerAsyncRequests } from './async/register';
 
 /** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
 export interface BasetenExtensionApi {
@@ -16,6 +17,8 @@ export interface BasetenExtensionApi {
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
+  /** The Async Requests view, its store (with the shared status budget) and the webhook receiver. */
+  readonly asyncRequests: AsyncRequestsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
@@ -29,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
 
   const trees = registerExplorer(context, services);
   registerCommands(context, services, trees);
+  const asyncRequests = registerAsyncRequests(context, services);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, logUri: context.logUri, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, logUri: context.logUri, activationMs: performance.now() - started, asyncRequests };
 }
 
 export function deactivate(): void {

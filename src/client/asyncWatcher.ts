@@ -10,6 +10,14 @@ import type { StatusBudget } from './statusBudget';
 import type { AsyncRequestStatusResponse } from './types';
 import type { Invocable } from './urls';
 
+/**
+ * True once nothing about the request can change. A SUCCEEDED request whose webhook is still PENDING is
+ * not settled: Baseten turns it into WEBHOOK_FAILED if the delivery fails.
+ */
+export function isSettledAsyncStatus(status: Pick<AsyncRequestStatusResponse, 'status' | 'webhook_status'>): boolean {
+  return isTerminalAsyncStatus(status.status) && !(status.status === 'SUCCEEDED' && status.webhook_status === 'PENDING');
+}
+
 export interface WatchedAsyncRequest {
   on: Invocable;
   requestId: string;
@@ -174,7 +182,7 @@ export class AsyncRequestWatcher {
       if (!this.entries.has(request.requestId)) return;
       entry.failures = 0;
       this.options.onStatus?.(request.requestId, status);
-      if (isTerminalAsyncStatus(status.status)) {
+      if (isSettledAsyncStatus(status)) {
         this.end(entry, { reason: 'terminal', status });
         return;
       }
