@@ -90,6 +90,8 @@ export class AsyncRequestNode implements ExplorerNode {
     if (request.statusAt) md.appendMarkdown(`| Status since | ${new Date(request.statusAt).toLocaleString()} |\n`);
     if (request.priority !== undefined) md.appendMarkdown(`| Priority | ${request.priority} |\n`);
     if (request.maxTimeInQueueSeconds !== undefined) md.appendMarkdown(`| Max time in queue | ${request.maxTimeInQueueSeconds} s |\n`);
+    const why = explanation(request);
+    if (why) md.appendMarkdown(`\n\n${why}`);
     for (const error of request.errors) md.appendMarkdown(`\n\n$(error) **${escapeMarkdown(error.code)}**: ${escapeMarkdown(error.message)}`);
     if (request.pollError) md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(request.pollError)}`);
     if (request.output) {
@@ -110,5 +112,21 @@ export class AsyncRequestNode implements ExplorerNode {
     if (this.request.output) tokens.push('hasOutput');
     if (!this.request.ended) tokens.push('watching');
     return tokens;
+  }
+}
+
+/** What a final status means, where Baseten sends no error of its own. */
+function explanation(request: AsyncRequest): string | undefined {
+  switch (request.status) {
+    case 'EXPIRED':
+      return `$(watch) Still queued after its max time in queue (${request.maxTimeInQueueSeconds ?? 600} s), so Baseten dropped it without running it.`;
+    case 'CANCELED':
+      return 'Canceled while it was queued; it never ran.';
+    case 'WEBHOOK_FAILED':
+      return '$(warning) The model ran, but Baseten could not deliver the output to the webhook, and it keeps no copy.';
+    case 'FAILED':
+      return request.errors.length ? undefined : '$(error) The model failed after its retries.';
+    default:
+      return undefined;
   }
 }
