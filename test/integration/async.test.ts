@@ -5,7 +5,7 @@ import type { AsyncSubmitOutcome, CancelOutcome } from '../../src/commands/async
 import type { BasetenExtensionApi } from '../../src/extension';
 import type { AsyncRequestNode } from '../../src/views/asyncRequests/nodes';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
-import { emulatorKeys, emulatorUrl, emulatorWebhookSecret, extensionApi, screenshot, waitFor } from './harness';
+import { clickInUi, emulatorKeys, emulatorUrl, emulatorWebhookSecret, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 async function target(api: BasetenExtensionApi, model: string, key: string): Promise<TargetNode> {
@@ -128,7 +128,10 @@ describe('Async requests', function () {
     const root = api.asyncRequests.tree.shownRoots().find((r) => r.requests.some((q) => q.requestId === running.requestId));
     await api.asyncRequests.store.refreshQueues();
     assert.match(String(root && api.asyncRequests.tree.shownRoots().find((r) => r.id === root.id)?.treeItem().description), /^0 queued · 1 in progress$/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Room for the view in the picture: a wider sidebar, the other Baseten views folded.
+    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
+    for (const title of ['Model APIs', 'Models', 'Chains']) await clickInUi(`.pane-header[aria-expanded="true"]:has-text("${title}")`).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 800));
     await screenshot('async-requests');
   });
 });
