@@ -1,20 +1,20 @@
 /**
  * One budget for every call Baseten counts against the async status limit (status, cancel and queue
- * status share "20 requests per second" per key, reference §4.8): a sliding window of calls per second,
- * a cap on calls in flight, and one pause for everybody after a 429.
+ * status share "20 requests per second" per key, reference §4.8), and one pause for everybody after a 429.
+ *
+ * A call holds one of `perSecond` slots from the moment it is sent until one second after its answer came
+ * back. Baseten counts calls as they arrive, which is somewhere in between, so every call arriving within
+ * any one second held a slot at a common instant: no second can see more than `perSecond`, however
+ * uneven the network's delays. (Counting from the send alone does not hold: a slow call followed by a
+ * fast one can land in the same second.)
  */
 import { BasetenError } from './errors';
 
 export interface StatusBudgetOptions {
   /** Calls allowed per second; read on every grant so a changed setting applies at once. */
   perSecond: () => number;
-  /**
-   * Added to the one-second window: a call granted at the end of a window may reach Baseten a little
-   * sooner than its predecessor did, and Baseten counts arrivals.
-   */
+  /** Added to the second a slot is held after the answer, for clocks that tick coarsely. */
   marginMs?: number;
-  /** Calls in flight at once; defaults to the per-second budget. */
-  maxInFlight?: number;
   /** Longest pause after repeated 429s. */
   maxPauseMs?: number;
   now?: () => number;
@@ -24,7 +24,7 @@ export type BudgetPriority = 'user' | 'poll';
 
 interface Waiter {
   priority: BudgetPriority;
-  grant: () => void;
+  grant: (slot: Slot) => void;
   fail: (error: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -32,10 +32,14 @@ interface Waiter {
 
 const WINDOW_MS = 1000;
 
+interface Slot {
+  /** When the slot is free again; Infinity while the call is in flight. */
+  freeAt: number;
+}
+
 export class StatusBudget {
-  private readonly granted: number[] = [];
+  private slots: Slot[] = [];
   private readonly waiting: Waiter[] = [];
-  private inFlight = 0;
   private pausedUntil = 0;
   private rateLimits = 0;
   private timer?: NodeJS.Timeout;
@@ -67,7 +71,7 @@ export class StatusBudget {
    * that doubles with each 429 in a row) and is rethrown; any answer that is not a 429 ends the streak.
    */
   async run<T>(call: () => Promise<T>, options: { signal?: AbortSignal; priority?: BudgetPriority } = {}): Promise<T> {
-    await this.acquire(options.priority ?? 'poll', options.signal);
+    const slot = await this.acquire(options.priority ?? 'poll', options.signal);
     try {
       const result = await call();
       this.rateLimits = 0;
@@ -77,7 +81,7 @@ export class StatusBudget {
       else if (error instanceof BasetenError && error.kind === 'http') this.rateLimits = 0;
       throw error;
     } finally {
-      this.inFlight -= 1;
+      slot.freeAt = this.now() + WINDOW_MS + (this.options.marginMs ?? 10);
       this.pump();
     }
   }
@@ -92,8 +96,8 @@ export class StatusBudget {
     this.pump();
   }
 
-  private acquire(priority: BudgetPriority, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  private acquire(priority: BudgetPriority, signal?: AbortSignal): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
       if (signal?.aborted) return reject(aborted());
       const waiter: Waiter = { priority, grant: resolve, fail: reject, signal };
       if (signal) {
@@ -117,20 +121,18 @@ export class StatusBudget {
 
   private pump(): void {
     const now = this.now();
-    const windowMs = WINDOW_MS + (this.options.marginMs ?? 50);
-    while (this.granted.length && this.granted[0] <= now - windowMs) this.granted.shift();
-    const maxInFlight = this.options.maxInFlight ?? this.perSecond;
-    while (this.waiting.length && now >= this.pausedUntil && this.granted.length < this.perSecond && this.inFlight < maxInFlight) {
+    this.slots = this.slots.filter((slot) => slot.freeAt > now);
+    while (this.waiting.length && now >= this.pausedUntil && this.slots.length < this.perSecond) {
       const waiter = this.waiting.shift() as Waiter;
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      this.granted.push(now);
-      this.inFlight += 1;
-      waiter.grant();
+      const slot: Slot = { freeAt: Infinity };
+      this.slots.push(slot);
+      waiter.grant(slot);
     }
-    if (!this.waiting.length || this.inFlight >= maxInFlight) return;
-    // Wake up when the pause ends or the oldest call leaves the window.
-    const nextAt = Math.max(this.pausedUntil, this.granted.length >= this.perSecond ? this.granted[0] + windowMs : now);
-    this.wakeAt(nextAt);
+    if (!this.waiting.length) return;
+    // Wake up when the pause ends or the first slot frees; a call still in flight pumps when it ends.
+    const firstFree = this.slots.length < this.perSecond ? now : Math.min(...this.slots.map((slot) => slot.freeAt));
+    if (firstFree !== Infinity) this.wakeAt(Math.max(this.pausedUntil, firstFree));
   }
 
   private wakeAt(at: number): void {
