@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SEED } from '../../emulator/seed';
 import { AsyncRequestWatcher, BasetenClient, Invocable, PRODUCTION, StatusBudget, WatchEnd, environment } from '../../src/client';
 import type { AsyncRequestStatusResponse, PollSchedule } from '../../src/client';
@@ -161,5 +163,27 @@ describe('AsyncRequestWatcher against the emulator', function () {
     await budget.run(() => client.inference.asyncQueueStatus(chain, PRODUCTION, { retry: false }), { priority: 'user' });
     await budget.run(() => client.inference.asyncQueueStatus(chain, PRODUCTION, { retry: false }), { priority: 'user' });
     assert.ok(Date.now() - before >= 900, 'the second call waited for the window');
+  });
+
+  it('keeps watching a SUCCEEDED request while its webhook is PENDING, and ends it at WEBHOOK_FAILED', async () => {
+    emulator = await startTestEmulator({ asyncRunMs: 20, queueSecondsScale: 200 });
+    client = emulatorClient(emulator);
+    // A webhook endpoint that is down: Baseten tries twice (2 s apart, here 400 ms) and gives up.
+    const down = createServer((_request, response) => response.writeHead(503).end());
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}/hook`;
+      const { requestId } = await client.inference.asyncPredict(echo, PRODUCTION, { model_input: { x: 1 }, webhook_endpoint: url });
+      budget = new StatusBudget({ perSecond: () => 10 });
+      const run = watcherFor(client, budget, { firstPollMs: 0, minIntervalMs: 100, ageFactor: 0 });
+      watcher = run.watcher;
+      watcher.watch({ on: echo, requestId, submittedAt: Date.now() });
+      await eventually(() => run.ends.size === 1, 8_000, 'the request to settle');
+      const seen = (run.statuses.get(requestId) ?? []).map((s) => `${s.status}/${s.webhook_status}`);
+      assert.ok(seen.includes('SUCCEEDED/PENDING'), `seen: ${seen.join(', ')}`);
+      assert.equal(seen[seen.length - 1], 'WEBHOOK_FAILED/FAILED');
+    } finally {
+      down.close();
+    }
   });
 });
