@@ -50,9 +50,25 @@ export class AsyncRequestStore implements vscode.Disposable {
       onEnd: (requestId, end) => this.onEnd(requestId, end),
       onError: (requestId, error) => this.onPollError(requestId, error),
     });
-    for (const request of memento.get<AsyncRequest[]>(STATE_KEY, [])) this.requests.set(request.requestId, request);
-    for (const request of this.requests.values()) if (!request.ended) this.watch(request);
+    this.restore();
     this.queueTimer = setInterval(() => void this.refreshQueues(), QUEUE_REFRESH_MS);
+  }
+
+  /** Reads the requests from workspace state and watches again those that had not ended. */
+  private restore(): void {
+    for (const request of this.memento.get<AsyncRequest[]>(STATE_KEY, [])) this.requests.set(request.requestId, request);
+    for (const request of this.requests.values()) if (!request.ended) this.watch(request);
+  }
+
+  /** What a window reload does: save, forget everything in memory, restore from workspace state. */
+  async reload(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.save();
+    for (const requestId of this.requests.keys()) this.watcher.unwatch(requestId);
+    this.requests.clear();
+    this.restore();
+    this.changed.fire();
   }
 
   /** Newest first. */

@@ -46,6 +46,11 @@ async function statusCalls(method: string, requestId: string): Promise<number> {
   return stats.requests.filter((r) => r.method === method && r.path.endsWith(`/async_request/${requestId}`)).length;
 }
 
+async function asyncSubmits(): Promise<number> {
+  const stats = (await (await fetch(`${emulatorUrl()}/__emulator/stats`)).json()) as { requests: Array<{ path: string }> };
+  return stats.requests.filter((r) => r.path.endsWith('/async_predict')).length;
+}
+
 describe('Async requests', function () {
   this.timeout(90_000);
   let api: BasetenExtensionApi;
@@ -87,6 +92,20 @@ describe('Async requests', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('a request outside Baseten\'s ranges is refused before sending, with the client\'s message', async () => {
+    const production = await target(api, 'echo', 'production');
+    const before = await asyncSubmits();
+    const outcome = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', production, {
+      input: { x: 1 },
+      priority: 5,
+      retry: { max_attempts: 11 },
+    });
+    assert.equal(outcome?.request, undefined);
+    assert.match(String(outcome?.problem), /priority must be an integer from 0 to 2 \(got 5\)/);
+    assert.match(String(outcome?.problem), /max_attempts must be an integer from 1 to 10/);
+    assert.equal(await asyncSubmits(), before, 'nothing was sent');
+  });
+
   it('FAILED is shown with Baseten\'s error code and message', async () => {
     const failing = await target(api, 'failing', 'production');
     const submitted = await submit(failing, { input: { x: 1 }, retry: { max_attempts: 1 } });
@@ -125,11 +144,20 @@ describe('Async requests', function () {
     assert.match(String(expired.description), /^Expired · /);
     assert.match(tooltipOf(expired), /max time in queue \(10 s\)/);
 
+    // A reload keeps every request, its status and its output, and watches again the one still running.
+    const before = JSON.stringify(store.list().map((r) => [r.requestId, r.status, r.output?.output]));
+    await store.reload();
+    assert.equal(JSON.stringify(store.list().map((r) => [r.requestId, r.status, r.output?.output])), before);
+    assert.ok(store.isWatching(running.requestId), 'the running request is watched again');
+    assert.ok(!store.isWatching(expiring.requestId), 'an ended one is not');
+
     const root = api.asyncRequests.tree.shownRoots().find((r) => r.requests.some((q) => q.requestId === running.requestId));
     await api.asyncRequests.store.refreshQueues();
     assert.match(String(root && api.asyncRequests.tree.shownRoots().find((r) => r.id === root.id)?.treeItem().description), /^0 queued · 1 in progress$/);
     // Room for the view in the picture: a wider sidebar, the other Baseten views folded.
-    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
+    // The width commands act on the focused part: focus the view first.
+    await vscode.commands.executeCommand('baseten.asyncRequests.focus');
+    for (let i = 0; i < 6; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
     for (const title of ['Model APIs', 'Models', 'Chains']) await clickInUi(`.pane-header[aria-expanded="true"]:has-text("${title}")`).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 800));
     await screenshot('async-requests');
