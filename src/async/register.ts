@@ -3,17 +3,9 @@ import { BasetenServices } from '../services';
 import { AsyncTarget } from './asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
-import {
-  AsyncDeps,
-  AsyncSubmitPreset,
-  cancelAsyncRequest,
-  notifyFinished,
-  openAsyncOutput,
-  setWebhookSecret,
-  startWebhookReceiver,
-  stopWebhookReceiver,
-  submitAsyncRequest,
-} from '../commands/async';
+import { AsyncDeps, cancelAsyncRequest, notifyFinished, openAsyncOutput } from '../commands/async';
+import { AsyncSubmitPreset, submitAsyncRequest } from '../commands/asyncSubmit';
+import { setWebhookSecret, startWebhookReceiver, stopWebhookReceiver } from '../commands/webhookReceiver';
 import { notifyWhenFinished } from '../config/asyncSettings';
 import { AsyncRequestNode } from '../views/asyncRequests/nodes';
 import { AsyncOutputDocuments, OUTPUT_SCHEME } from '../views/asyncRequests/output';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AsyncRequest } from '../../src/async/asyncRequest';
-import type { AsyncSubmitOutcome, CancelOutcome } from '../../src/commands/async';
+import type { CancelOutcome } from '../../src/commands/async';
+import type { AsyncSubmitOutcome } from '../../src/commands/asyncSubmit';
 import type { BasetenExtensionApi } from '../../src/extension';
 import type { AsyncRequestNode } from '../../src/views/asyncRequests/nodes';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
@@ -155,9 +156,9 @@ describe('Async requests', function () {
     await api.asyncRequests.store.refreshQueues();
     assert.match(String(root && api.asyncRequests.tree.shownRoots().find((r) => r.id === root.id)?.treeItem().description), /^0 queued · 1 in progress$/);
     // Room for the view in the picture: a wider sidebar, the other Baseten views folded.
-    // The width commands act on the focused part: focus the view first.
+    // With the sidebar focused, decreaseViewWidth narrows the editor, i.e. widens the sidebar.
     await vscode.commands.executeCommand('baseten.asyncRequests.focus');
-    for (let i = 0; i < 6; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
+    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
     for (const title of ['Model APIs', 'Models', 'Chains']) await clickInUi(`.pane-header[aria-expanded="true"]:has-text("${title}")`).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 800));
     await screenshot('async-requests');
