@@ -123,6 +123,12 @@ export class AsyncRequestStore implements vscode.Disposable {
     return request;
   }
 
+  /** Stops watching a request and forgets it. */
+  remove(requestId: string): void {
+    this.watcher.unwatch(requestId);
+    if (this.requests.delete(requestId)) this.update();
+  }
+
   /** Forgets finished requests; the ones still watched stay. */
   clearFinished(): number {
     let removed = 0;

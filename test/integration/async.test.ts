@@ -67,6 +67,8 @@ describe('Async requests', function () {
   });
   after(async () => {
     await vscode.commands.executeCommand('baseten.stopWebhookReceiver');
+    // The next suites reset the emulator: a request still watched would end in a 404 there.
+    for (const request of api.asyncRequests.store.list()) api.asyncRequests.store.remove(request.requestId);
   });
 
   it('submit → watch → SUCCEEDED, with the output delivered to the local receiver, attached and opened read-only', async () => {
@@ -162,5 +164,9 @@ describe('Async requests', function () {
     for (const title of ['Model APIs', 'Models', 'Chains']) await clickInUi(`.pane-header[aria-expanded="true"]:has-text("${title}")`).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 800));
     await screenshot('async-requests');
+    // Leave the sidebar as the other suites expect it.
+    for (const title of ['Model APIs', 'Models', 'Chains']) await clickInUi(`.pane-header[aria-expanded="false"]:has-text("${title}")`).catch(() => undefined);
+    await vscode.commands.executeCommand('baseten.asyncRequests.focus');
+    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
   });
 });
