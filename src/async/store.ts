@@ -11,6 +11,8 @@ const MAX_KEPT = 500;
 /** Outputs larger than this are kept in memory only (workspace state is not a blob store). */
 const MAX_PERSISTED_OUTPUT_CHARS = 256 * 1024;
 const QUEUE_REFRESH_MS = 10_000;
+/** Status changes of one target within this long share one queue-status call. */
+const QUEUE_COALESCE_MS = 2_000;
 
 export interface QueueStatus {
   queued: number;
@@ -36,6 +38,7 @@ export class AsyncRequestStore implements vscode.Disposable {
   /** A watched request reached its final status. */
   readonly onDidFinish = this.finished.event;
   private queueTimer?: NodeJS.Timeout;
+  private readonly queueSoon = new Map<string, NodeJS.Timeout>();
   private saveTimer?: NodeJS.Timeout;
 
   constructor(
@@ -162,6 +165,19 @@ export class AsyncRequestStore implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** A queue that is draining changes many statuses at once: one queue-status call covers them. */
+  private refreshQueueSoon(target: AsyncTarget): void {
+    const key = targetKey(target);
+    if (this.queueSoon.has(key)) return;
+    this.queueSoon.set(
+      key,
+      setTimeout(() => {
+        this.queueSoon.delete(key);
+        void this.refreshQueue(target);
+      }, QUEUE_COALESCE_MS),
+    );
+  }
+
   private watch(request: AsyncRequest): void {
     this.watcher.watch({ on: request.on, requestId: request.requestId, submittedAt: request.submittedAt, maxTimeInQueueSeconds: request.maxTimeInQueueSeconds });
   }
@@ -174,7 +190,7 @@ export class AsyncRequestStore implements vscode.Disposable {
     const delivered = request.output !== undefined && status.webhook_status === 'PENDING';
     applyStatus(request, status);
     if (delivered) request.webhookStatus = 'SUCCEEDED';
-    if (before !== request.status) void this.refreshQueue(request);
+    if (before !== request.status) this.refreshQueueSoon(request);
     this.update();
   }
 
@@ -221,6 +237,7 @@ export class AsyncRequestStore implements vscode.Disposable {
 
   dispose(): void {
     if (this.queueTimer) clearInterval(this.queueTimer);
+    for (const timer of this.queueSoon.values()) clearTimeout(timer);
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       void this.save();
