@@ -18,7 +18,20 @@ const extension = {
   metafile: true,
 };
 
-const builds = [extension];
+// Webview front ends run in the browser: one bundle per panel, into media/dist (the panels' only resource root).
+const webview = (name) => ({
+  entryPoints: [`media/${name}/main.ts`],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  outfile: `media/dist/${name}.js`,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
+const builds = [extension, webview('chat')];
 
 if (watch) {
   for (const options of builds) {

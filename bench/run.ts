@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { AsyncRequestWatcher, BasetenClient, DEVELOPMENT, PRODUCTION, StatusBudget, environment, jsonInput } from '../src/client';
 import type { BasetenEndpoints, Invocable, Target } from '../src/client';
 import { SEED } from '../emulator/seed';
+import { chatPanelCost } from './chatPanel';
 
 interface Row {
   figure: string;
@@ -39,8 +40,8 @@ function add(figure: string, ours: string, baseline: string, ratio: number | und
   rows.push({ figure, ours, baseline, ratio: ratio === undefined ? '' : ratio.toFixed(2), goal, met });
 }
 
-async function startEmulator(): Promise<{ child: ChildProcess; baseUrl: string; apiKey: string; endpoints: BasetenEndpoints }> {
-  const child = spawn(process.execPath, [path.join(root, 'out', 'emulator', 'cli.js'), '--port', '0', '--fast', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startEmulator(extraArgs: string[] = []): Promise<{ child: ChildProcess; baseUrl: string; apiKey: string; endpoints: BasetenEndpoints }> {
+  const child = spawn(process.execPath, [path.join(root, 'out', 'emulator', 'cli.js'), '--port', '0', '--fast', '--quiet', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The emulator did not start: ${output}`)), 15_000);
@@ -348,13 +349,29 @@ async function asyncPolling(client: BasetenClient, baseUrl: string): Promise<voi
   add('async: polls after a request was seen to end', String(late), '0', undefined, '0', seen.size === jobIds.length && late === 0);
 }
 
-async function bundleSize(): Promise<void> {
-  const file = path.join(root, 'dist', 'extension.js');
+/** Runs a suite against a second emulator that streams about one token a millisecond, on a realistic clock. */
+async function withPacedEmulator(suite: (client: BasetenClient) => Promise<Array<Omit<Row, 'ratio' | 'met'> & { ratio?: number; met?: boolean }>>): Promise<void> {
+  const paced = await startEmulator(['--token-delay-ms', '1']);
+  const client = new BasetenClient({ apiKey: paced.apiKey, endpoints: paced.endpoints });
   try {
-    const size = statSync(file).size;
-    add('extension bundle (dist/extension.js)', `${(size / 1024).toFixed(0)} KiB`, '', undefined, 'small', undefined);
-  } catch {
-    add('extension bundle (dist/extension.js)', 'not built', '', undefined, '', undefined);
+    for (const row of await suite(client)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
+  } finally {
+    await client.destroy();
+    paced.child.kill();
+  }
+}
+
+async function bundleSize(): Promise<void> {
+  for (const [figure, file] of [
+    ['extension bundle (dist/extension.js)', path.join(root, 'dist', 'extension.js')],
+    ['chat webview bundle (media/dist/chat.js)', path.join(root, 'media', 'dist', 'chat.js')],
+  ]) {
+    try {
+      const size = statSync(file).size;
+      add(figure, `${(size / 1024).toFixed(0)} KiB`, '', undefined, 'small', undefined);
+    } catch {
+      add(figure, 'not built', '', undefined, '', undefined);
+    }
   }
 }
 
@@ -380,6 +397,7 @@ async function main(): Promise<void> {
     large: () => largeResponse(client, raw, emulator.endpoints, emulator.apiKey),
     websocket: () => websocketRate(client, emulator.endpoints, emulator.apiKey),
     bundle: bundleSize,
+    chatpanel: () => withPacedEmulator(chatPanelCost),
     async: () => asyncPolling(client, emulator.baseUrl),
   };
   try {

@@ -237,6 +237,7 @@ export function cutResponse(
       events += 1;
       return allowed;
     }
+    if (events >= eventLimit) return 0;
     for (const endAt of eventEnds(chunk, lastByte)) {
       if (endAt > allowed) break;
       events += 1;

@@ -85,7 +85,10 @@ async function main() {
   ensureDependencies(root);
   // tsc never removes the output of deleted sources; a stale test file would still run.
   rmSync(join(root, 'out'), { recursive: true, force: true });
-  const built = step('compile (tsc)', 'npx', ['tsc', '-p', '.']) && step('bundle (esbuild)', 'node', ['esbuild.mjs']);
+  const built =
+    step('compile (tsc)', 'npx', ['tsc', '-p', '.']) &&
+    step('type-check webviews (tsc)', 'npx', ['tsc', '-p', 'tsconfig.webview.json']) &&
+    step('bundle (esbuild)', 'node', ['esbuild.mjs']);
   step('lint (eslint)', 'npx', ['eslint', '.']);
   if (built) {
     if (only !== 'integration') await unitSuite();

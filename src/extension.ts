@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './config/apiKey';
+import { ChatPanels } from './commands/chat';
+import { InlineEdits } from './commands/inlinePrompt';
 import { registerCommands } from './commands/register';
+import { registerLanguageModels } from './lm/basetenChatProvider';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
@@ -13,6 +16,8 @@ export interface BasetenExtensionApi {
   readonly services: BasetenServices;
   readonly trees: ExplorerTrees;
   readonly statusBar: KeyStatusBar;
+  readonly chat: ChatPanels;
+  readonly inline: InlineEdits;
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
@@ -31,7 +36,12 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   context.subscriptions.push(log, keys, services, statusBar);
 
   const trees = registerExplorer(context, services);
-  registerCommands(context, services, trees);
+  const chat = new ChatPanels(context, services, trees);
+  const inline = new InlineEdits(context, services, chat);
+  context.subscriptions.push(chat, inline);
+  registerCommands(context, services, trees, { chat, inline });
+  const languageModels = registerLanguageModels(services);
+  if (languageModels) context.subscriptions.push(languageModels);
   const asyncRequests = registerAsyncRequests(context, services);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
@@ -42,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, logUri: context.logUri, activationMs: performance.now() - started, asyncRequests };
+  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, activationMs: performance.now() - started, asyncRequests };
 }
 
 export function deactivate(): void {

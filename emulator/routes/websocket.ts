@@ -41,7 +41,15 @@ function refuse(socket: Socket, status: number, body: unknown, requestId: string
 export function handleUpgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMessage, duplex: Duplex, head: Buffer): void {
   const socket = duplex as Socket;
   socket.on('error', () => socket.destroy());
+  // The HTTP server allows half-open sockets and stops reading this one for HTTP: a client that gives up
+  // before the upgrade (its handshake timeout) would otherwise leave it open, and a stall waiting, for ever.
+  // ws takes over the end of the stream once the upgrade is handed to it.
+  socket.once('end', closeHalfOpen);
   upgrade(core, wss, req, socket, head).catch(() => socket.destroy());
+}
+
+function closeHalfOpen(this: Socket): void {
+  this.destroy();
 }
 
 async function upgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
@@ -118,6 +126,7 @@ async function upgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMe
   core.lifecycle.touch(deployment);
 
   req.headers['x-baseten-request-id'] = requestId;
+  socket.off('end', closeHalfOpen);
   wss.handleUpgrade(req, socket, head, (ws) => {
     settle(101);
     serveSession(core, ws, resolution.resolved, fault);

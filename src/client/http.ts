@@ -2,8 +2,17 @@
  * The one HTTP layer: one undici dispatcher (proxy-aware), the auth header, User-Agent, timeouts, and the
  * retry policy. Everything above it sends requests through `HttpClient.send`.
  */
-import { Dispatcher, EnvHttpProxyAgent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiArea, BasetenError, httpError, parseRetryAfter, redactSecret } from './errors';
+
+type Undici = typeof import('undici');
+let loadedUndici: Undici | undefined;
+
+/** undici is loaded on the first request, not with the extension: it is most of the bundle's load time. */
+function undici(): Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loadedUndici ??= require('undici') as Undici);
+}
 
 export interface Timeouts {
   /** TCP + TLS connect. */
@@ -141,23 +150,29 @@ export class HttpResponse {
     }
   }
 
+  /** The whole body. When it fails part-way (dropped, timed out, aborted), the error's `partial` is the Buffer that arrived. */
   async bytes(maxBytes = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<Buffer> {
     const parts: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.chunks(signal)) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        this.cancel();
-        throw new BasetenError({
-          kind: 'too_large',
-          message: `The response is larger than ${formatBytes(maxBytes)}; it was not read into memory.`,
-          requestId: this.requestId,
-          method: this.describe.method,
-          url: this.describe.url,
-          area: this.describe.area,
-        });
+    try {
+      for await (const chunk of this.chunks(signal)) {
+        if (size + chunk.length > maxBytes) {
+          this.cancel();
+          throw new BasetenError({
+            kind: 'too_large',
+            message: `The response is larger than ${formatBytes(maxBytes)}; it was not read into memory.`,
+            requestId: this.requestId,
+            method: this.describe.method,
+            url: this.describe.url,
+            area: this.describe.area,
+          });
+        }
+        size += chunk.length;
+        parts.push(chunk);
       }
-      parts.push(chunk);
+    } catch (error) {
+      if (error instanceof BasetenError && error.kind !== 'too_large' && error.partial === undefined) error.partial = Buffer.concat(parts, size);
+      throw error;
     }
     return Buffer.concat(parts, size);
   }
@@ -279,7 +294,7 @@ export class HttpClient {
 
       let response: Dispatcher.ResponseData;
       try {
-        response = await undiciRequest(request.url, {
+        response = await undici().request(request.url, {
           dispatcher: this.dispatcher,
           method: request.method,
           headers,
@@ -353,7 +368,7 @@ export class HttpClient {
 function createDispatcher(connectMs: number, proxy: string | undefined, noProxy: string | undefined): Dispatcher {
   // Baseten keeps idle connections 60-120 s; closing ours at 30 s avoids reusing a socket it just dropped.
   const agentOptions = { connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 };
-  return new EnvHttpProxyAgent(
+  return new (undici().EnvHttpProxyAgent)(
     proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy ?? '' } : agentOptions,
   );
 }
@@ -431,13 +446,13 @@ export function transportError(caught: unknown, context: TransportContext): Base
       message: `The proxy refused the connection to ${host} (${error.message}).`,
     });
   }
-  if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError) {
+  if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undici().errors.RequestAbortedError) {
     return new BasetenError({ ...base, kind: 'aborted', message: 'The request was cancelled.' });
   }
-  if (error instanceof undiciErrors.ConnectTimeoutError) {
+  if (error instanceof undici().errors.ConnectTimeoutError) {
     return new BasetenError({ ...base, kind: 'timeout', code: 'connect_timeout', retryable: true, message: `Could not connect to ${host} in time.` });
   }
-  if (error instanceof undiciErrors.HeadersTimeoutError) {
+  if (error instanceof undici().errors.HeadersTimeoutError) {
     return new BasetenError({
       ...base,
       kind: 'timeout',
@@ -446,7 +461,7 @@ export function transportError(caught: unknown, context: TransportContext): Base
       message: `${host} sent no response within the first-byte timeout.`,
     });
   }
-  if (error instanceof undiciErrors.BodyTimeoutError) {
+  if (error instanceof undici().errors.BodyTimeoutError) {
     return new BasetenError({
       ...base,
       kind: 'timeout',

@@ -27,10 +27,15 @@ export class ModelApisClient {
     private readonly endpoints: () => BasetenEndpoints,
   ) {}
 
-  /** `GET /v1/models`: what this workspace can call now, with pricing and features. */
-  async listModels(options: CallOptions = {}): Promise<ModelApi[]> {
-    const url = modelApisUrl(this.endpoints(), 'models');
-    const response = await this.http.send({ method: 'GET', url, area: 'model_apis', signal: options.signal });
+  /**
+   * `GET /v1/models`: what this workspace can call now, with pricing and features. With a deployment
+   * endpoint, the names its own OpenAI-compatible server answers to (`…/sync/v1/models`).
+   */
+  async listModels(options: ChatOptions = {}): Promise<ModelApi[]> {
+    const endpoint = options.endpoint ?? MODEL_APIS;
+    const url = endpoint.kind === 'model_apis' ? modelApisUrl(this.endpoints(), 'models') : actionUrl(this.endpoints(), endpoint.on, endpoint.target, 'sync/v1/models');
+    const area = endpoint.kind === 'model_apis' ? 'model_apis' : 'inference';
+    const response = await this.http.send({ method: 'GET', url, area, signal: options.signal });
     const body = await response.json<ModelApiList | ModelApi[]>(undefined, options.signal);
     const list = Array.isArray(body) ? body : body?.data;
     if (!Array.isArray(list)) {

@@ -44,8 +44,12 @@ export interface StreamPredictResponse extends PredictResponseBase {
   /** True when the body came with `Transfer-Encoding: chunked`. */
   readonly chunked: boolean;
   readonly chunks: AsyncIterable<Buffer>;
-  /** Reads the rest as UTF-8, failing with kind `too_large` beyond `maxBytes`. */
+  /**
+   * Reads the rest as UTF-8, failing with kind `too_large` beyond `maxBytes`. A body that fails part-way
+   * (dropped, timed out, aborted) keeps what arrived in the error's `partial`, as text.
+   */
   text(maxBytes?: number): Promise<string>;
+  /** Reads the rest; a failure part-way keeps the bytes that arrived in the error's `partial` (a Buffer). */
   bytes(maxBytes?: number): Promise<Buffer>;
 }
 
@@ -55,6 +59,7 @@ export interface BinaryPredictResponse extends PredictResponseBase {
   /** From `Content-Length`, when the model sent one. */
   readonly contentLength?: number;
   readonly chunks: AsyncIterable<Buffer>;
+  /** Reads the rest; a failure part-way keeps the bytes that arrived in the error's `partial` (a Buffer). */
   bytes(maxBytes?: number): Promise<Buffer>;
 }
 
@@ -171,7 +176,7 @@ export async function toPredictResponse(response: HttpResponse, context: Predict
         kind,
         chunked: (response.header('transfer-encoding') ?? '').toLowerCase().includes('chunked'),
         chunks: reader.chunks(),
-        text: async (maxBytes?: number) => (await reader.bytes(maxBytes)).toString('utf8'),
+        text: (maxBytes?: number) => asText(reader.bytes(maxBytes)),
         bytes: (maxBytes?: number) => reader.bytes(maxBytes),
       };
     case 'binary': {
@@ -184,6 +189,16 @@ export async function toPredictResponse(response: HttpResponse, context: Predict
         bytes: (maxBytes?: number) => reader.bytes(maxBytes),
       };
     }
+  }
+}
+
+/** The body as UTF-8; a failure part-way keeps what arrived as text on the error too. */
+async function asText(body: Promise<Buffer>): Promise<string> {
+  try {
+    return (await body).toString('utf8');
+  } catch (error) {
+    if (error instanceof BasetenError && Buffer.isBuffer(error.partial)) error.partial = error.partial.toString('utf8');
+    throw error;
   }
 }
 

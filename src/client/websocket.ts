@@ -3,12 +3,18 @@
  * in the upgrade's Authorization header, never in the URL. Frames pass through untouched (Baseten adds
  * no envelope); the session turns them into typed events, read as an async iterable or by listeners.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { BasetenError, httpError, redactSecret } from './errors';
 import { HttpClient, formatBytes } from './http';
 import { BasetenEndpoints, Invocable, Target, websocketUrl } from './urls';
+
+/** `ws` is loaded with the first session, not with the extension. */
+function ws(): typeof WebSocket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('ws') as typeof WebSocket;
+}
 
 /** Baseten's limit per message, in each direction. */
 export const WEBSOCKET_MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
@@ -130,7 +136,7 @@ export class WebSocketSession implements AsyncIterable<WebSocketEvent> {
 
   get state(): 'open' | 'closing' | 'closed' {
     if (this.closeEvent) return 'closed';
-    return this.socket.readyState === WebSocket.OPEN ? 'open' : 'closing';
+    return this.socket.readyState === ws().OPEN ? 'open' : 'closing';
   }
 
   /**
@@ -196,7 +202,7 @@ export class WebSocketSession implements AsyncIterable<WebSocketEvent> {
     if (Buffer.byteLength(reason, 'utf8') > 123) {
       return Promise.reject(validation('A close reason may be at most 123 bytes.', this.url));
     }
-    if (this.socket.readyState === WebSocket.OPEN) {
+    if (this.socket.readyState === ws().OPEN) {
       // A paused socket would never read the server's close frame.
       this.socket.resume();
       this.socket.close(code, reason);
@@ -298,7 +304,7 @@ export class WebSocketSession implements AsyncIterable<WebSocketEvent> {
       this.queue.push(event);
       if (event.type === 'message') {
         this.queuedBytes += event.size;
-        if (this.queuedBytes > HIGH_WATER_BYTES && this.socket.readyState === WebSocket.OPEN) this.socket.pause();
+        if (this.queuedBytes > HIGH_WATER_BYTES && this.socket.readyState === ws().OPEN) this.socket.pause();
       }
     }
     const notify = this.notify;
@@ -403,7 +409,7 @@ export async function openWebSocketSession(
   const aborted = (): BasetenError => new BasetenError({ kind: 'aborted', area: 'websocket', url, message: 'The WebSocket connection was cancelled.' });
   if (signal?.aborted) throw aborted();
 
-  const socket = new WebSocket(url, {
+  const socket = new (ws())(url, {
     headers,
     maxPayload: maxPayloadBytes,
     handshakeTimeout: options.handshakeTimeoutMs ?? http.timeouts.firstByteMs,

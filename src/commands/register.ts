@@ -2,13 +2,21 @@ import * as vscode from 'vscode';
 import { BasetenServices } from '../services';
 import { ExplorerTrees } from '../views/explorer/register';
 import { TargetNode } from '../views/explorer/targetNode';
+import type { ChatPanels } from './chat';
+import type { InlineEdits } from './inlinePrompt';
 import { changeActivation, copyAsCurl, copyEndpointUrl, copyId, openInDashboard } from './explorer';
 import { clearApiKey, keyActions, setApiKey, testConnection } from './keys';
 import { showLog } from './showLog';
 import { wake } from './wake';
 
 /** Every command of the extension; each is a thin adapter over a client call or a view. */
-export function registerCommands(context: vscode.ExtensionContext, services: BasetenServices, trees: ExplorerTrees): void {
+/** Features built in `activate` that commands drive. */
+export interface CommandFeatures {
+  chat: ChatPanels;
+  inline: InlineEdits;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, services: BasetenServices, trees: ExplorerTrees, features: CommandFeatures): void {
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   };
@@ -31,4 +39,11 @@ export function registerCommands(context: vscode.ExtensionContext, services: Bas
   register('baseten.configureModels', (what?: 'models' | 'chains') =>
     vscode.commands.executeCommand('workbench.action.openSettings', what === 'chains' ? 'baseten.chains' : 'baseten.models'),
   );
+  register('baseten.openChat', () => features.chat.open());
+  register('baseten.sendSelectionToChat', () => features.chat.sendSelection());
+  register('baseten.chatWith', (node: Parameters<ChatPanels['chatWith']>[0]) => features.chat.chatWith(node));
+  register('baseten.newChat', () => features.chat.open().newConversation());
+  register('baseten.promptOnSelection', (instruction?: unknown) => features.inline.promptOnSelection(typeof instruction === 'string' ? instruction : undefined));
+  register('baseten.acceptProposal', (uri?: vscode.Uri) => features.inline.accept(uri instanceof vscode.Uri ? uri : undefined));
+  register('baseten.rejectProposal', (uri?: vscode.Uri) => features.inline.reject(uri instanceof vscode.Uri ? uri : undefined));
 }

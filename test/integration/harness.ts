@@ -76,6 +76,27 @@ export async function clickInUi(selector: string): Promise<void> {
   await control('/ui/click', { selector });
 }
 
+/** Elements matching a CSS selector inside the open webviews (empty where the runner has no browser). */
+export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
+  const result = await control('/ui/webview', { selector });
+  return (result.matches as Array<{ frame: string; text: string; html: string; value?: string }> | undefined) ?? [];
+}
+
+/** Clicks the first element matching a CSS selector inside the open webviews. */
+export async function clickInWebview(selector: string): Promise<void> {
+  await control('/ui/webview/click', { selector });
+}
+
+/** Types a value into the first field matching a CSS selector inside the open webviews. */
+export async function fillInWebview(selector: string, value: string): Promise<void> {
+  await control('/ui/webview/fill', { selector, value });
+}
+
+/** Whether a browser drives this run (the code-server runner), so UI checks can be made. */
+export function hasBrowser(): boolean {
+  return !!process.env.BASETEN_TEST_SCREENSHOT_URL;
+}
+
 /** Resolves once `predicate` returns true (checked every 50 ms); rejects after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -83,4 +104,28 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Calls the emulator's control API (`/__emulator/...`): reset, faults, stats. */
+export async function emulatorControl<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${emulatorUrl()}/__emulator/${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} /__emulator/${path} → ${response.status}: ${await response.text()}`);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface EmulatorRequestRecord {
+  method: string;
+  path: string;
+  status?: number;
+  clientAborted: boolean;
+  headers: Record<string, string>;
+}
+
+export function emulatorStats(): Promise<{ openConnections: number; requests: EmulatorRequestRecord[] }> {
+  return emulatorControl('GET', 'stats');
 }

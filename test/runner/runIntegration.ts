@@ -53,13 +53,52 @@ export async function runCommandInUi(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** What a selector matches inside every webview frame (webviews are nested iframes of the workbench). */
+export async function queryWebviews(page: Page, selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
+  const matches: Array<{ frame: string; text: string; html: string; value?: string }> = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const found = await frame
+      .$$eval(selector, (elements) =>
+        elements.map((element) => ({ text: element.textContent ?? '', html: element.outerHTML, value: (element as { value?: unknown }).value === undefined ? undefined : String((element as { value?: unknown }).value) })),
+      )
+      .catch(() => [] as Array<{ text: string; html: string; value?: string }>);
+    for (const match of found) matches.push({ frame: frame.url(), ...match });
+  }
+  return matches;
+}
+
+/** Clicks the first element a selector matches in any webview frame, as a user would (real mouse events). */
+export async function clickInWebviews(page: Page, selector: string): Promise<string> {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const element = await frame.$(selector).catch(() => null);
+    if (!element) continue;
+    await element.click({ timeout: 10_000 });
+    return frame.url();
+  }
+  throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
+}
+
+/** Types into the first field a selector matches in any webview frame. */
+export async function fillInWebviews(page: Page, selector: string, value: string): Promise<string> {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const element = await frame.$(selector).catch(() => null);
+    if (!element) continue;
+    await element.fill(value, { timeout: 10_000 });
+    return frame.url();
+  }
+  throw Object.assign(new Error(`no webview element matches ${selector}`), { status: 404 });
+}
+
 async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const chunk of request) text += String(chunk);
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-/** 127.0.0.1 HTTP server the tests call: POST /screenshot?name=x, POST /ui/command {title}, POST /ui/click {selector}. */
+/** 127.0.0.1 HTTP server the tests call: POST /screenshot?name=x, POST /ui/command {title}, POST /ui/click {selector}, POST /ui/webview {selector}. */
 export function startControlServer(getPage: () => Page | undefined): Promise<{ server: Server; url: string }> {
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -79,6 +118,15 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
       const selector = String(body.selector ?? '');
       await serially(() => page.locator(selector).first().click({ timeout: 10_000 }));
       result = { clicked: selector };
+    } else if (url.pathname === '/ui/webview/click') {
+      const selector = String(body.selector ?? '');
+      result = { clicked: await serially(() => clickInWebviews(page, selector)) };
+    } else if (url.pathname === '/ui/webview/fill') {
+      const selector = String(body.selector ?? '');
+      result = { filled: await serially(() => fillInWebviews(page, selector, String(body.value ?? ''))) };
+    } else if (url.pathname === '/ui/webview') {
+      const selector = String(body.selector ?? '');
+      result = { matches: await serially(() => queryWebviews(page, selector)) };
     } else {
       throw Object.assign(new Error(`unknown ${url.pathname}`), { status: 404 });
     }

@@ -1,0 +1,263 @@
+/**
+ * The chat panel's front end. The conversation lives in the extension host (which holds the key and
+ * the connection); this page renders it, keeps a copy as its saved state, and sends the user's intents.
+ */
+import type { AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/chat/protocol';
+import { AnswerView } from './answerView';
+import { renderMarkdown } from './markdown';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+let state: ConversationState = { version: 1, settings: { system: '' }, turns: [], pending: [] };
+const answers = new Map<string, AnswerView>();
+let streamingId: string | undefined;
+
+function post(message: WebviewToHost): void {
+  vscode.postMessage(message);
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  return document.getElementById(id) as T;
+}
+
+const transcript = byId<HTMLElement>('transcript');
+const input = byId<HTMLTextAreaElement>('input');
+const sendButton = byId<HTMLButtonElement>('send');
+const stopButton = byId<HTMLButtonElement>('stop');
+const targetButton = byId<HTMLButtonElement>('target');
+const pendingList = byId<HTMLElement>('pending');
+const systemInput = byId<HTMLTextAreaElement>('system');
+const temperatureInput = byId<HTMLInputElement>('temperature');
+const maxTokensInput = byId<HTMLInputElement>('max-tokens');
+const effortRow = byId<HTMLElement>('effort-row');
+const effortSelect = byId<HTMLSelectElement>('effort');
+const emptyNote = byId<HTMLElement>('empty');
+
+const codeActions = {
+  decorate(container: HTMLElement): void {
+    for (const pre of Array.from(container.querySelectorAll('pre'))) {
+      if (pre.parentElement?.classList.contains('code-block')) continue;
+      const code = pre.querySelector('code');
+      if (!code) continue;
+      const wrapper = document.createElement('div');
+      wrapper.className = 'code-block';
+      const bar = document.createElement('div');
+      bar.className = 'code-actions';
+      for (const [action, label] of [['copy', 'Copy'], ['insert', 'Insert at Cursor'], ['replace', 'Replace Selection']] as const) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = label;
+        button.dataset.codeAction = action;
+        bar.append(button);
+      }
+      pre.replaceWith(wrapper);
+      wrapper.append(bar, pre);
+    }
+  },
+};
+
+function settingsFromForm(): ChatSettings {
+  const temperature = temperatureInput.value.trim() === '' ? undefined : Number(temperatureInput.value);
+  const maxTokens = maxTokensInput.value.trim() === '' ? undefined : Number(maxTokensInput.value);
+  return {
+    system: systemInput.value,
+    temperature: Number.isFinite(temperature) ? temperature : undefined,
+    maxTokens: Number.isFinite(maxTokens) && (maxTokens ?? 0) > 0 ? maxTokens : undefined,
+    reasoningEffort: effortRow.hidden ? undefined : effortSelect.value || undefined,
+  };
+}
+
+function showSettings(settings: ChatSettings): void {
+  systemInput.value = settings.system;
+  temperatureInput.value = settings.temperature === undefined ? '' : String(settings.temperature);
+  maxTokensInput.value = settings.maxTokens === undefined ? '' : String(settings.maxTokens);
+  effortSelect.value = settings.reasoningEffort ?? '';
+}
+
+function save(): void {
+  state.settings = settingsFromForm();
+  vscode.setState(state);
+  post({ type: 'saveState', state });
+}
+
+function showTarget(target: ChatTargetRef | undefined): void {
+  state.target = target;
+  targetButton.textContent = target ? target.label : 'Choose a model…';
+  targetButton.title = target ? `${target.kind === 'model_api' ? 'Model API' : 'Deployed model'} ${target.model}. Click to change.` : 'Choose the model that answers';
+  effortRow.hidden = !target?.features.includes('reasoning_effort');
+}
+
+function showPending(pending: ChatContext[]): void {
+  state.pending = pending;
+  pendingList.replaceChildren(
+    ...pending.map((piece) => {
+      const chip = document.createElement('span');
+      chip.className = 'context-chip';
+      chip.textContent = `${piece.file}:${piece.startLine}${piece.endLine !== piece.startLine ? `-${piece.endLine}` : ''}`;
+      chip.title = piece.text.length > 2000 ? `${piece.text.slice(0, 2000)}…` : piece.text;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'chip-remove';
+      remove.textContent = '×';
+      remove.title = 'Remove';
+      remove.dataset.removeContext = piece.id;
+      chip.append(remove);
+      return chip;
+    }),
+  );
+}
+
+function userElement(turn: UserTurn): HTMLElement {
+  const article = document.createElement('article');
+  article.className = 'turn user';
+  const who = document.createElement('header');
+  who.className = 'who';
+  who.textContent = 'You';
+  article.append(who);
+  for (const piece of turn.context) {
+    const details = document.createElement('details');
+    details.className = 'context';
+    const summary = document.createElement('summary');
+    summary.textContent = `${piece.file}:${piece.startLine}-${piece.endLine}`;
+    const pre = document.createElement('pre');
+    pre.textContent = piece.text;
+    details.append(summary, pre);
+    article.append(details);
+  }
+  const body = document.createElement('div');
+  body.className = 'question markdown';
+  body.innerHTML = renderMarkdown(turn.text);
+  article.append(body);
+  return article;
+}
+
+function addAnswer(turn: AssistantTurn): void {
+  const view = new AnswerView(turn, codeActions);
+  answers.set(turn.id, view);
+  transcript.append(view.root);
+}
+
+function setStreaming(id: string | undefined): void {
+  streamingId = id;
+  sendButton.hidden = !!id;
+  stopButton.hidden = !id;
+  document.body.classList.toggle('streaming', !!id);
+}
+
+/** Keeps the newest text in view unless the user scrolled up to read. */
+function followOutput(action: () => void): void {
+  const nearBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+  action();
+  if (nearBottom) requestAnimationFrame(() => (transcript.scrollTop = transcript.scrollHeight));
+}
+
+function renderAll(next: ConversationState): void {
+  state = next;
+  answers.clear();
+  transcript.replaceChildren();
+  for (const turn of state.turns) {
+    if (turn.role === 'user') transcript.append(userElement(turn));
+    else addAnswer(turn.state === 'streaming' ? { ...turn, state: 'stopped' } : turn);
+  }
+  emptyNote.hidden = state.turns.length > 0;
+  showSettings(state.settings);
+  showTarget(state.target);
+  showPending(state.pending);
+  const last = state.turns[state.turns.length - 1];
+  setStreaming(last?.role === 'assistant' && last.state === 'streaming' ? last.id : undefined);
+  vscode.setState(state);
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'state':
+      renderAll(message.state);
+      break;
+    case 'turns':
+      if (input.value.trim() === message.user.text.trim()) input.value = '';
+      emptyNote.hidden = true;
+      state.turns.push(message.user, message.answer);
+      state.pending = [];
+      showPending([]);
+      followOutput(() => {
+        transcript.append(userElement(message.user));
+        addAnswer(message.answer);
+      });
+      setStreaming(message.answer.id);
+      break;
+    case 'delta':
+      followOutput(() => answers.get(message.answerId)?.apply(message.delta));
+      break;
+    case 'answerEnded': {
+      const index = state.turns.findIndex((turn) => turn.id === message.answer.id);
+      if (index >= 0) state.turns[index] = message.answer;
+      followOutput(() => answers.get(message.answer.id)?.end(message.answer));
+      if (streamingId === message.answer.id) setStreaming(undefined);
+      vscode.setState(state);
+      break;
+    }
+    case 'pending':
+      showPending(message.pending);
+      vscode.setState(state);
+      break;
+    case 'target':
+      showTarget(message.target);
+      vscode.setState(state);
+      break;
+    case 'focusInput':
+      input.focus();
+      break;
+  }
+});
+
+function send(): void {
+  const text = input.value.trim();
+  if (!text || streamingId) return;
+  // The text stays in the box until the host has taken the question (it may first ask for a model).
+  post({ type: 'send', text, settings: settingsFromForm() });
+}
+
+sendButton.addEventListener('click', send);
+stopButton.addEventListener('click', () => post({ type: 'stop' }));
+targetButton.addEventListener('click', () => post({ type: 'pickTarget' }));
+byId<HTMLButtonElement>('new').addEventListener('click', () => post({ type: 'newConversation' }));
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    send();
+  }
+});
+for (const field of [systemInput, temperatureInput, maxTokensInput, effortSelect]) field.addEventListener('change', save);
+
+document.addEventListener('click', (event) => {
+  const target = event.target as HTMLElement | null;
+  const codeButton = target?.closest<HTMLElement>('[data-code-action]');
+  if (codeButton) {
+    const code = codeButton.closest('.code-block')?.querySelector('code')?.textContent ?? '';
+    post({ type: 'code', action: codeButton.dataset.codeAction as 'copy' | 'insert' | 'replace', code });
+    return;
+  }
+  const remove = target?.closest<HTMLElement>('[data-remove-context]');
+  if (remove?.dataset.removeContext) {
+    post({ type: 'removeContext', id: remove.dataset.removeContext });
+    return;
+  }
+  const link = target?.closest('a');
+  if (link) {
+    // Links open outside, through the extension, and only http(s)/mailto (the sanitiser removed others).
+    event.preventDefault();
+    const href = link.getAttribute('href');
+    if (href && !href.startsWith('#')) post({ type: 'openLink', href });
+  }
+});
+
+const saved = vscode.getState() as ConversationState | undefined;
+if (saved?.version === 1) renderAll(saved);
+post({ type: 'ready' });

@@ -1,0 +1,98 @@
+/**
+ * Model output is untrusted: markdown-it with raw HTML off, then DOMPurify over its output, so a
+ * `<script>`, an `on…=` handler or a `javascript:` link never reaches the DOM as markup.
+ */
+import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import c from 'highlight.js/lib/languages/c';
+import cpp from 'highlight.js/lib/languages/cpp';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import markdownLanguage from 'highlight.js/lib/languages/markdown';
+import python from 'highlight.js/lib/languages/python';
+import rust from 'highlight.js/lib/languages/rust';
+import shell from 'highlight.js/lib/languages/shell';
+import sql from 'highlight.js/lib/languages/sql';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+import MarkdownIt from 'markdown-it';
+
+const languages = { bash, c, cpp, css, diff, go, java, javascript, json, markdown: markdownLanguage, python, rust, shell, sql, typescript, xml, yaml };
+for (const [name, language] of Object.entries(languages)) hljs.registerLanguage(name, language);
+hljs.registerAliases(['ts', 'tsx'], { languageName: 'typescript' });
+hljs.registerAliases(['js', 'jsx', 'mjs', 'cjs'], { languageName: 'javascript' });
+hljs.registerAliases(['py'], { languageName: 'python' });
+hljs.registerAliases(['sh', 'zsh', 'console'], { languageName: 'bash' });
+hljs.registerAliases(['html', 'svg'], { languageName: 'xml' });
+hljs.registerAliases(['yml'], { languageName: 'yaml' });
+hljs.registerAliases(['rs'], { languageName: 'rust' });
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+const md = new MarkdownIt({
+  html: false,
+  linkify: true,
+  breaks: false,
+  highlight(code, language) {
+    const name = language.trim().split(/\s+/)[0]?.toLowerCase();
+    if (name && hljs.getLanguage(name)) {
+      try {
+        return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
+      } catch {
+        // Fall through to plain text.
+      }
+    }
+    return escapeHtml(code);
+  },
+});
+
+const SAFE_LINK = /^(?:https?:|mailto:|#)/i;
+
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A') {
+    const href = node.getAttribute('href') ?? '';
+    if (!SAFE_LINK.test(href)) node.removeAttribute('href');
+    node.setAttribute('rel', 'noopener noreferrer');
+  }
+});
+
+/** Markdown to HTML that is safe to assign to `innerHTML`. */
+export function renderMarkdown(text: string): string {
+  return DOMPurify.sanitize(md.render(text), {
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+    FORBID_ATTR: ['style'],
+  });
+}
+
+/**
+ * Where an answer can be cut so that the part before never renders differently as more text arrives:
+ * after the last blank line that is outside a code fence. Scans from `from`, which must be such a place.
+ */
+export function stableBoundary(text: string, from: number): number {
+  let boundary = from;
+  let fence: string | undefined;
+  let position = from;
+  while (position < text.length) {
+    const end = text.indexOf('\n', position);
+    if (end < 0) break;
+    const line = text.slice(position, end);
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && !line.trim().slice(marker.length).trim()) fence = undefined;
+    } else if (marker) {
+      fence = marker;
+    } else if (!line.trim()) {
+      boundary = end + 1;
+    }
+    position = end + 1;
+  }
+  return boundary;
+}

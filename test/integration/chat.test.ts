@@ -1,0 +1,282 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ChatTargetRef, ConversationState } from '../../src/chat/protocol';
+import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
+import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { isModel, isModelApi, isTarget } from './nodes';
+import type { TargetNode } from '../../src/views/explorer/targetNode';
+
+const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
+
+async function openEditor(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+}
+
+async function freshPanel(): Promise<ChatPanel> {
+  const api = await extensionApi();
+  const panel = api.chat.open();
+  panel.newConversation();
+  panel.setTarget(KIMI);
+  return panel;
+}
+
+/** The text the webview shows for an answer, once it shows `expected`. */
+async function shownAnswer(answerId: string, expected: string): Promise<string> {
+  let shown = '';
+  await waitFor(
+    async () => {
+      const matches = await queryWebviews(`article[data-answer-id="${answerId}"] .answer`);
+      shown = matches.map((match) => match.text).join('');
+      return shown.includes(expected);
+    },
+    15_000,
+    `the panel to show "${expected.slice(0, 40)}"`,
+  );
+  return shown;
+}
+
+describe('Chat panel', function () {
+  this.timeout(90_000);
+
+  before(() => emulatorControl('POST', 'reset'));
+  afterEach(() => emulatorControl('DELETE', 'faults'));
+
+  it('sends the selection to chat and streams the answer into the panel', async () => {
+    const editor = await openEditor('export function add(a: number, b: number) {\n  return a + b;\n}\n');
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('baseten.sendSelectionToChat');
+    const panel = api.chat.current;
+    assert.ok(panel, 'a chat panel is open');
+    panel.newConversation();
+    panel.setTarget(KIMI);
+    await vscode.commands.executeCommand('baseten.sendSelectionToChat');
+    assert.equal(panel.conversation.pending.length, 1, 'the selection waits as context');
+    assert.match(panel.conversation.pending[0].text, /return a \+ b/);
+
+    const answer = await panel.ask('What does this do? [[tokens:300]]');
+    assert.ok(answer);
+    assert.equal(answer.state, 'done', answer.error);
+    const state = panel.conversation;
+    const user = state.turns[0];
+    assert.equal(user.role, 'user');
+    assert.equal(user.role === 'user' && user.context.length, 1);
+    assert.equal(state.pending.length, 0);
+    assert.ok(answer.text.length > 300, 'the whole answer was assembled');
+    assert.ok(answer.stats.requestId, 'the request id is kept');
+    assert.ok(answer.stats.timeToFirstTokenMs !== undefined && answer.stats.completionTokens === 300, JSON.stringify(answer.stats));
+    // Batched: far fewer messages than tokens.
+    assert.ok(panel.stats.deltas < 300 / 2, `${panel.stats.deltas} delta messages for 300 tokens`);
+
+    const chat = (await emulatorStats()).requests.filter((request) => /chat\/completions$/.test(request.path));
+    const sent = chat[chat.length - 1];
+    assert.equal(sent.status, 200);
+    if (hasBrowser()) {
+      const shown = await shownAnswer(answer.id, answer.text.slice(-30).trim());
+      assert.ok(shown.length > 0);
+      await screenshot('chat-panel');
+    }
+  });
+
+  it('stop aborts the request, the emulator sees the disconnect, and the partial text stays', async () => {
+    const panel = await freshPanel();
+    const before = (await emulatorStats()).requests.length;
+    const answering = panel.ask('Tell me everything. [[tokens:20000]]');
+    const streamed = (): string => {
+      const turn = panel.conversation.turns[1];
+      return turn?.role === 'assistant' ? turn.text : '';
+    };
+    await waitFor(() => streamed().length > 0, 20_000, 'the first tokens');
+    panel.stop();
+    const answer = await answering;
+    assert.ok(answer);
+    assert.equal(answer.state, 'stopped');
+    assert.ok(answer.text.length > 0, 'the partial answer is kept');
+    await waitFor(async () => {
+      const stats = await emulatorStats();
+      const chat = stats.requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+      return chat.length === 1 && chat[0].clientAborted;
+    }, 10_000, 'the emulator to see the client leave');
+    if (hasBrowser()) {
+      await shownAnswer(answer.id, answer.text.slice(0, 20).trim());
+      const stopped = await queryWebviews(`article[data-answer-id="${answer.id}"] .stopped`);
+      assert.equal(stopped.length, 1, 'the answer says it was stopped');
+    }
+  });
+
+  it('renders a script, an onerror handler and a javascript: link from the model as text; none of them runs', async () => {
+    const panel = await freshPanel();
+    const payload =
+      'say: Look <script>document.body.dataset.xss = "script"</script> and <img src=x onerror="document.body.dataset.xss = \'img\'"> ' +
+      'and [click me](javascript:document.body.dataset.xss=1) and <a href="javascript:alert(1)">raw</a>\n\n```html\n<script>alert(1)</script>\n```';
+    const answer = await panel.ask(payload);
+    assert.ok(answer);
+    assert.equal(answer.state, 'done', answer.error);
+    assert.match(answer.text, /<script>/);
+    assert.equal(panel.stats.unexpected, 0, 'no unexpected message came from the page');
+    if (!hasBrowser()) return;
+    const shown = await shownAnswer(answer.id, 'Look');
+    assert.match(shown, /<script>document\.body\.dataset\.xss/, 'the script shows as text');
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] script`), []);
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] img`), []);
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] [onerror]`), []);
+    assert.deepEqual(await queryWebviews(`article[data-answer-id="${answer.id}"] a[href^="javascript"]`), []);
+    assert.deepEqual(await queryWebviews('body[data-xss]'), [], 'no payload ran');
+    const code = await queryWebviews(`article[data-answer-id="${answer.id}"] .code-block code`);
+    assert.equal(code.length, 1);
+    assert.match(code[0].text, /<script>alert\(1\)<\/script>/);
+    await screenshot('chat-xss-as-text');
+  });
+
+  it('a stream dropped mid-answer keeps the text and says what went wrong', async () => {
+    const panel = await freshPanel();
+    await emulatorControl('POST', 'faults', { match: { path: '/chat\\/completions$/' }, times: 1, fault: { kind: 'drop', afterEvents: 8 } });
+    const answer = await panel.ask('Keep talking. [[tokens:200]]');
+    assert.ok(answer);
+    assert.equal(answer.state, 'failed');
+    assert.ok(answer.text.length > 0, 'the streamed text is kept');
+    assert.ok(answer.error && answer.error.length > 10, `a clear error: ${answer.error}`);
+    if (hasBrowser()) {
+      await waitFor(async () => (await queryWebviews(`article[data-answer-id="${answer.id}"] [role=alert]`)).length === 1, 10_000, 'the error in the panel');
+      await shownAnswer(answer.id, answer.text.slice(0, 20).trim());
+      await screenshot('chat-dropped-stream');
+    }
+  });
+
+  it('a model that is not enabled answers with the human message, in the conversation', async () => {
+    const panel = await freshPanel();
+    panel.setTarget({ kind: 'model_api', model: 'nobody/not-a-model', label: 'Nobody', features: [] });
+    const answer = await panel.ask('Hello?');
+    assert.ok(answer);
+    assert.equal(answer.state, 'failed');
+    assert.match(answer.error ?? '', /not found|not enabled/i);
+  });
+
+  it('a 429 is retried and, when it persists, explained with the retry time', async () => {
+    const panel = await freshPanel();
+    await emulatorControl('POST', 'faults', { match: { path: '/chat\\/completions$/' }, fault: { kind: 'status', status: 429, retryAfter: '0' } });
+    const answer = await panel.ask('Hello?');
+    assert.ok(answer);
+    assert.equal(answer.state, 'failed');
+    assert.match(answer.error ?? '', /429|rate|too many/i);
+  });
+
+  it('a second turn carries the conversation so far', async () => {
+    const panel = await freshPanel();
+    panel.newConversation();
+    const first = await panel.ask('say: first answer');
+    assert.equal(first?.text, 'first answer');
+    const before = (await emulatorStats()).requests.length;
+    const second = await panel.ask('and again');
+    assert.equal(second?.state, 'done');
+    assert.match(second?.text ?? '', /You said: and again/);
+    assert.equal(panel.conversation.turns.length, 4);
+    const seen = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+    assert.equal(seen.length, 1);
+  });
+
+  it('shows reasoning in a collapsible block apart from the answer', async () => {
+    const panel = await freshPanel();
+    panel.setTarget({ kind: 'model_api', model: 'openai/gpt-oss-120b', label: 'gpt-oss', features: ['reasoning', 'reasoning_effort'] });
+    const answer = await panel.ask('Think about it.');
+    assert.ok(answer && answer.reasoning.length > 0 && answer.text.length > 0);
+    if (!hasBrowser()) return;
+    await waitFor(async () => {
+      const blocks = await queryWebviews(`article[data-answer-id="${answer.id}"] details.reasoning`);
+      return blocks.length === 1 && blocks[0].text.includes(answer.reasoning.slice(0, 20));
+    }, 10_000, 'the reasoning block');
+    const shown = await shownAnswer(answer.id, answer.text.slice(0, 20));
+    assert.ok(!shown.includes(answer.reasoning.slice(0, 40)), 'reasoning is not mixed into the answer');
+  });
+
+  it('a restored panel (after a reload) shows the saved conversation', async () => {
+    const api = await extensionApi();
+    const saved: ConversationState = {
+      version: 1,
+      settings: { system: 'Be brief.' },
+      target: KIMI,
+      pending: [],
+      turns: [
+        { role: 'user', id: 'restored-q', text: 'What was it?', context: [] },
+        { role: 'assistant', id: 'restored-a', model: 'Kimi K2.6', text: 'It was **restored** text.', reasoning: '', toolCalls: [], state: 'streaming', stats: { requestId: 'abc' } },
+      ],
+    };
+    const webviewPanel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', vscode.ViewColumn.Beside);
+    const panel = api.chat.revive(webviewPanel, saved);
+    try {
+      const turns = panel.conversation.turns;
+      assert.equal(turns.length, 2);
+      assert.equal(turns[1].role === 'assistant' && turns[1].state, 'stopped', 'an answer cut by the reload is marked stopped');
+      assert.equal(panel.conversation.settings.system, 'Be brief.');
+      if (hasBrowser()) await shownAnswer('restored-a', 'It was restored text.');
+      const next = await panel.ask('say: continued');
+      assert.equal(next?.text, 'continued');
+    } finally {
+      panel.dispose();
+    }
+  });
+
+  it("a code block's Insert at Cursor, Replace Selection and Copy act on the editor, clicked in the panel", async function () {
+    if (!hasBrowser()) this.skip();
+    const editor = await openEditor('// start\nold();\n', 'javascript');
+    editor.selection = new vscode.Selection(1, 0, 1, 6);
+    const panel = await freshPanel();
+    const answer = await panel.ask('say: Try:\n\n```js\nnext();\n```');
+    assert.equal(answer?.state, 'done');
+    const block = `article[data-answer-id="${answer!.id}"] .code-block`;
+    await waitFor(async () => (await queryWebviews(block)).length === 1, 10_000, 'the code block');
+
+    await clickInWebview(`${block} button[data-code-action="replace"]`);
+    await waitFor(() => editor.document.getText() === '// start\nnext();\n', 10_000, 'the selection to be replaced (without the fence\'s final newline)');
+
+    await clickInWebview(`${block} button[data-code-action="copy"]`);
+    await waitFor(async () => (await vscode.env.clipboard.readText()) === 'next();\n', 10_000, 'the code on the clipboard');
+
+    const shown = await vscode.window.showTextDocument(editor.document, vscode.ViewColumn.One);
+    shown.selection = new vscode.Selection(0, 0, 0, 0);
+    await clickInWebview(`${block} button[data-code-action="insert"]`);
+    await waitFor(() => editor.document.getText() === 'next();\n// start\nnext();\n', 10_000, 'the code inserted at the cursor');
+  });
+
+  it("the tree's chat action targets a Model API, or a deployed model's OpenAI-compatible route with its served name", async () => {
+    const api = await extensionApi();
+    const modelApi = (await api.trees.modelApis.getChildren()).filter(isModelApi).find((node) => node.model.id === KIMI.model);
+    assert.ok(modelApi);
+    const panel = (await vscode.commands.executeCommand<ChatPanel>('baseten.chatWith', modelApi)) ?? api.chat.current!;
+    assert.equal(panel.target?.kind, 'model_api');
+    assert.equal(panel.target?.model, KIMI.model);
+
+    const llm = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.model.name === 'llm');
+    assert.ok(llm, 'the emulator has an LLM deployment');
+    const production = (await api.trees.models.getChildren(llm)).find((node): node is TargetNode => isTarget(node) && node.kind === 'environment' && node.key === 'production');
+    assert.ok(production);
+    await vscode.commands.executeCommand('baseten.chatWith', production);
+    const target = api.chat.current!.target;
+    assert.equal(target?.kind, 'deployment');
+    assert.equal(target?.model, 'llm', 'the served model name read from …/sync/v1/models');
+    const before = (await emulatorStats()).requests.length;
+    const answer = await api.chat.current!.ask('say: from the deployment');
+    assert.equal(answer?.state, 'done', answer?.error);
+    assert.equal(answer?.text, 'from the deployment');
+    const sent = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+    assert.match(sent[0]?.path ?? '', /production\/sync\/v1\/chat\/completions$/);
+  });
+
+  it('a question typed in the panel and sent with the Send button is answered there', async function () {
+    if (!hasBrowser()) this.skip();
+    const panel = await freshPanel();
+    await waitFor(async () => (await queryWebviews('#input')).length > 0, 10_000, 'the panel page');
+    await fillInWebview('#input', 'say: typed in the page');
+    const ended = new Promise<void>((resolve) => panel.onDidEndAnswer(() => resolve()));
+    await clickInWebview('#send');
+    await ended;
+    const turns = panel.conversation.turns;
+    assert.equal(turns.length, 2);
+    const answer = turns[1];
+    assert.equal(answer.role === 'assistant' && answer.text, 'typed in the page');
+    await shownAnswer(answer.id, 'typed in the page');
+    const input = await queryWebviews('#input');
+    assert.equal(input[0]?.value, '', 'the box is cleared once the question is taken');
+  });
+});

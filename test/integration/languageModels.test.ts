@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, waitFor } from './harness';
+
+async function catalogue(): Promise<string[]> {
+  const response = await fetch(`${emulatorUrl()}/inference/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } });
+  const body = (await response.json()) as { data: Array<{ id: string }> };
+  return body.data.map((model) => model.id).sort();
+}
+
+async function baseten(id = 'moonshotai/Kimi-K2.6'): Promise<vscode.LanguageModelChat> {
+  const [model] = await vscode.lm.selectChatModels({ vendor: 'baseten', id });
+  assert.ok(model, `${id} is offered to VS Code chat`);
+  return model;
+}
+
+async function readAll(response: vscode.LanguageModelChatResponse): Promise<{ text: string; toolCalls: vscode.LanguageModelToolCallPart[] }> {
+  let text = '';
+  const toolCalls: vscode.LanguageModelToolCallPart[] = [];
+  for await (const part of response.stream) {
+    if (part instanceof vscode.LanguageModelTextPart) text += part.value;
+    else if (part instanceof vscode.LanguageModelToolCallPart) toolCalls.push(part);
+  }
+  return { text, toolCalls };
+}
+
+describe('Baseten models in VS Code chat (vscode.lm)', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await emulatorControl('POST', 'reset');
+    await extensionApi();
+  });
+
+  it("selectChatModels({vendor: 'baseten'}) returns the emulator's Model APIs", async () => {
+    const models = await vscode.lm.selectChatModels({ vendor: 'baseten' });
+    assert.deepEqual(models.map((model) => model.id).sort(), await catalogue());
+    const kimi = models.find((model) => model.id === 'moonshotai/Kimi-K2.6');
+    assert.ok(kimi && kimi.maxInputTokens > 1000 && kimi.vendor === 'baseten', JSON.stringify(kimi));
+  });
+
+  it('sendRequest streams the answer', async () => {
+    const model = await baseten();
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('say: streamed through vscode.lm')], {}, new vscode.CancellationTokenSource().token);
+    const { text } = await readAll(response);
+    assert.equal(text, 'streamed through vscode.lm');
+  });
+
+  it('tool calls come back as LanguageModelToolCallPart with parsed input', async () => {
+    const model = await baseten('openai/gpt-oss-120b');
+    const tools: vscode.LanguageModelChatTool[] = [
+      { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+    ];
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('What is the weather in "Paris"?')], { tools, toolMode: vscode.LanguageModelChatToolMode.Required }, new vscode.CancellationTokenSource().token);
+    const { toolCalls } = await readAll(response);
+    assert.equal(toolCalls.length, 1);
+    assert.equal(toolCalls[0].name, 'get_weather');
+    assert.equal(typeof (toolCalls[0].input as { city?: unknown }).city, 'string');
+  });
+
+  it('cancelling the token closes the request', async () => {
+    const model = await baseten();
+    const before = (await emulatorStats()).requests.length;
+    const source = new vscode.CancellationTokenSource();
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Go on [[tokens:20000]]')], {}, source.token);
+    let received = '';
+    const reading = (async () => {
+      for await (const chunk of response.text) {
+        received += chunk;
+        if (received.length > 20) source.cancel();
+      }
+    })();
+    await reading.catch(() => undefined);
+    assert.ok(received.length > 0);
+    await waitFor(async () => (await emulatorStats()).requests.slice(before).some((request) => /chat\/completions$/.test(request.path) && request.clientAborted), 10_000, 'the emulator to see the client leave');
+  });
+
+  it('counts tokens', async () => {
+    const model = await baseten();
+    const count = await model.countTokens('Hello there, how are you today?');
+    assert.ok(count > 0 && count < 20, String(count));
+  });
+});
