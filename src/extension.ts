@@ -4,6 +4,7 @@ import { ChatPanels } from './commands/chat';
 import { InlineEdits } from './commands/inlinePrompt';
 import { registerCommands } from './commands/register';
 import { registerLanguageModels } from './lm/basetenChatProvider';
+import { PredictApi, registerPredict } from './commands/predict';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
@@ -22,6 +23,8 @@ export interface BasetenExtensionApi {
   readonly activationMs: number;
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
+  /** Predict requests, their response documents and the request history. */
+  readonly predict: PredictApi;
   /** The Async Requests view, its store (with the shared status budget) and the webhook receiver. */
   readonly asyncRequests: AsyncRequestsApi;
 }
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   registerCommands(context, services, trees, { chat, inline });
   const languageModels = registerLanguageModels(services);
   if (languageModels) context.subscriptions.push(languageModels);
+  const predict = registerPredict(context, services, trees);
   const asyncRequests = registerAsyncRequests(context, services);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
@@ -52,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, activationMs: performance.now() - started, asyncRequests };
+  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, predict, activationMs: performance.now() - started, asyncRequests };
 }
 
 export function deactivate(): void {

@@ -54,6 +54,11 @@ export interface PredictOptions extends InferenceCallOptions {
   accept?: string;
   /** Ceiling for a JSON answer read into memory (the HTTP layer's default otherwise). */
   maxJsonBytes?: number;
+  /**
+   * `false` hands a JSON answer back unread, as a `stream` response (its `contentType` still says JSON), so
+   * a caller can decide by its size whether to parse it or write it to a file.
+   */
+  readJson?: boolean;
 }
 
 export interface AsyncPredictOptions extends InferenceCallOptions {
@@ -123,7 +128,7 @@ export class InferenceClient {
         retry: options.retry,
         timeouts: options.timeouts,
       });
-      return await toPredictResponse(response, { controller, unlink, maxJsonBytes: options.maxJsonBytes });
+      return await toPredictResponse(response, { controller, unlink, maxJsonBytes: options.maxJsonBytes, readJson: options.readJson });
     } catch (error) {
       unlink();
       throw error;

@@ -147,6 +147,8 @@ export interface PredictResponseContext {
   /** Undoes the link to the caller's signal; called once the body is finished with. */
   unlink: () => void;
   maxJsonBytes?: number;
+  /** `false`: a JSON answer is returned as a `stream` response, unread. */
+  readJson?: boolean;
 }
 
 /** Turns an HTTP response into the predict response kind its content type says. */
@@ -162,7 +164,8 @@ export async function toPredictResponse(response: HttpResponse, context: Predict
     predictionAttempts: Number.isFinite(attemptsHeader) && attemptsHeader > 0 ? attemptsHeader : undefined,
     cancel: () => reader.cancel(),
   };
-  const kind = predictResponseKind(response.contentType);
+  const typed = predictResponseKind(response.contentType);
+  const kind = typed === 'json' && context.readJson === false ? 'stream' : typed;
   switch (kind) {
     case 'json': {
       const body = await reader.bytes(context.maxJsonBytes ?? DEFAULT_MAX_BODY_BYTES);

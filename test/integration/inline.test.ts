@@ -49,8 +49,9 @@ describe('Prompt on selection', function () {
     const session = await prompt();
     assert.equal(await session.done, 'ready', session.error);
     assert.ok(diffTabOpen(session), 'the proposal is shown as a diff');
+    // The diff's right side is refreshed by VS Code after the provider announces a change: wait for it.
     const proposal = await vscode.workspace.openTextDocument(session.proposalUri);
-    assert.equal(proposal.getText(), ORIGINAL.replace(SELECTED, REWRITTEN), 'the diff shows the file with only the selection replaced');
+    await waitFor(() => proposal.getText() === ORIGINAL.replace(SELECTED, REWRITTEN), 10_000, 'the diff to show the file with only the selection replaced');
     assert.equal(document.getText(), ORIGINAL, 'nothing changes before accepting');
     await screenshot('inline-diff');
 
@@ -59,9 +60,10 @@ describe('Prompt on selection', function () {
     assert.equal(session.state, 'accepted');
     await waitFor(() => !diffTabOpen(session), 5000, 'the diff to close');
 
-    await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document, { preserveFocus: false });
+    await waitFor(() => vscode.window.activeTextEditor?.document === document, 5000, 'the edited file to have focus');
     await vscode.commands.executeCommand('undo');
-    assert.equal(document.getText(), ORIGINAL, 'one undo restores the original');
+    await waitFor(() => document.getText() === ORIGINAL, 5000, 'one undo to restore the original');
   });
 
   it('reject leaves the file untouched and closes the diff', async () => {
@@ -92,7 +94,7 @@ describe('Prompt on selection', function () {
     assert.equal(await session.done, 'failed');
     assert.ok(session.error);
     const proposal = await vscode.workspace.openTextDocument(session.proposalUri);
-    assert.notEqual(proposal.getText(), ORIGINAL, 'the partial answer is in the diff');
+    await waitFor(() => proposal.getText() !== ORIGINAL && proposal.getText().length > 0, 10_000, 'the partial answer in the diff');
     await session.reject();
     assert.equal(editor.document.getText(), ORIGINAL);
   });

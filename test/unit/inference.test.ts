@@ -123,6 +123,12 @@ describe('InferenceClient', function () {
       await assert.rejects(response.bytes(1024), (error: BasetenError) => error.kind === 'too_large');
     });
 
+    it('readJson: false hands a JSON answer back unread, as a stream that still says JSON', async () => {
+      const response = expectKind(await client.inference.predict(echo, PRODUCTION, jsonInput({ big: 'x'.repeat(1000) }), { readJson: false }), 'stream');
+      assert.match(response.contentType, /application\/json/);
+      assert.deepEqual(JSON.parse(await response.text()), { big: 'x'.repeat(1000) });
+    });
+
     it('application/octet-stream becomes a binary response with every byte', async () => {
       const response = expectKind(await client.inference.predict(model('binary'), PRODUCTION, jsonInput({ bytes: 100_000 })), 'binary');
       const bytes = await response.bytes();

@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SEED } from '../../emulator/seed';
+import { binaryBytes } from '../../emulator/predictors';
+import { BasetenClient, PRODUCTION, jsonInput } from '../../src/client';
+import type { Invocable } from '../../src/client';
+import { RenderOptions, renderResponse } from '../../src/predict/responseBody';
+import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
+
+const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
+
+describe('predict response path (document or file)', function () {
+  this.timeout(20_000);
+  let emulator: Emulator;
+  let client: BasetenClient;
+  let folder: string;
+
+  before(async () => {
+    emulator = await startTestEmulator({ tokenDelayMs: 2 });
+    client = emulatorClient(emulator);
+  });
+  after(async () => {
+    await client?.destroy();
+    await emulator?.close();
+  });
+  beforeEach(async () => {
+    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'baseten-responses-'));
+  });
+  afterEach(async () => {
+    await fs.rm(folder, { recursive: true, force: true });
+  });
+
+  const options = (overrides: Partial<RenderOptions> = {}): RenderOptions => ({ limitBytes: 10 * 1024 * 1024, folder, fileStem: 'response', ...overrides });
+  const predict = (name: keyof typeof SEED.models, input: unknown) => client.inference.predict(model(name), PRODUCTION, jsonInput(input), { readJson: false });
+
+  it('a JSON answer becomes a pretty-printed JSON document', async () => {
+    const rendered = await renderResponse(await predict('echo', { a: [1, 2], b: 'x' }), options());
+    assert.equal(rendered.kind, 'document');
+    assert.ok(rendered.kind === 'document');
+    assert.equal(rendered.language, 'json');
+    assert.equal(rendered.text, JSON.stringify({ a: [1, 2], b: 'x' }, null, 2));
+    assert.equal(rendered.size, Buffer.byteLength(JSON.stringify({ a: [1, 2], b: 'x' })));
+  });
+
+  it('a JSON answer above the limit is written to a file as it arrives, byte for byte', async () => {
+    const input = { text: 'y'.repeat(200_000) };
+    const rendered = await renderResponse(await predict('echo', input), options({ limitBytes: 50_000 }));
+    assert.ok(rendered.kind === 'file' && rendered.reason === 'too_large');
+    assert.equal(path.extname(rendered.file), '.json');
+    assert.deepEqual(JSON.parse(await fs.readFile(rendered.file, 'utf8')), input);
+    assert.equal(rendered.size, (await fs.stat(rendered.file)).size);
+  });
+
+  it('SSE events become JSON lines, handed on in batches rather than per event', async () => {
+    const batches: string[] = [];
+    const rendered = await renderResponse(await predict('sse', { events: 40 }), options({ onText: (text) => batches.push(text), flushMs: 20 }));
+    assert.ok(rendered.kind === 'document');
+    assert.equal(rendered.language, 'jsonl');
+    const lines = rendered.text.trim().split('\n');
+    assert.equal(lines.length, 40);
+    assert.deepEqual(JSON.parse(lines[39]), { index: 39, text: 'event 40 of 40', done: true });
+    assert.equal(batches.join(''), rendered.text, 'the batches add up to the document');
+    assert.ok(batches.length >= 2 && batches.length < 40, `${batches.length} updates for 40 events`);
+  });
+
+  it('chunked text is shown as it arrives', async () => {
+    const batches: string[] = [];
+    const rendered = await renderResponse(await predict('chunked', { chunks: 30 }), options({ onText: (text) => batches.push(text), flushMs: 10 }));
+    assert.ok(rendered.kind === 'document');
+    assert.equal(rendered.language, 'plaintext');
+    assert.match(rendered.text, /^chunk 1 of 30: .*\n[\s\S]*chunk 30 of 30/);
+    assert.ok(batches.length >= 2 && batches.length < 30, `${batches.length} updates for 30 chunks`);
+  });
+
+  it('a stream that outgrows the limit keeps what was shown and goes on into a file', async () => {
+    const shown: string[] = [];
+    const rendered = await renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ limitBytes: 100_000, onText: (text) => shown.push(text) }));
+    assert.ok(rendered.kind === 'file' && rendered.reason === 'too_large');
+    assert.equal(rendered.size, 512 * 1024);
+    assert.equal((await fs.stat(rendered.file)).size, 512 * 1024);
+    assert.ok(rendered.shown !== undefined && rendered.shown.length <= 100_000);
+    assert.equal(shown.join(''), rendered.shown);
+    assert.ok((await fs.readFile(rendered.file, 'utf8')).startsWith(rendered.shown));
+  });
+
+  it('binary output is saved to a file with every byte', async () => {
+    const rendered = await renderResponse(await predict('binary', { bytes: 300_000 }), options());
+    assert.ok(rendered.kind === 'file' && rendered.reason === 'binary');
+    assert.equal(path.extname(rendered.file), '.bin');
+    assert.deepEqual(await fs.readFile(rendered.file), binaryBytes(300_000));
+    assert.equal(rendered.media, undefined);
+  });
+
+  it('a base64 PNG inside a JSON answer is found for preview', async () => {
+    const rendered = await renderResponse(await predict('binary', { format: 'png', size: 32 }), options());
+    assert.ok(rendered.kind === 'document');
+    assert.equal(rendered.media.length, 1);
+    assert.equal(rendered.media[0].mime, 'image/png');
+    assert.equal(rendered.media[0].path, '$.image');
+  });
+
+  it('a stream cut off mid-way fails after handing on what arrived, and leaves no file behind', async () => {
+    emulator.faults.add({ match: { path: /\/predict$/ }, times: 1, fault: { kind: 'drop', afterBytes: 200_000 } });
+    const shown: string[] = [];
+    await assert.rejects(renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ limitBytes: 100_000, onText: (text) => shown.push(text) })));
+    assert.ok(shown.join('').length > 0);
+    assert.deepEqual(await fs.readdir(folder), []);
+  });
+});
