@@ -10,8 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
-import { BasetenClient, PRODUCTION, bytesInput, jsonInput } from '../src/client';
-import type { BasetenEndpoints, Invocable, PredictInput } from '../src/client';
+import { AsyncRequestWatcher, BasetenClient, DEVELOPMENT, PRODUCTION, StatusBudget, bytesInput, environment, jsonInput } from '../src/client';
+import type { BasetenEndpoints, Invocable, PredictInput, Target } from '../src/client';
 import { SEED } from '../emulator/seed';
 import { chatPanelCost } from './chatPanel';
 import { renderResponse } from '../src/predict/responseBody';
@@ -314,6 +314,114 @@ async function websocketRate(client: BasetenClient, endpoints: BasetenEndpoints,
   add('WebSocket echo round trips: session vs raw ws', `${Math.round(ourRate)} /s`, `${Math.round(rawRate)} /s`, ourRate / rawRate, '≥ 0.90', ourRate / rawRate >= 0.9);
 }
 
+interface StatusCall {
+  at: number;
+  method: string;
+  path: string;
+  status?: number;
+}
+
+async function statusCalls(baseUrl: string): Promise<StatusCall[]> {
+  const stats = (await (await fetch(`${baseUrl}/__emulator/stats`)).json()) as { requests: StatusCall[] };
+  return stats.requests.filter((r) => r.method === 'GET' && /\/async_request\//.test(r.path));
+}
+
+function peakPerSecond(times: number[]): number {
+  let peak = 0;
+  for (let first = 0, last = 0; last < times.length; last++) {
+    while (times[last] - times[first] >= 1000) first++;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
+}
+
+async function submitAll(client: BasetenClient, jobs: Array<{ on: Invocable; target: Target; input: Record<string, unknown> }>): Promise<string[]> {
+  const ids: string[] = new Array<string>(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        ids[i] = (await client.inference.asyncPredict(jobs[i].on, jobs[i].target, { model_input: jobs[i].input })).requestId;
+      }
+    }),
+  );
+  return ids;
+}
+
+/**
+ * The async watcher against Baseten's limits: 1,000 watched requests (the queue held by the first) for
+ * 10 s under the default budget of 10 status calls per second; then 100 requests that end 1–10 s after
+ * submitting, polled until each is seen to end, against the one poll each that would suffice.
+ */
+async function asyncPolling(client: BasetenClient, baseUrl: string): Promise<void> {
+  const budgetPerSecond = 10;
+  await fetch(`${baseUrl}/__emulator/reset`, { method: 'POST' });
+  const ids = await submitAll(client, Array.from({ length: 1000 }, (_, i) => ({ on: ECHO, target: PRODUCTION, input: i === 0 ? { sleep_ms: 600_000 } : { i } })));
+  await fetch(`${baseUrl}/__emulator/stats/reset`, { method: 'POST' });
+  let budget = new StatusBudget({ perSecond: () => budgetPerSecond });
+  let watcher = new AsyncRequestWatcher({ budget, status: (on, id, signal) => client.inference.asyncStatus(on, id, { signal, retry: false }) });
+  const started = Date.now();
+  for (const requestId of ids) watcher.watch({ on: ECHO, requestId, submittedAt: started });
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  watcher.dispose();
+  budget.dispose();
+  const calls = (await statusCalls(baseUrl)).filter((c) => c.at <= started + 11_000);
+  const peak = peakPerSecond(calls.map((c) => c.at));
+  // Whole seconds from the first poll: counting to the last call would leave that second's burst out of the span.
+  const seconds = Math.floor((calls[calls.length - 1].at - calls[0].at) / 1000);
+  const mean = calls.filter((c) => c.at < calls[0].at + seconds * 1000).length / seconds;
+  const refused = calls.filter((c) => c.status === 429).length;
+  add('async: 1,000 watched requests, peak status calls in any 1 s vs budget', `${peak} /s`, `${budgetPerSecond} /s`, peak / budgetPerSecond, '≤ 1.00', peak <= budgetPerSecond);
+  add('async: 1,000 watched requests, mean status calls per second vs budget', `${mean.toFixed(1)} /s`, `${budgetPerSecond} /s`, mean / budgetPerSecond, '≥ 0.80 (uses it)', mean / budgetPerSecond >= 0.8);
+  add('async: 429s from Baseten while watching 1,000', String(refused), '0', undefined, '0', refused === 0);
+
+  // Ten queues, ten requests of 1 s each: request k of a queue ends about k s after submitting.
+  await fetch(`${baseUrl}/__emulator/reset`, { method: 'POST' });
+  const model = (handle: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[handle].id });
+  const chain: Invocable = { kind: 'chain', id: SEED.chains.pipeline.id };
+  const queues: Array<[Invocable, Target]> = [
+    [ECHO, PRODUCTION], [ECHO, environment('staging')], [ECHO, DEVELOPMENT], [model('transform'), PRODUCTION], [CHUNKED, PRODUCTION],
+    [model('sse'), PRODUCTION], [model('binary'), PRODUCTION], [model('llm'), PRODUCTION], [chain, PRODUCTION], [chain, DEVELOPMENT],
+  ];
+  const jobs = queues.flatMap(([on, target]) => Array.from({ length: 10 }, () => ({ on, target, input: { sleep_ms: 1000 } })));
+  const submittedAt = Date.now();
+  const jobIds = await submitAll(client, jobs);
+  await fetch(`${baseUrl}/__emulator/stats/reset`, { method: 'POST' });
+  budget = new StatusBudget({ perSecond: () => budgetPerSecond });
+  const seen = new Map<string, { at: number; statusAt: number }>();
+  let done: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve) => (done = resolve));
+  watcher = new AsyncRequestWatcher({
+    budget,
+    status: (on, id, signal) => client.inference.asyncStatus(on, id, { signal, retry: false }),
+    onEnd: (id, end) => {
+      if (end.reason === 'terminal') seen.set(id, { at: Date.now(), statusAt: Date.parse(end.status.status_at) });
+      if (seen.size === jobIds.length) done();
+    },
+  });
+  jobIds.forEach((requestId, i) => watcher.watch({ on: jobs[i].on, requestId, submittedAt }));
+  await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, 120_000))]);
+  const endedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  watcher.dispose();
+  budget.dispose();
+  const polls = await statusCalls(baseUrl);
+  const perRequest = jobIds.map((id) => polls.filter((c) => c.path.endsWith(`/async_request/${id}`)).length);
+  const meanPolls = perRequest.reduce((a, b) => a + b, 0) / perRequest.length;
+  // What a fixed 1 s poller would have sent: one a second until each end.
+  const fixedPoller = [...seen.values()].reduce((sum, s) => sum + Math.ceil((s.statusAt - submittedAt) / 1000), 0) / Math.max(1, seen.size);
+  const lag = [...seen.values()].map((s) => s.at - s.statusAt);
+  add('async: polls per request vs minimum needed (1), 100 requests ending 1–10 s in', meanPolls.toFixed(2), '1', meanPolls, `≤ fixed 1 s poller (${fixedPoller.toFixed(2)})`, meanPolls <= fixedPoller);
+  add('async: most polls of one request', String(Math.max(...perRequest)), '1', undefined, '—', undefined);
+  add('async: end seen after it happened (median)', `${(median(lag) / 1000).toFixed(1)} s`, '', undefined, '—', undefined);
+  const late = polls.filter((c) => {
+    const id = c.path.slice(c.path.lastIndexOf('/') + 1);
+    return c.at > (seen.get(id)?.at ?? endedAt);
+  }).length;
+  add('async: polls after a request was seen to end', String(late), '0', undefined, '0', seen.size === jobIds.length && late === 0);
+}
+
 /** Runs a suite against a second emulator that streams about one token a millisecond, on a realistic clock. */
 async function withPacedEmulator(suite: (client: BasetenClient) => Promise<Array<Omit<Row, 'ratio' | 'met'> & { ratio?: number; met?: boolean }>>): Promise<void> {
   const paced = await startEmulator(['--token-delay-ms', '1']);
@@ -364,6 +472,7 @@ async function main(): Promise<void> {
     predictui: () => predictUi(client),
     bundle: bundleSize,
     chatpanel: () => withPacedEmulator(chatPanelCost),
+    async: () => asyncPolling(client, emulator.baseUrl),
   };
   try {
     for (const [name, suite] of Object.entries(suites)) {

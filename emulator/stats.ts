@@ -66,6 +66,17 @@ export class StatsRecorder implements EmulatorStats {
     return this.list.filter((request) => matchesFilter(request, filter)).length;
   }
 
+  /** The most matching requests that arrived within any `windowMs` (a rate limit's view of the traffic). */
+  peakPerWindow(filter: RequestFilter = {}, windowMs = 1000): number {
+    const times = this.list.filter((request) => matchesFilter(request, filter)).map((request) => request.at);
+    let peak = 0;
+    for (let first = 0, last = 0; last < times.length; last++) {
+      while (times[last] - times[first] >= windowMs) first++;
+      peak = Math.max(peak, last - first + 1);
+    }
+    return peak;
+  }
+
   /** Clears the request list in place, so references to `requests` stay live. */
   reset(): void {
     this.list.length = 0;

@@ -71,6 +71,8 @@ export interface EmulatorStats {
   /** Every request to the Baseten surfaces, in arrival order (control API calls are not recorded). */
   readonly requests: readonly RecordedRequest[];
   count(filter?: RequestFilter): number;
+  /** The most matching requests that arrived within any `windowMs` (default 1000). */
+  peakPerWindow(filter?: RequestFilter, windowMs?: number): number;
   reset(): void;
 }
 

@@ -10,6 +10,7 @@ import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
 import { KeyStatusBar } from './views/statusBar';
 import { WebSocketPanels } from './commands/websocket';
+import { AsyncRequestsApi, registerAsyncRequests } from './async/register';
 
 /** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
 export interface BasetenExtensionApi {
@@ -26,6 +27,8 @@ export interface BasetenExtensionApi {
   readonly logUri: vscode.Uri;
   /** Predict requests, their response documents and the request history. */
   readonly predict: PredictApi;
+  /** The Async Requests view, its store (with the shared status budget) and the webhook receiver. */
+  readonly asyncRequests: AsyncRequestsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
@@ -47,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   const languageModels = registerLanguageModels(services);
   if (languageModels) context.subscriptions.push(languageModels);
   const predict = registerPredict(context, services, trees);
+  const asyncRequests = registerAsyncRequests(context, services);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
@@ -56,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
     void statusBar.initialize();
   });
 
-  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, predict, websocket, activationMs: performance.now() - started };
+  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, predict, websocket, asyncRequests, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -87,3 +87,12 @@ export type { WebSocketSessionOptions, WebSocketEvent, WebSocketCloseEvent } fro
 export type { SseEvent } from './sse';
 export { curlCommand } from './curl';
 export type { CurlOptions } from './curl';
+export { StatusBudget } from './statusBudget';
+export type { StatusBudgetOptions, BudgetPriority } from './statusBudget';
+export { AsyncRequestWatcher, isSettledAsyncStatus, DEFAULT_POLL_SCHEDULE, ASYNC_STATUS_RETENTION_MS, ASYNC_MAX_RUN_MS } from './asyncWatcher';
+export type { WatchedAsyncRequest, PollSchedule, WatchEnd, AsyncWatcherOptions } from './asyncWatcher';
+export { signWebhookBody, verifyWebhookSignature, signatureEntries } from './webhookSignature';
+export { WebhookReceiver, WEBHOOK_PATH } from './webhookReceiver';
+export type { WebhookDelivery, WebhookRejection, WebhookReceiverOptions } from './webhookReceiver';
+export type { AsyncStatusCallOptions } from './inference';
+export { describeAsyncStatus, describeWebhookStatus, formatAge } from './asyncStatus';

@@ -39,6 +39,11 @@ export interface InferenceCallOptions {
   signal?: AbortSignal;
 }
 
+/** Status, cancel and queue status: a caller with its own rate budget sends once (`retry: false`) and handles the 429 itself. */
+export interface AsyncStatusCallOptions extends InferenceCallOptions {
+  retry?: false | Partial<RetryPolicy>;
+}
+
 export interface PredictOptions extends InferenceCallOptions {
   /** `false` sends once; the client's policy otherwise (429/5xx and connection failures are retried). */
   retry?: false | Partial<RetryPolicy>;
@@ -165,14 +170,26 @@ export class InferenceClient {
   }
 
   /** `GET /async_request/{id}`: where an async request is. Baseten keeps it for an hour after it ends. */
-  async asyncStatus(on: Invocable, requestId: string, options: InferenceCallOptions = {}): Promise<AsyncRequestStatusResponse> {
-    const response = await this.http.send({ method: 'GET', url: asyncRequestUrl(this.endpoints(), on, requestId), area: 'inference', signal: options.signal });
+  async asyncStatus(on: Invocable, requestId: string, options: AsyncStatusCallOptions = {}): Promise<AsyncRequestStatusResponse> {
+    const response = await this.http.send({
+      method: 'GET',
+      url: asyncRequestUrl(this.endpoints(), on, requestId),
+      area: 'inference',
+      signal: options.signal,
+      retry: options.retry,
+    });
     return response.json<AsyncRequestStatusResponse>(undefined, options.signal);
   }
 
   /** `DELETE /async_request/{id}`. Only a `QUEUED` request can be cancelled; otherwise `canceled` is false. */
-  async cancelAsync(on: Invocable, requestId: string, options: InferenceCallOptions = {}): Promise<AsyncCancelResult> {
-    const response = await this.http.send({ method: 'DELETE', url: asyncRequestUrl(this.endpoints(), on, requestId), area: 'inference', signal: options.signal });
+  async cancelAsync(on: Invocable, requestId: string, options: AsyncStatusCallOptions = {}): Promise<AsyncCancelResult> {
+    const response = await this.http.send({
+      method: 'DELETE',
+      url: asyncRequestUrl(this.endpoints(), on, requestId),
+      area: 'inference',
+      signal: options.signal,
+      retry: options.retry,
+    });
     const answer = await response.json<Partial<AsyncCancelResponse>>(undefined, options.signal);
     if (typeof answer?.canceled !== 'boolean') {
       throw new BasetenError({
@@ -187,9 +204,9 @@ export class InferenceClient {
   }
 
   /** `…/async_queue_status`: queued and in-progress counts for a target's deployment. */
-  async asyncQueueStatus(on: Invocable, target: Target, options: InferenceCallOptions = {}): Promise<AsyncQueueStatusResponse> {
+  async asyncQueueStatus(on: Invocable, target: Target, options: AsyncStatusCallOptions = {}): Promise<AsyncQueueStatusResponse> {
     const url = actionUrl(this.endpoints(), on, target, 'async_queue_status');
-    const response = await this.http.send({ method: 'GET', url, area: 'inference', signal: options.signal });
+    const response = await this.http.send({ method: 'GET', url, area: 'inference', signal: options.signal, retry: options.retry });
     return response.json<AsyncQueueStatusResponse>(undefined, options.signal);
   }
 

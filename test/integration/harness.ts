@@ -28,6 +28,11 @@ export function emulatorKeys(): { apiKey: string; invokeOnlyApiKey: string } {
   return JSON.parse(env('BASETEN_EMULATOR_KEYS')) as { apiKey: string; invokeOnlyApiKey: string };
 }
 
+/** The secret the emulator signs its webhook deliveries with. */
+export function emulatorWebhookSecret(): string {
+  return env('BASETEN_EMULATOR_WEBHOOK_SECRET');
+}
+
 /** Wall-clock time of the first activation seen by `extensionApi()`, and `activate()`'s own measure. */
 export const activationTiming: { wallMs?: number; insideMs?: number } = {};
 

@@ -39,6 +39,9 @@ export interface TestResults {
   activationInsideMs?: number;
 }
 
+/** The emulator signs its webhook deliveries with this; tests give it to the extension's receiver. */
+export const EMULATOR_WEBHOOK_SECRET = 'whsec_BasetenEmulatorIntegrationSecret000000';
+
 export function startEmulatorFromOut(options: EmulatorOptions): Promise<Emulator> {
   const entry = join(repoRoot, 'out', 'emulator', 'index.js');
   if (!existsSync(entry)) {
@@ -48,7 +51,7 @@ export function startEmulatorFromOut(options: EmulatorOptions): Promise<Emulator
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(entry) as { startEmulator?: (options: EmulatorOptions) => Promise<Emulator> };
   if (typeof module.startEmulator !== 'function') throw new Error(`${entry} does not export startEmulator()`);
-  return module.startEmulator(options);
+  return module.startEmulator({ webhookSecret: EMULATOR_WEBHOOK_SECRET, ...options });
 }
 
 export interface PreparedRun {
@@ -107,6 +110,7 @@ export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: 
     BASETEN_TEST_RESULTS: run.resultsFile,
     BASETEN_TEST_GREP: args.grep,
     BASETEN_TEST_SCREENSHOT_URL: screenshotUrl,
+    BASETEN_EMULATOR_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
   };
   return run;
 }

@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { WebhookReceiver } from '../client';
+import { webhookReceiverPort } from '../config/asyncSettings';
+import { BasetenLog } from '../log';
+import { AsyncRequestStore } from './store';
+
+/** SecretStorage keys: the webhook secret, and the previous one while Baseten rotates them. */
+const SECRET_KEY = 'baseten.webhookSecret';
+const PREVIOUS_SECRET_KEY = 'baseten.webhookSecret.previous';
+
+/**
+ * The optional local webhook receiver: verified deliveries attach their output to the request in the
+ * Async Requests view. The secret lives only in SecretStorage.
+ */
+export class LocalWebhookReceiver implements vscode.Disposable {
+  private receiver?: WebhookReceiver;
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the URL when the receiver starts, undefined when it stops. */
+  readonly onDidChange = this.changed.event;
+  /** Deliveries refused since the start, by reason; for the view and tests. */
+  readonly rejected: Record<string, number> = {};
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly store: AsyncRequestStore,
+    private readonly log: BasetenLog,
+  ) {}
+
+  get url(): string | undefined {
+    return this.receiver?.url;
+  }
+
+  async hasSecret(): Promise<boolean> {
+    return !!(await this.secrets.get(SECRET_KEY));
+  }
+
+  /** Stores a new secret; the one it replaces stays valid, as during Baseten's 24 h rotation. */
+  async setSecret(secret: string): Promise<void> {
+    const current = await this.secrets.get(SECRET_KEY);
+    if (current && current !== secret) await this.secrets.store(PREVIOUS_SECRET_KEY, current);
+    await this.secrets.store(SECRET_KEY, secret);
+  }
+
+  async clearSecrets(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    await this.secrets.delete(PREVIOUS_SECRET_KEY);
+  }
+
+  async start(): Promise<string> {
+    if (this.receiver?.running) return this.receiver.url as string;
+    const receiver = new WebhookReceiver({
+      port: webhookReceiverPort(),
+      secrets: async () => [await this.secrets.get(SECRET_KEY), await this.secrets.get(PREVIOUS_SECRET_KEY)].filter((s): s is string => !!s),
+      onDelivery: (delivery) => {
+        const request = this.store.attachDelivery(delivery);
+        this.log.info(`Webhook for async request ${delivery.requestId}: ${delivery.bytes} bytes, signature verified${request ? '' : ' (not a request of this workspace; ignored)'}`);
+      },
+      onRejected: (reason, detail) => {
+        this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+        this.log.info(`Webhook receiver refused a delivery (${reason}): ${detail}`);
+      },
+    });
+    const url = await receiver.start();
+    this.receiver = receiver;
+    this.log.info(`Webhook receiver listening at ${url}`);
+    void vscode.commands.executeCommand('setContext', 'baseten.webhookReceiverRunning', true);
+    this.changed.fire(url);
+    return url;
+  }
+
+  async stop(): Promise<void> {
+    const receiver = this.receiver;
+    this.receiver = undefined;
+    if (!receiver) return;
+    await receiver.stop();
+    this.log.info('Webhook receiver stopped');
+    void vscode.commands.executeCommand('setContext', 'baseten.webhookReceiverRunning', false);
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+  }
+}

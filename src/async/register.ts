@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { BasetenServices } from '../services';
+import { AsyncTarget } from './asyncRequest';
+import { LocalWebhookReceiver } from './receiver';
+import { AsyncRequestStore } from './store';
+import { AsyncDeps, cancelAsyncRequest, notifyFinished, openAsyncOutput } from '../commands/async';
+import { AsyncSubmitPreset, submitAsyncRequest } from '../commands/asyncSubmit';
+import { setWebhookSecret, startWebhookReceiver, stopWebhookReceiver } from '../commands/webhookReceiver';
+import { notifyWhenFinished } from '../config/asyncSettings';
+import { AsyncRequestNode } from '../views/asyncRequests/nodes';
+import { AsyncOutputDocuments, OUTPUT_SCHEME } from '../views/asyncRequests/output';
+import { AsyncRequestsTreeProvider } from '../views/asyncRequests/tree';
+import { ExplorerNode } from '../views/explorer/node';
+import { TargetNode } from '../views/explorer/targetNode';
+
+/** What integration tests reach of the async feature through the extension's API. */
+export interface AsyncRequestsApi {
+  readonly store: AsyncRequestStore;
+  readonly receiver: LocalWebhookReceiver;
+  readonly tree: AsyncRequestsTreeProvider;
+  readonly view: vscode.TreeView<ExplorerNode>;
+}
+
+/** The Async Requests view, its commands, the output documents and the webhook receiver. */
+export function registerAsyncRequests(context: vscode.ExtensionContext, services: BasetenServices): AsyncRequestsApi {
+  const store = new AsyncRequestStore(services, context.workspaceState);
+  const receiver = new LocalWebhookReceiver(context.secrets, store, services.log);
+  const tree = new AsyncRequestsTreeProvider(store);
+  const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
+  const deps: AsyncDeps = { services, store, receiver };
+  const register = (id: string, handler: (...args: never[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+  };
+  register('baseten.submitAsyncRequest', (node?: TargetNode | AsyncTarget, preset?: AsyncSubmitPreset) =>
+    submitAsyncRequest(deps, node && typeof node === 'object' && 'on' in node ? node : undefined, preset),
+  );
+  register('baseten.cancelAsyncRequest', (node: AsyncRequestNode) => cancelAsyncRequest(deps, node));
+  register('baseten.openAsyncOutput', (node: AsyncRequestNode) => openAsyncOutput(node));
+  register('baseten.startWebhookReceiver', () => startWebhookReceiver(deps));
+  register('baseten.stopWebhookReceiver', () => stopWebhookReceiver(deps));
+  register('baseten.setWebhookSecret', () => setWebhookSecret(deps));
+  register('baseten.refreshAsyncRequests', async () => {
+    await store.refreshQueues();
+    tree.refresh();
+  });
+  register('baseten.clearFinishedAsyncRequests', () => store.clearFinished());
+  context.subscriptions.push(
+    store,
+    receiver,
+    tree,
+    view,
+    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, new AsyncOutputDocuments(store)),
+    store.onDidFinish((request) => {
+      if (notifyWhenFinished()) notifyFinished(request);
+    }),
+  );
+  return { store, receiver, tree, view };
+}

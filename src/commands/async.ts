@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { BasetenError } from '../client';
+import { AsyncRequest, targetTitle } from '../async/asyncRequest';
+import { LocalWebhookReceiver } from '../async/receiver';
+import { AsyncRequestStore } from '../async/store';
+import { BasetenServices } from '../services';
+import { AsyncRequestNode } from '../views/asyncRequests/nodes';
+import { AsyncOutputDocuments } from '../views/asyncRequests/output';
+
+export interface AsyncDeps {
+  services: BasetenServices;
+  store: AsyncRequestStore;
+  receiver: LocalWebhookReceiver;
+}
+
+export type CancelOutcome = 'canceled' | 'not_queued' | 'refused' | 'failed';
+
+/** Baseten cancels only QUEUED requests; for any other status the user is told why nothing is sent. */
+export async function cancelAsyncRequest(deps: AsyncDeps, node: AsyncRequestNode | AsyncRequest): Promise<CancelOutcome> {
+  const request = node instanceof AsyncRequestNode ? node.request : node;
+  const short = request.requestId.slice(0, 12);
+  if (request.status !== 'QUEUED') {
+    void vscode.window.showInformationMessage(
+      `Async request ${short} is ${request.status}: Baseten can only cancel requests that are still QUEUED. Once a request is IN_PROGRESS it runs to its end.`,
+    );
+    return 'not_queued';
+  }
+  try {
+    const result = await deps.store.cancel(request);
+    if (result.canceled) {
+      void vscode.window.setStatusBarMessage(`Canceled async request ${short}`, 3000);
+      return 'canceled';
+    }
+    void vscode.window.showInformationMessage(`Baseten did not cancel ${short}: ${result.message || 'it is no longer queued'}`);
+    return 'refused';
+  } catch (error) {
+    const reference = deps.services.log.failure(`Canceling async request ${request.requestId}`, error);
+    const rateLimited = error instanceof BasetenError && error.status === 429 ? ' (rate limited; try again in a moment)' : '';
+    void vscode.window.showErrorMessage(`Could not cancel ${short}${rateLimited}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
+    });
+    return 'failed';
+  }
+}
+
+export async function openAsyncOutput(node: AsyncRequestNode | AsyncRequest): Promise<vscode.TextEditor | undefined> {
+  const request = node instanceof AsyncRequestNode ? node.request : node;
+  if (!request.output) {
+    void vscode.window.showInformationMessage(
+      `No output has arrived for ${request.requestId.slice(0, 12)}. Baseten delivers outputs only to a webhook: submit with the local webhook receiver running to see them here.`,
+    );
+    return undefined;
+  }
+  const document = await vscode.workspace.openTextDocument(AsyncOutputDocuments.uriFor(request.requestId));
+  await vscode.languages.setTextDocumentLanguage(document, 'json');
+  return vscode.window.showTextDocument(document, { preview: true });
+}
+
+/** A notification when a watched request ends, with its first error and its output when there is one. */
+export function notifyFinished(request: AsyncRequest): void {
+  const short = request.requestId.slice(0, 12);
+  const where = targetTitle(request);
+  const actions = request.output ? ['Open Output'] : [];
+  const show =
+    request.status === 'SUCCEEDED'
+      ? vscode.window.showInformationMessage(`Async request ${short} on ${where} succeeded${request.output ? '' : request.webhookEndpoint ? '' : ' (no webhook: Baseten keeps no output)'}.`, ...actions)
+      : request.status === 'CANCELED'
+        ? vscode.window.showInformationMessage(`Async request ${short} on ${where} was canceled.`)
+        : vscode.window.showWarningMessage(
+            `Async request ${short} on ${where} ended ${request.status}${request.errors[0] ? `: ${request.errors[0].code}: ${request.errors[0].message}` : ''}.`,
+            ...actions,
+          );
+  void Promise.resolve(show).then((choice) => {
+    if (choice === 'Open Output') void openAsyncOutput(request);
+  });
+}
