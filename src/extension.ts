@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { ApiKeyStore } from './config/apiKey';
+import { AsyncRequestsApi, registerAsyncRequests } from './async/register';
 import { ChatPanels } from './commands/chat';
 import { InlineEdits } from './commands/inlinePrompt';
-import { registerCommands } from './commands/register';
-import { registerLanguageModels } from './lm/basetenChatProvider';
 import { PredictApi, registerPredict } from './commands/predict';
+import { registerCommands } from './commands/register';
+import { WebSocketPanels } from './commands/websocket';
+import { ApiKeyStore } from './config/apiKey';
+import { registerLanguageModels } from './lm/basetenChatProvider';
 import { BasetenLog } from './log';
 import { BasetenServices } from './services';
 import { ExplorerTrees, registerExplorer } from './views/explorer/register';
 import { KeyStatusBar } from './views/statusBar';
-import { WebSocketPanels } from './commands/websocket';
-import { AsyncRequestsApi, registerAsyncRequests } from './async/register';
 
 /** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
 export interface BasetenExtensionApi {
@@ -43,14 +43,13 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   const trees = registerExplorer(context, services);
   const chat = new ChatPanels(context, services, trees);
   const inline = new InlineEdits(context, services, chat);
-  context.subscriptions.push(chat, inline);
   const websocket = new WebSocketPanels(context, services);
-  context.subscriptions.push(websocket);
+  context.subscriptions.push(chat, inline, websocket);
   registerCommands(context, services, trees, { chat, inline });
-  const languageModels = registerLanguageModels(services);
-  if (languageModels) context.subscriptions.push(languageModels);
   const predict = registerPredict(context, services, trees);
   const asyncRequests = registerAsyncRequests(context, services);
+  const languageModels = registerLanguageModels(services);
+  if (languageModels) context.subscriptions.push(languageModels);
 
   // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
   const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
