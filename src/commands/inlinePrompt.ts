@@ -118,6 +118,8 @@ export class InlineEdits implements vscode.Disposable {
     await vscode.commands.executeCommand('vscode.diff', document.uri, session.proposalUri, `Baseten: ${short.length > 40 ? `${short.slice(0, 40)}…` : short} (${target.label})`, {
       preview: true,
     } satisfies vscode.TextDocumentShowOptions);
+    // A fast answer may have ended while the diff was opening; what it shows must be the latest.
+    this.proposals.refresh(session.proposalUri);
     void this.showProgress(session);
     return session;
   }

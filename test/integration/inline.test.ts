@@ -94,7 +94,9 @@ describe('Prompt on selection', function () {
     assert.equal(await session.done, 'failed');
     assert.ok(session.error);
     const proposal = await vscode.workspace.openTextDocument(session.proposalUri);
-    await waitFor(() => proposal.getText() !== ORIGINAL && proposal.getText().length > 0, 10_000, 'the partial answer in the diff');
+    await waitFor(() => proposal.getText() !== ORIGINAL && proposal.getText().length > 0, 10_000, 'the partial answer in the diff').catch((error: Error) => {
+      throw new Error(`${error.message}; answer so far ${JSON.stringify(session.answerText)}, replacement ${JSON.stringify(session.replacement)}, shown ${JSON.stringify(proposal.getText().slice(0, 80))}`);
+    });
     await session.reject();
     assert.equal(editor.document.getText(), ORIGINAL);
   });

@@ -35,6 +35,14 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider, vs
     );
   }
 
+  /**
+   * Announces the current content again. A change announced while VS Code was still opening the document
+   * is lost (it read the content before), so the opener calls this once the document is open.
+   */
+  refresh(uri: vscode.Uri): void {
+    if (this.contents.has(uri.toString())) this.set(uri, this.contents.get(uri.toString())!, true);
+  }
+
   delete(uri: vscode.Uri): void {
     const key = uri.toString();
     clearTimeout(this.pending.get(key));
