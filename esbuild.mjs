@@ -1,22 +1,41 @@
-// Bundles the extension (and, later, each webview front end) into dist/. `vscode` stays external.
+// Bundles the extension, its vendored HTTP/WebSocket libraries and each webview front end. `vscode` stays external.
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const require = createRequire(import.meta.url);
 
-const extension = {
-  entryPoints: ['src/extension.ts'],
+// undici and ws are two thirds of the code but needed only from the first request (src/client loads them
+// then): they get files of their own, so activation does not even parse them.
+const VENDORED = ['undici', 'ws'];
+const vendoredApart = {
+  name: 'vendored-apart',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+  },
+};
+
+const node = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/extension.js',
-  external: ['vscode'],
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+};
+
+const extension = {
+  ...node,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  external: ['vscode'],
+  plugins: [vendoredApart],
   metafile: true,
 };
+
+const vendor = (name) => ({ ...node, entryPoints: [require.resolve(name)], outfile: `dist/vendor/${name}.js` });
 
 // Webview front ends run in the browser: one bundle per panel, into media/dist (the panels' only resource root).
 const webview = (name) => ({
@@ -31,8 +50,7 @@ const webview = (name) => ({
   logLevel: 'warning',
 });
 
-const builds = [extension, webview('chat')];
-builds.push(webview('websocket'));
+const builds = [extension, ...VENDORED.map(vendor), webview('chat'), webview('websocket')];
 
 if (watch) {
   for (const options of builds) {

@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { AsyncRequestWatcher, BasetenClient, DEVELOPMENT, PRODUCTION, StatusBudget, bytesInput, environment, jsonInput } from '../src/client';
 import type { BasetenEndpoints, Invocable, PredictInput, Target } from '../src/client';
 import { SEED } from '../emulator/seed';
+import { activationInVsCode } from './activation';
 import { chatPanelCost } from './chatPanel';
 import { renderResponse } from '../src/predict/responseBody';
 
@@ -437,6 +438,8 @@ async function withPacedEmulator(suite: (client: BasetenClient) => Promise<Array
 async function bundleSize(): Promise<void> {
   for (const [figure, file] of [
     ['extension bundle (dist/extension.js)', path.join(root, 'dist', 'extension.js')],
+    ['undici, apart (dist/vendor/undici.js, loaded on the first request)', path.join(root, 'dist', 'vendor', 'undici.js')],
+    ['ws, apart (dist/vendor/ws.js, loaded with the first WebSocket)', path.join(root, 'dist', 'vendor', 'ws.js')],
     ['chat webview bundle (media/dist/chat.js)', path.join(root, 'media', 'dist', 'chat.js')],
   ]) {
     try {
@@ -472,6 +475,9 @@ async function main(): Promise<void> {
     predictui: () => predictUi(client),
     bundle: bundleSize,
     chatpanel: () => withPacedEmulator(chatPanelCost),
+    activation: async () => {
+      for (const row of await activationInVsCode(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
+    },
     async: () => asyncPolling(client, emulator.baseUrl),
   };
   try {
