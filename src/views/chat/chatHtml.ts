@@ -1,28 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import type { WebviewPage } from '../webviewPage';
 
-/** The chat page: a nonce CSP, scripts and styles only from `media/`, no remote content. */
-export function chatHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'dist', 'chat.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'chat', 'chat.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Baseten Chat</title>
-</head>
-<body>
+/** The Baseten Chat page's markup; the document around it (CSP, script, style) comes from `webviewHtml`. */
+export function chatPage(): WebviewPage {
+  return {
+    name: 'chat',
+    title: 'Baseten Chat',
+    dataImages: true,
+    body: `
 <div id="toolbar">
   <button id="target" type="button">Choose a model…</button>
   <span class="spacer"></span>
@@ -47,7 +31,6 @@ export function chatHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): string
     <button id="send" class="primary" type="button">Send</button>
   </div>
 </div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+`,
+  };
 }

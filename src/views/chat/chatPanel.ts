@@ -6,7 +6,8 @@ import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetR
 import { emptyConversation } from '../../chat/protocol';
 import { chatEndpoint } from '../../chat/targets';
 import { BasetenServices } from '../../services';
-import { chatHtml } from './chatHtml';
+import { showPage } from '../webviewPage';
+import { chatPage } from './chatHtml';
 import { isConversationState, parseWebviewMessage } from './messages';
 
 export const CHAT_VIEW_TYPE = 'baseten.chat';
@@ -51,9 +52,7 @@ export class ChatPanel implements vscode.Disposable {
     this.state = state ?? emptyConversation();
     // A restored conversation cannot still be streaming: that request died with the window.
     for (const turn of this.state.turns) if (turn.role === 'assistant' && turn.state === 'streaming') turn.state = 'stopped';
-    panel.webview.options = { enableScripts: true, localResourceRoots: [host.mediaRoot] };
-    panel.iconPath = vscode.Uri.joinPath(host.mediaRoot, 'baseten.svg');
-    panel.webview.html = chatHtml(panel.webview, host.mediaRoot);
+    showPage(panel, host.mediaRoot, chatPage());
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),

@@ -1,22 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import type { WebviewPage } from '../webviewPage';
 
-/** The session page: a nonce CSP, script and style only from `media/`, no remote content, no inline handlers. */
-export function sessionHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'dist', 'websocket.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'websocket', 'websocket.css'));
-  const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Baseten WebSocket</title>
-</head>
-<body data-panel="websocket">
+/** The Baseten WebSocket page's markup; the document around it (CSP, script, style) comes from `webviewHtml`. */
+export function sessionPage(): WebviewPage {
+  return {
+    name: 'websocket',
+    title: 'Baseten WebSocket',
+    panel: 'websocket',
+    body: `
 <div id="toolbar">
   <span id="target" class="target"></span>
   <span id="status" class="status closed" role="status">Disconnected</span>
@@ -45,7 +35,6 @@ export function sessionHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): str
     <button id="send" class="primary" type="button">Send</button>
   </div>
 </div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+`,
+  };
 }

@@ -7,7 +7,8 @@ import { EntryBatcher, Transcript } from '../../websocket/transcript';
 import { BasetenServices } from '../../services';
 import { errorMessage } from '../explorer/treeProvider';
 import { parseWebviewMessage } from './messages';
-import { sessionHtml } from './sessionHtml';
+import { showPage } from '../webviewPage';
+import { sessionPage } from './sessionHtml';
 
 export const WEBSOCKET_VIEW_TYPE = 'baseten.websocket';
 
@@ -61,9 +62,7 @@ export class WebSocketPanel implements vscode.Disposable {
       this.transcript.event('Disconnected: the window was reloaded.');
     }
     panel.title = `WebSocket: ${target.label}`;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [host.mediaRoot] };
-    panel.iconPath = vscode.Uri.joinPath(host.mediaRoot, 'baseten.svg');
-    panel.webview.html = sessionHtml(panel.webview, host.mediaRoot);
+    showPage(panel, host.mediaRoot, sessionPage());
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
