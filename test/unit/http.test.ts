@@ -242,9 +242,16 @@ describe('HttpClient over 127.0.0.1', function () {
     it('an abort during the backoff stops at once', async () => {
       failThenSucceed(503, Infinity);
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
+      // Abort once the first attempt has been answered, i.e. during the 5 s backoff, however slow the machine.
+      const abortInBackoff = setInterval(() => {
+        if (server.received.length >= 1) {
+          clearInterval(abortInBackoff);
+          setTimeout(() => controller.abort(), 20);
+        }
+      }, 5);
       const started = performance.now();
       const error = await failure(() => http({ retry: { ...FAST, initialDelayMs: 5_000, maxDelayMs: 5_000 } }).send(get('/v1/models', { signal: controller.signal })));
+      clearInterval(abortInBackoff);
       assert.equal(error.kind, 'aborted');
       assert.ok(performance.now() - started < 4_000, 'did not sit out the 5 s backoff');
       assert.equal(server.received.length, 1);
