@@ -10,10 +10,14 @@ import { BasetenError, httpError, redactSecret } from './errors';
 import { HttpClient, formatBytes } from './http';
 import { BasetenEndpoints, Invocable, Target, websocketUrl } from './urls';
 
+let loadedWs: typeof WebSocket | undefined;
+/** WebSocket.OPEN, without loading `ws` to read a constant. */
+const OPEN = 1;
+
 /** `ws` is loaded with the first session, not with the extension. */
 function ws(): typeof WebSocket {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('ws') as typeof WebSocket;
+  return (loadedWs ??= require('ws') as typeof WebSocket);
 }
 
 /** Baseten's limit per message, in each direction. */
@@ -136,7 +140,7 @@ export class WebSocketSession implements AsyncIterable<WebSocketEvent> {
 
   get state(): 'open' | 'closing' | 'closed' {
     if (this.closeEvent) return 'closed';
-    return this.socket.readyState === ws().OPEN ? 'open' : 'closing';
+    return this.socket.readyState === OPEN ? 'open' : 'closing';
   }
 
   /**
@@ -202,7 +206,7 @@ export class WebSocketSession implements AsyncIterable<WebSocketEvent> {
     if (Buffer.byteLength(reason, 'utf8') > 123) {
       return Promise.reject(validation('A close reason may be at most 123 bytes.', this.url));
     }
-    if (this.socket.readyState === ws().OPEN) {
+    if (this.socket.readyState === OPEN) {
       // A paused socket would never read the server's close frame.
       this.socket.resume();
       this.socket.close(code, reason);
@@ -304,7 +308,7 @@ export class WebSocketSession implements AsyncIterable<WebSocketEvent> {
       this.queue.push(event);
       if (event.type === 'message') {
         this.queuedBytes += event.size;
-        if (this.queuedBytes > HIGH_WATER_BYTES && this.socket.readyState === ws().OPEN) this.socket.pause();
+        if (this.queuedBytes > HIGH_WATER_BYTES && this.socket.readyState === OPEN) this.socket.pause();
       }
     }
     const notify = this.notify;

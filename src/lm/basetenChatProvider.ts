@@ -6,6 +6,8 @@ import { toOpenAiMessages, toOpenAiOptions, toOpenAiTools } from './toOpenAi';
 
 export const LM_VENDOR = 'baseten';
 
+const CATALOGUE_TTL_MS = 60_000;
+
 /** Used when the catalogue gives no output limit. */
 const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 
@@ -41,18 +43,25 @@ export class BasetenChatProvider implements vscode.LanguageModelChatProvider<Bas
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** VS Code asks for the models often (every picker, every selectChatModels): the catalogue is kept a minute. */
+  private cached?: { at: number; models: BasetenChatInformation[] };
 
   constructor(private readonly services: BasetenServices) {
     // A new key or new hosts can mean another catalogue.
-    this.subscription = services.onDidChangeClient(() => this.changed.fire());
+    this.subscription = services.onDidChangeClient(() => {
+      this.cached = undefined;
+      this.changed.fire();
+    });
   }
 
   async provideLanguageModelChatInformation(_options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<BasetenChatInformation[]> {
     if ((await this.services.keys.resolve()).source === 'none') return [];
+    if (this.cached && Date.now() - this.cached.at < CATALOGUE_TTL_MS) return this.cached.models;
     const signal = signalFor(token);
     try {
-      const models = await this.services.client.modelApis.listModels({ signal });
-      return models.map(chatInformation);
+      const models = (await this.services.client.modelApis.listModels({ signal })).map(chatInformation);
+      this.cached = { at: Date.now(), models };
+      return models;
     } catch (error) {
       this.services.log.failure('Listing Model APIs for VS Code chat', error);
       return [];
