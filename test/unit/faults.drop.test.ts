@@ -4,9 +4,8 @@
  * `stream_truncated` BasetenError, the request is never resent, and no socket stays open afterwards.
  */
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator';
 import { ChatResult, PRODUCTION, jsonInput } from '../../src/client';
-import type { Invocable, PredictResponse, WebSocketEvent } from '../../src/client';
+import type { PredictResponse, WebSocketEvent } from '../../src/client';
 import {
   expectKept,
   expectNoOpenSockets,
@@ -17,15 +16,13 @@ import {
   settlesWithin,
   useFaultHarness,
 } from './helpers/faultHarness';
+import { CHAT_PATH, modelOf, predictPath } from './helpers/faultSurfaces';
 import { chatPrefix, rawBody, sseData } from './helpers/undamaged';
 
 reportFaultSummaryAtEnd();
 
-const CHAT_PATH = '/inference/v1/chat/completions';
 const CHAT = { model: 'zai-org/GLM-5.2', messages: [{ role: 'user' as const, content: '[[tokens:24]] drop me' }] };
 const DROPPED = /^The connection to 127\.0\.0\.1:\d+ dropped before the response was complete\.$/;
-const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
-const predictPath = (name: keyof typeof SEED.models): string => `/model-${SEED.models[name].id}/production/predict`;
 
 function expectKind<K extends PredictResponse['kind']>(response: PredictResponse, kind: K): Extract<PredictResponse, { kind: K }> {
   assert.equal(response.kind, kind);
@@ -71,7 +68,7 @@ describe('fault suite: connections dropped mid-stream', function () {
     await repeat(40, 5_000, 10, async (run) => {
       const events = Math.floor(random() * undamaged.length);
       emulator.faults.add({ match: { path: predictPath('sse') }, times: 1, fault: { kind: 'drop', afterEvents: events } });
-      const response = expectKind(await client.inference.predict(model('sse'), PRODUCTION, jsonInput(input)), 'sse');
+      const response = expectKind(await client.inference.predict(modelOf('sse'), PRODUCTION, jsonInput(input)), 'sse');
       const received: string[] = [];
       const error = await settlesWithin(
         failureOf(async () => {
@@ -102,7 +99,7 @@ describe('fault suite: connections dropped mid-stream', function () {
       await repeat(20, 4_000, 8, async (run) => {
         const bytes = Math.floor(random() * undamaged.length);
         emulator.faults.add({ match: { path: predictPath(name) }, times: 1, fault: { kind: 'drop', afterBytes: bytes } });
-        const response = await client.inference.predict(model(name), PRODUCTION, jsonInput(input));
+        const response = await client.inference.predict(modelOf(name), PRODUCTION, jsonInput(input));
         assert.ok(response.kind === 'stream' || response.kind === 'binary', `a ${response.kind} response`);
         const parts: Buffer[] = [];
         const error = await settlesWithin(
@@ -134,7 +131,7 @@ describe('fault suite: connections dropped mid-stream', function () {
       await repeat(20, 4_000, 8, async (run) => {
         const bytes = Math.floor(random() * undamaged.length);
         emulator.faults.add({ match: { path: predictPath(name) }, times: 1, fault: { kind: 'drop', afterBytes: bytes } });
-        const response = await client.inference.predict(model(name), PRODUCTION, jsonInput(input));
+        const response = await client.inference.predict(modelOf(name), PRODUCTION, jsonInput(input));
         const what = `run ${run}, drop after ${bytes} bytes`;
         const error = await settlesWithin(
           failureOf(() => (response.kind === 'stream' ? response.text() : response.kind === 'binary' ? response.bytes() : Promise.resolve())),
@@ -158,7 +155,7 @@ describe('fault suite: connections dropped mid-stream', function () {
     await repeat(30, 5_000, 8, async (run) => {
       const trip = 1 + Math.floor(random() * 8);
       emulator.faults.add({ match: { path: /\/websocket$/ }, times: 1, fault: { kind: 'ws-terminate', afterMessages: trip } });
-      const session = await client.openWebSocket(model('echo'), PRODUCTION);
+      const session = await client.openWebSocket(modelOf('echo'), PRODUCTION);
       const events: WebSocketEvent[] = [];
       const reading = (async () => {
         for await (const event of session) events.push(event);
@@ -185,7 +182,7 @@ describe('fault suite: connections dropped mid-stream', function () {
     const client = harness.client();
     const prompt = '[[tokens:60]] stream to me';
     const readReply = async (interruptAfter?: number): Promise<{ tokens: string[]; code: number }> => {
-      const session = await client.openWebSocket(model('llm'), PRODUCTION);
+      const session = await client.openWebSocket(modelOf('llm'), PRODUCTION);
       const tokens: string[] = [];
       await session.sendText(prompt);
       for await (const event of session) {
