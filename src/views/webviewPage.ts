@@ -19,6 +19,7 @@ export interface WebviewPage {
 export function webviewHtml(webview: vscode.Webview, mediaRoot: vscode.Uri, page: WebviewPage): string {
   const nonce = randomBytes(18).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'dist', `${page.name}.js`));
+  const base = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'webview.css'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, page.name, `${page.name}.css`));
   const csp = [
     "default-src 'none'",
@@ -33,6 +34,7 @@ export function webviewHtml(webview: vscode.Webview, mediaRoot: vscode.Uri, page
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${base}">
 <link rel="stylesheet" href="${style}">
 <title>${page.title}</title>
 </head>
