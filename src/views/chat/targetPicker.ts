@@ -6,6 +6,7 @@ import { modelApiTarget, sameTarget } from '../../chat/targets';
 import { configuredModels, defaultEnvironment } from '../../config/settings';
 import { BasetenServices } from '../../services';
 import { errorMessage } from '../explorer/treeProvider';
+import { pickLoaded } from '../loadingQuickPick';
 
 interface TargetItem extends vscode.QuickPickItem {
   target?: ChatTargetRef;
@@ -36,42 +37,31 @@ export async function deployedChatTarget(services: BasetenServices, on: Invocabl
 
 /** A quick pick of Model APIs and deployed models (their default environment). */
 export async function pickChatTarget(services: BasetenServices, current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
-  const pick = vscode.window.createQuickPick<TargetItem>();
-  pick.title = 'Chat with…';
-  pick.placeholder = 'Choose a Model API or a deployed model (its OpenAI-compatible route)';
-  pick.matchOnDescription = true;
-  pick.busy = true;
-  const chosenItem = new Promise<TargetItem | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
-    pick.onDidHide(() => resolve(undefined));
-  });
-  pick.show();
-  const controller = new AbortController();
-  chosenItem.then(() => controller.abort(), () => undefined);
-  const client = services.client;
-  const [apis, models] = await Promise.allSettled([client.modelApis.listModels({ signal: controller.signal }), client.management.listModels({ signal: controller.signal })]);
-  const items: TargetItem[] = [{ label: 'Model APIs', kind: vscode.QuickPickItemKind.Separator }];
-  if (apis.status === 'fulfilled') {
-    for (const model of apis.value) {
-      const target = modelApiTarget(model);
-      items.push({ label: target.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, target, picked: sameTarget(target, current) });
-    }
-  } else {
-    items.push({ label: '$(error) Could not load the Model APIs', description: errorMessage(apis.reason) });
-  }
-  items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
   const envTarget = defaultTarget();
   const envName = envTarget.kind === 'environment' ? envTarget.name : 'production';
-  const deployed = models.status === 'fulfilled' ? models.value.map((m) => ({ id: m.id, name: m.name })) : configuredModels().map((m) => ({ id: m.id, name: m.name ?? m.id }));
-  for (const model of deployed) {
-    items.push({ label: model.name, description: `${model.id} · ${envName}`, deployed: { on: { kind: 'model', id: model.id }, target: envTarget, name: model.name } });
-  }
-  if (models.status === 'rejected' && !deployed.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });
-  pick.items = items;
-  pick.activeItems = items.filter((item) => item.picked);
-  pick.busy = false;
-  const chosen = await chosenItem;
-  pick.dispose();
+  const chosen = await pickLoaded<TargetItem>(
+    { title: 'Chat with…', placeholder: 'Choose a Model API or a deployed model (its OpenAI-compatible route)' },
+    async (signal) => {
+      const client = services.client;
+      const [apis, models] = await Promise.allSettled([client.modelApis.listModels({ signal }), client.management.listModels({ signal })]);
+      const items: TargetItem[] = [{ label: 'Model APIs', kind: vscode.QuickPickItemKind.Separator }];
+      if (apis.status === 'fulfilled') {
+        for (const model of apis.value) {
+          const target = modelApiTarget(model);
+          items.push({ label: target.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, target, picked: sameTarget(target, current) });
+        }
+      } else {
+        items.push({ label: '$(error) Could not load the Model APIs', description: errorMessage(apis.reason) });
+      }
+      items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
+      const deployed = models.status === 'fulfilled' ? models.value.map((m) => ({ id: m.id, name: m.name })) : configuredModels().map((m) => ({ id: m.id, name: m.name ?? m.id }));
+      for (const model of deployed) {
+        items.push({ label: model.name, description: `${model.id} · ${envName}`, deployed: { on: { kind: 'model', id: model.id }, target: envTarget, name: model.name } });
+      }
+      if (models.status === 'rejected' && !deployed.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });
+      return items;
+    },
+  );
   if (chosen?.target) return chosen.target;
   if (chosen?.deployed) {
     const { on, target, name } = chosen.deployed;

@@ -5,6 +5,7 @@ import { configuredChains, configuredModels } from '../../config/settings';
 import type { SessionTargetRef } from '../../websocket/protocol';
 import { BasetenServices } from '../../services';
 import { errorMessage } from '../explorer/treeProvider';
+import { pickLoaded } from '../loadingQuickPick';
 
 interface TargetItem extends vscode.QuickPickItem {
   target?: SessionTargetRef;
@@ -16,20 +17,14 @@ export function environmentRef(on: Invocable & { name: string }, name: string): 
 
 /** Environments of every model and chain (WebSockets are served on environments and deployments, not development). */
 export async function pickWebSocketTarget(services: BasetenServices): Promise<SessionTargetRef | undefined> {
-  const pick = vscode.window.createQuickPick<TargetItem>();
-  pick.title = 'Open a WebSocket session with…';
-  pick.placeholder = 'Choose an environment of a model or chain';
-  pick.matchOnDescription = true;
-  pick.busy = true;
-  const chosen = new Promise<TargetItem | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
-    pick.onDidHide(() => resolve(undefined));
-  });
-  pick.show();
-  const controller = new AbortController();
-  chosen.then(() => controller.abort(), () => undefined);
+  const item = await pickLoaded<TargetItem>({ title: 'Open a WebSocket session with…', placeholder: 'Choose an environment of a model or chain' }, (signal) =>
+    environmentItems(services, signal),
+  );
+  return item?.target;
+}
+
+async function environmentItems(services: BasetenServices, signal: AbortSignal): Promise<TargetItem[]> {
   const management = services.client.management;
-  const signal = controller.signal;
   const [models, chains] = await Promise.allSettled([management.listModels({ signal }), management.listChains({ signal })]);
   const owners: Array<Invocable & { name: string; environments?: string[] }> = [
     ...(models.status === 'fulfilled' ? models.value.map((m) => ({ kind: 'model' as const, id: m.id, name: m.name })) : configuredModels().map((m) => ({ kind: 'model' as const, id: m.id, name: m.name ?? m.id, environments: m.environments }))),
@@ -57,9 +52,5 @@ export async function pickWebSocketTarget(services: BasetenServices): Promise<Se
     const reason = models.status === 'rejected' ? errorMessage(models.reason) : 'no models or chains';
     items.push({ label: '$(info) Nothing to connect to', description: reason });
   }
-  pick.items = items;
-  pick.busy = false;
-  const item = await chosen;
-  pick.dispose();
-  return item?.target;
+  return items;
 }
