@@ -83,7 +83,7 @@ function showSettings(settings: ChatSettings): void {
 function save(): void {
   state.settings = settingsFromForm();
   vscode.setState(state);
-  post({ type: 'saveState', state });
+  post({ type: 'settings', settings: state.settings });
 }
 
 function showTarget(target: ChatTargetRef | undefined): void {

@@ -105,7 +105,8 @@ export type WebviewToHost =
   | { type: 'removeContext'; id: string }
   | { type: 'code'; action: CodeAction; code: string }
   | { type: 'openLink'; href: string }
-  | { type: 'saveState'; state: ConversationState };
+  /** The options form changed; the transcript the host keeps is the one that counts. */
+  | { type: 'settings'; settings: ChatSettings };
 
 export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
 

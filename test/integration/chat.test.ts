@@ -279,4 +279,18 @@ describe('Chat panel', function () {
     const input = await queryWebviews('#input');
     assert.equal(input[0]?.value, '', 'the box is cleared once the question is taken');
   });
+
+  it('the system prompt typed in the page reaches the host and stays set for the next question', async function () {
+    if (!hasBrowser()) this.skip();
+    const panel = await freshPanel();
+    await waitFor(async () => (await queryWebviews('body:not([data-panel]) #system')).length > 0, 10_000, 'the panel page');
+    await clickInWebview('body:not([data-panel]) #options summary');
+    await fillInWebview('body:not([data-panel]) #system', 'Answer in French.');
+    // The form reports a change when the field loses focus, as a user moving on would.
+    await clickInWebview('body:not([data-panel]) #input');
+    await waitFor(() => panel.conversation.settings.system === 'Answer in French.', 10_000, 'the host to take the system prompt');
+    const answer = await panel.ask('say: oui');
+    assert.equal(answer?.state, 'done');
+    assert.equal(panel.conversation.settings.system, 'Answer in French.');
+  });
 });

@@ -8,7 +8,7 @@ import { chatEndpoint } from '../../chat/targets';
 import { BasetenServices } from '../../services';
 import { showPage } from '../webviewPage';
 import { chatPage } from './chatHtml';
-import { isConversationState, parseWebviewMessage } from './messages';
+import { parseWebviewMessage } from './messages';
 
 export const CHAT_VIEW_TYPE = 'baseten.chat';
 
@@ -198,9 +198,8 @@ export class ChatPanel implements vscode.Disposable {
       case 'openLink':
         if (/^(https?|mailto):/i.test(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
         return;
-      case 'saveState':
-        // Only the options travel back; the transcript the host keeps is the one that counts.
-        if (isConversationState(message.state)) this.state.settings = message.state.settings;
+      case 'settings':
+        this.state.settings = message.settings;
         return;
     }
   }

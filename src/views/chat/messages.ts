@@ -44,8 +44,10 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         : undefined;
     case 'openLink':
       return typeof raw.href === 'string' ? { type: 'openLink', href: raw.href } : undefined;
-    case 'saveState':
-      return isConversationState(raw.state) ? { type: 'saveState', state: raw.state } : undefined;
+    case 'settings': {
+      const settings = parseSettings(raw.settings);
+      return settings ? { type: 'settings', settings } : undefined;
+    }
     default:
       return undefined;
   }
