@@ -16,6 +16,7 @@ const grep = grepIndex >= 0 ? args[grepIndex + 1] : undefined;
 
 const totals = { passed: 0, failed: 0, pending: 0 };
 const failures = [];
+const failedTitles = [];
 
 function count(suite, passed, failed, pending = 0) {
   totals.passed += passed;
@@ -55,6 +56,7 @@ async function unitSuite() {
   process.on('unhandledRejection', onUnhandled);
   const stats = await new Promise((resolve) => {
     const runner = mocha.run(() => resolve(runner.stats));
+    runner.on('fail', (test) => failedTitles.push(`unit: ${test.fullTitle()}`));
   });
   process.off('unhandledRejection', onUnhandled);
   count('unit', stats.passes, stats.failures + unhandled, stats.pending);
@@ -67,15 +69,18 @@ function integrationSuite() {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    let summary;
+    let output = '';
     child.stdout.on('data', (data) => {
       process.stdout.write(data);
-      const match = /integration: (\d+) passed, (\d+) failed/.exec(String(data));
-      if (match) summary = { passed: Number(match[1]), failed: Number(match[2]) };
+      output += String(data);
     });
     child.on('close', (code) => {
+      const match = /integration: (\d+) passed, (\d+) failed/.exec(output);
+      const summary = match && { passed: Number(match[1]), failed: Number(match[2]) };
       if (summary) count('integration', summary.passed, summary.failed + (code !== 0 && summary.failed === 0 ? 1 : 0));
       else count('integration', 0, 1);
+      // The runner prints each failed test as `  ✗ title`; name them in the final lines CI keeps.
+      for (const line of output.split('\n')) if (line.startsWith('  ✗ ')) failedTitles.push(`integration: ${line.slice(4)}`);
       resolve();
     });
   });
@@ -95,6 +100,7 @@ async function main() {
     if (only !== 'unit') await integrationSuite();
   }
   if (failures.length) console.log(`\nFailures: ${failures.join('; ')}`);
+  for (const title of failedTitles) console.log(`  ✗ ${title}`);
   console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.pending ? `, ${totals.pending} skipped` : ''}`);
   process.exitCode = totals.failed ? 1 : 0;
 }

@@ -266,11 +266,12 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
     }
 
     const results = readResults(run.resultsFile);
-    const status = report(results, exitCode);
-    if (status !== 0) {
+    // The logs first, so that the failed tests' names and errors are the last thing CI's tail shows.
+    if (!results || results.failed || exitCode !== 0) {
       console.log(`[integration] extension host log:\n${extensionHostLogTail(run.userDataDir)}`);
       if (!results) console.log(`[integration] code-server output:\n${serverOutput.slice(-4000)}`);
     }
+    const status = report(results, exitCode);
     if (args.keepOpen) {
       // For debugging: the same VS Code, emulator and settings, with the extension loaded but no tests.
       console.log(`\n[integration] --keep-open: ${workbenchUrl(codeServer.url, run.workspace, development)}\n[integration] Ctrl+C stops it.`);
