@@ -58,12 +58,12 @@ describe('Prompt on selection', function () {
     assert.equal(await vscode.commands.executeCommand('baseten.acceptProposal', session.proposalUri), true);
     assert.equal(document.getText(), ORIGINAL.replace(SELECTED, REWRITTEN));
     assert.equal(session.state, 'accepted');
-    await waitFor(() => !diffTabOpen(session), 5000, 'the diff to close');
+    await waitFor(() => !diffTabOpen(session), 10_000, 'the diff to close');
 
     await vscode.window.showTextDocument(document, { preserveFocus: false });
-    await waitFor(() => vscode.window.activeTextEditor?.document === document, 5000, 'the edited file to have focus');
+    await waitFor(() => vscode.window.activeTextEditor?.document === document, 10_000, 'the edited file to have focus');
     await vscode.commands.executeCommand('undo');
-    await waitFor(() => document.getText() === ORIGINAL, 5000, 'one undo to restore the original');
+    await waitFor(() => document.getText() === ORIGINAL, 10_000, 'one undo to restore the original');
   });
 
   it('reject leaves the file untouched and closes the diff', async () => {
@@ -74,7 +74,7 @@ describe('Prompt on selection', function () {
     assert.equal(session.state, 'rejected');
     assert.equal(editor.document.getText(), ORIGINAL);
     assert.equal(editor.document.isDirty, true, 'an untitled document stays as it was');
-    await waitFor(() => !diffTabOpen(session), 5000, 'the diff to close');
+    await waitFor(() => !diffTabOpen(session), 10_000, 'the diff to close');
   });
 
   it('cancel stops the answer at once and changes nothing', async () => {

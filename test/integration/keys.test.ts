@@ -32,7 +32,7 @@ describe('API keys', function () {
     const resolved = await api.services.keys.reload();
     assert.equal(resolved.source, 'none');
     assert.deepEqual(await api.trees.models.getChildren(), [], 'no nodes: the welcome view shows');
-    await waitFor(() => api.statusBar.text.includes('no key'), 5000);
+    await waitFor(() => api.statusBar.text.includes('no key'), 10_000);
     await vscode.commands.executeCommand('workbench.view.extension.baseten');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await screenshot('welcome-no-key');
@@ -51,9 +51,8 @@ describe('API keys', function () {
     await api.services.keys.store(secret);
     // A request with the (wrong) key: it is logged, with Authorization redacted.
     await api.trees.modelApis.getChildren();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const logText = await readAll(api.logUri.fsPath);
-    assert.ok(logText.includes('/models'), 'the request was logged');
+    let logText = '';
+    await waitFor(async () => (logText = await readAll(api.logUri.fsPath)).includes('/models'), 10_000, 'the request in the log file');
     assert.ok(!logText.includes(secret), 'the key is not in the log');
     const settings = JSON.stringify(vscode.workspace.getConfiguration('baseten'));
     assert.ok(!settings.includes(secret), 'the key is not in the settings');

@@ -242,12 +242,19 @@ describe('Predict', function () {
     const api = await extensionApi();
     await vscode.workspace.getConfiguration('baseten').update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['staging'] }], vscode.ConfigurationTarget.Global);
     try {
-      // The setting's change reloads the tree; load it again after that.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.id === SEED.models.echo.id);
-      await api.trees.models.getChildren(echo);
+      // The setting's change reloads the tree, on a loaded machine after a while: load it until it has both.
+      const titlesOf = (targets: ReturnType<typeof api.predict.targets>): string[] => targets.map((t) => `${t.on.name}/${JSON.stringify(t.target)}`);
+      await waitFor(async () => {
+        const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.id === SEED.models.echo.id);
+        if (echo) await api.trees.models.getChildren(echo);
+        const titles = titlesOf(api.predict.targets());
+        return titles.includes('hand-configured/{"kind":"environment","name":"staging"}') && titles.includes('echo/{"kind":"environment","name":"staging"}');
+      }, 10_000, 'the loaded and the hand-configured targets');
+      // A refresh keeps what was shown until its own load replaces it: a pick mid-refresh loses nothing.
+      api.trees.models.refresh();
+      assert.ok(titlesOf(api.predict.targets()).includes('echo/{"kind":"environment","name":"staging"}'), 'loaded targets survive a refresh');
       const targets = api.predict.targets();
-      const titles = targets.map((t) => `${t.on.name}/${JSON.stringify(t.target)}`);
+      const titles = titlesOf(targets);
       assert.equal(titles[0], 'echo/{"kind":"production"}', titles.join(', '));
       assert.ok(titles.includes('echo/{"kind":"environment","name":"staging"}'));
       assert.ok(titles.includes('hand-configured/{"kind":"environment","name":"staging"}'), 'hand-configured targets are offered');
@@ -280,14 +287,17 @@ describe('Predict', function () {
   it('cancelling a predict aborts it at once and closes its socket', async () => {
     const api = await extensionApi();
     await editorWith('slow.json', '{"delay_ms": 20000}');
-    const started = Date.now();
+    const slowPath = `/model-${SEED.models.slow.id}/production/predict`;
+    const before = (await emulatorRequests()).filter((r) => r.path.endsWith(slowPath)).length;
     const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('slow'));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Cancel once the request is at the model, however long a loaded machine takes to send it.
+    await waitFor(async () => (await emulatorRequests()).filter((r) => r.path.endsWith(slowPath)).length > before, 10_000, 'the emulator to receive the predict');
+    const cancelledAt = Date.now();
     api.predict.controller.cancelAll();
     const outcome = await running;
     assert.equal(outcome.outcome, 'cancelled');
-    assert.ok(Date.now() - started < 10_000, 'it did not wait for the model');
-    await waitFor(async () => (await emulatorRequests()).some((r) => r.path.endsWith(`/model-${SEED.models.slow.id}/production/predict`) && r.clientAborted), 5000, 'the emulator to see the client leave');
+    assert.ok(Date.now() - cancelledAt < 10_000, 'it did not wait for the model (20 s)');
+    await waitFor(async () => (await emulatorRequests()).some((r) => r.path.endsWith(slowPath) && r.clientAborted), 10_000, 'the emulator to see the client leave');
     assert.equal(api.predict.controller.history()[0].outcome, 'cancelled');
   });
 });

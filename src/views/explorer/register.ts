@@ -11,7 +11,7 @@ export interface ExplorerTrees {
   models: ModelsTreeProvider;
   chains: ChainsTreeProvider;
   views: { modelApis: vscode.TreeView<ExplorerNode>; models: vscode.TreeView<ExplorerNode>; chains: vscode.TreeView<ExplorerNode> };
-  refreshAll(): void;
+  refreshAll(options?: { forget?: boolean }): void;
 }
 
 /** The three views of the Baseten sidebar. Nothing loads until a view is shown. */
@@ -24,10 +24,10 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Bas
   const modelApis = new ModelApisTreeProvider(services, options);
   const models = new ModelsTreeProvider(services, options);
   const chains = new ChainsTreeProvider(services, options);
-  const refreshAll = (): void => {
-    modelApis.refresh();
-    models.refresh();
-    chains.refresh();
+  const refreshAll = (options?: { forget?: boolean }): void => {
+    modelApis.refresh(undefined, options);
+    models.refresh(undefined, options);
+    chains.refresh(undefined, options);
   };
   const views = {
     modelApis: vscode.window.createTreeView('baseten.modelApis', { treeDataProvider: modelApis, showCollapseAll: false }),
@@ -41,7 +41,7 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Bas
     views.modelApis,
     views.models,
     views.chains,
-    services.onDidChangeClient(refreshAll),
+    services.onDidChangeClient(() => refreshAll({ forget: true })),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('baseten.models')) models.refresh();
       if (event.affectsConfiguration('baseten.chains')) chains.refresh();

@@ -42,6 +42,7 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
       const load = (): Promise<ExplorerNode[]> => (node?.children ? node.children(controller.signal) : this.loadRoot(controller.signal));
       const children = await vscode.window.withProgress({ location: { viewId: this.options.viewId } }, load);
       const shown = children.length ? children : [this.placeholder(node)];
+      if (!node) this.carryOverGrandchildren(shown);
       this.lastChildren.set(node, shown);
       if (node) for (const child of shown) this.parents.set(child, node);
       this.schedulePolling(node, shown);
@@ -66,13 +67,31 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
     return this.lastChildren.get(node);
   }
 
-  refresh(node?: ExplorerNode): void {
+  /**
+   * Reloads a node, or the whole tree. What was shown stays known (to the target pickers) until the new
+   * load replaces it, so a command run mid-refresh still offers every target; `forget` drops it at once,
+   * for when the key or the hosts changed and the old list belongs to someone else.
+   */
+  refresh(node?: ExplorerNode, options: { forget?: boolean } = {}): void {
     if (!node) {
       for (const timer of this.polls.values()) clearTimeout(timer);
       this.polls.clear();
-      this.lastChildren.clear();
+      if (options.forget) this.lastChildren.clear();
     }
     this.changed.fire(node);
+  }
+
+  /** A reloaded root has new node objects: they keep the children their predecessors (same id) showed. */
+  private carryOverGrandchildren(root: ExplorerNode[]): void {
+    const previous = new Map<string, readonly ExplorerNode[]>();
+    for (const [parent, children] of this.lastChildren) if (parent) previous.set(parent.id, children);
+    for (const parent of [...this.lastChildren.keys()]) if (parent) this.lastChildren.delete(parent);
+    for (const parent of root) {
+      const children = previous.get(parent.id);
+      if (!children) continue;
+      this.lastChildren.set(parent, [...children]);
+      for (const child of children) this.parents.set(child, parent);
+    }
   }
 
   protected placeholder(node?: ExplorerNode): ExplorerNode {
