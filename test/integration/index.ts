@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
   await screenshot('workbench').catch((error: unknown) => console.error(`final screenshot failed: ${String(error)}`));
   // Every mocha failure (tests and hooks) is in `failures`, plus the harness check above.
   const failed = Math.max(failures.length, stats.failures);
-  const results = { passed: stats.passes, failed, pending: stats.pending, failures, activationMs: activationTiming.wallMs, activationInsideMs: activationTiming.insideMs };
+  const results = { passed: stats.passes, failed, pending: stats.pending, failures, activationMs: activationTiming.wallMs, activationInsideMs: activationTiming.insideMs, activationBaselineMs: activationTiming.baselineMs };
   if (process.env.BASETEN_TEST_RESULTS) writeFileSync(process.env.BASETEN_TEST_RESULTS, JSON.stringify(results, null, 2));
   if (failed) throw new Error(`${failed} integration test(s) failed`);
 }

@@ -3,7 +3,7 @@
  * user-data dir with settings pointing the extension at it, a workspace copied from demo/, the environment
  * the tests read (see test/integration/harness.ts), and the summary line `npm test` parses.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator, EmulatorOptions } from '../../emulator';
@@ -37,6 +37,8 @@ export interface TestResults {
   activationMs?: number;
   /** The time `activate()` itself reports. */
   activationInsideMs?: number;
+  /** The same for an empty extension activated just before ours: VS Code's own share (the baseline). */
+  activationBaselineMs?: number;
 }
 
 /** The emulator signs its webhook deliveries with this; tests give it to the extension's receiver. */
@@ -84,6 +86,20 @@ export function emulatorSettings(emulator: Emulator): Record<string, unknown> {
   return settings;
 }
 
+/**
+ * Two empty extensions beside ours: the harness activates `warmup` first (VS Code's first activation pays
+ * one-time costs), then `baseline`, whose time is VS Code's own share of any activation, then ours.
+ */
+function installBaselineExtensions(extensionsDir: string): void {
+  const fixture = join(repoRoot, 'test', 'fixtures', 'baseline-extension');
+  const manifest = JSON.parse(readFileSync(join(fixture, 'package.json'), 'utf8')) as { name: string; publisher: string; version: string };
+  for (const name of ['warmup', 'baseline']) {
+    const folder = join(extensionsDir, `${manifest.publisher}.${name}-${manifest.version}`);
+    cpSync(fixture, folder, { recursive: true });
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ ...manifest, name }, null, 2));
+  }
+}
+
 export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: string | undefined): PreparedRun {
   const tmp = mkdtempSync(join(tmpdir(), 'baseten-it-'));
   const run: PreparedRun = {
@@ -95,6 +111,7 @@ export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: 
     env: {},
   };
   mkdirSync(run.extensionsDir, { recursive: true });
+  installBaselineExtensions(run.extensionsDir);
   mkdirSync(join(tmp, 'home'), { recursive: true });
   const demo = join(repoRoot, 'demo');
   if (existsSync(demo)) cpSync(demo, run.workspace, { recursive: true });
@@ -133,7 +150,7 @@ export function report(results: TestResults | undefined, exitCode: number | unde
   for (const failure of results.failures) console.log(`  ✗ ${failure.title}\n    ${failure.error.split('\n').join('\n    ')}`);
   if (results.activationMs !== undefined || results.activationInsideMs !== undefined) {
     const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
-    console.log(`activation: ${ms(results.activationMs)} (extension.activate()), ${ms(results.activationInsideMs)} inside activate()`);
+    console.log(`activation: ${ms(results.activationMs)} (extension.activate()), ${ms(results.activationInsideMs)} inside activate(), ${ms(results.activationBaselineMs)} for an empty extension`);
   }
   const failed = results.failed + (results.failed === 0 && exitCode !== undefined && exitCode !== 0 ? 1 : 0);
   console.log(`integration: ${results.passed} passed, ${failed} failed${results.pending ? `, ${results.pending} pending` : ''}`);
