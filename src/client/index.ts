@@ -52,6 +52,7 @@ function definedEndpoints(endpoints: Partial<BasetenEndpoints> | undefined): Par
 }
 
 export * from './errors';
+export * from './keyRefusal';
 export * from './urls';
 export * from './types';
 export { HttpClient, DEFAULT_TIMEOUTS, DEFAULT_RETRY, callOutcome } from './http';

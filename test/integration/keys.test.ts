@@ -117,6 +117,23 @@ describe('API keys', function () {
     await screenshot('invoke-only-key');
   });
 
+  it('a wrong key is not mistaken for an invoke-only one: the views say it was rejected and offer Set API Key', async () => {
+    const api = await extensionApi();
+    await vscode.workspace
+      .getConfiguration('baseten')
+      .update('models', [{ id: 'handmade', name: 'hand-configured' }], vscode.ConfigurationTarget.Global);
+    await api.services.keys.store('emu1demo.WrongOrExpired000000');
+    for (const tree of [api.trees.models, api.trees.chains]) {
+      const nodes = await tree.getChildren();
+      assert.equal(nodes.length, 1, 'only the rejection, no configured entries');
+      const item = nodes[0].treeItem();
+      assert.ok(isMessage(nodes[0]));
+      assert.match(String(item.label), /rejected the API key/);
+      assert.equal(item.command?.command, 'baseten.setApiKey');
+    }
+    await screenshot('key-rejected');
+  });
+
   it('Test Connection reports the workspace of the key', async () => {
     await extensionApi();
     const message = await vscode.commands.executeCommand<string>('baseten.testConnection');
