@@ -36,15 +36,30 @@ export function emulatorWebhookSecret(): string {
 /** Wall-clock time of the first activation seen by `extensionApi()`, and `activate()`'s own measure. */
 export const activationTiming: { wallMs?: number; insideMs?: number } = {};
 
+/**
+ * What the first activation seen by `extensionApi()` sent: the emulator's requests that arrived from just
+ * before `activate()` until its deferred key lookup had rendered the status bar, and whether a client
+ * (the only way to send a request) existed by then. Unset when the extension was active already.
+ */
+export const activationNetwork: { requests?: string[]; clientBuilt?: boolean } = {};
+
 /** Activates the extension (once) and returns its API. */
 export async function extensionApi(): Promise<BasetenExtensionApi> {
   const extension = vscode.extensions.getExtension<BasetenExtensionApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
   const wasActive = extension.isActive;
+  const watched = !wasActive && activationNetwork.requests === undefined && !!process.env.BASETEN_EMULATOR_URL;
+  const before = watched ? (await emulatorStats()).requests.length : 0;
   const started = performance.now();
   const api = await extension.activate();
   if (!wasActive && activationTiming.wallMs === undefined) activationTiming.wallMs = performance.now() - started;
   activationTiming.insideMs ??= api.activationMs;
+  if (watched) {
+    // The status bar is drawn once the key lookup activate() starts (and does not wait for) has ended.
+    await waitFor(() => api.statusBar.text !== '', 10_000, 'the status bar after activation');
+    activationNetwork.clientBuilt = api.services.hasClient;
+    activationNetwork.requests = (await emulatorStats()).requests.slice(before).map((r) => `${r.method} ${r.path}`);
+  }
   return api;
 }
 

@@ -54,15 +54,17 @@ describe('API keys', function () {
     await services.keys.store(emulatorKeys().apiKey);
     await services.client.management.me();
     assert.equal(services.lastCallSucceeded, true);
-    await emulatorControl('POST', 'faults', { match: { path: '/management/v1/models' }, times: 1, fault: { kind: 'delay', ms: 10_000 } });
+    // A path only this test asks for, so no view's reload takes the delay instead.
+    const slow = '/management/v1/models/cancelled-by-the-user';
+    await emulatorControl('POST', 'faults', { match: { path: slow }, fault: { kind: 'delay', ms: 10_000 } });
     try {
       const before = (await emulatorStats()).requests.length;
       const controller = new AbortController();
-      const pending = services.client.management.listModels({ signal: controller.signal }).then(
+      const pending = services.client.management.getModel('cancelled-by-the-user', { signal: controller.signal }).then(
         () => assert.fail('the request was cancelled'),
         (error: { kind?: string }) => error.kind,
       );
-      await waitFor(async () => (await emulatorStats()).requests.slice(before).some((r) => r.path === '/management/v1/models'), 10_000, 'the request to arrive');
+      await waitFor(async () => (await emulatorStats()).requests.slice(before).some((r) => r.path === slow), 10_000, 'the request to arrive');
       controller.abort();
       assert.equal(await pending, 'aborted');
     } finally {

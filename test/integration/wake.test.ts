@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../src/client';
-import { emulatorUrl, extensionApi, screenshot } from './harness';
+import { emulatorControl, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
+import type { ModelNode } from '../../src/views/explorer/modelsTree';
 
 describe('Wake', function () {
   this.timeout(60_000);
@@ -36,5 +37,41 @@ describe('Wake', function () {
     assert.match(String(node.treeItem().description), /^Active · 1 replica/);
     assert.doesNotMatch(String(node.treeItem().contextValue), /\bwakeable\b/);
     await screenshot('after-wake');
+  });
+
+  it('a wake that fails part-way does not leave the node Waking up: the tree reloads it and polls until it settles', async () => {
+    await emulatorControl('POST', 'reset');
+    const api = await extensionApi();
+    const tree = api.trees.models;
+    const settings = vscode.workspace.getConfiguration('baseten');
+    await settings.update('statusPollSeconds', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.baseten');
+      let model: ModelNode | undefined;
+      let sleepingId: string | undefined;
+      for (const candidate of (await tree.getChildren()).filter(isModel)) {
+        const sleeping = (await tree.getChildren(candidate)).find((t): t is TargetNode => isTarget(t) && t.state.status === 'SCALED_TO_ZERO');
+        if (sleeping && !model) [model, sleepingId] = [candidate, sleeping.id];
+      }
+      assert.ok(model && sleepingId, 'a scaled-to-zero target in the tree');
+      const [modelNode, targetId] = [model, sleepingId];
+      // The view itself loads the model's targets: what it shows is what the user sees.
+      await api.trees.views.models.reveal(modelNode, { expand: true, focus: false, select: false });
+      const shown = (): TargetNode | undefined => {
+        const parent = tree.shownChildren()?.find((n) => n.id === modelNode.id);
+        return parent && (tree.shownChildren(parent)?.find((n) => n.id === targetId) as TargetNode | undefined);
+      };
+      await waitFor(() => shown() !== undefined, 10_000, 'the view to show the target');
+      const node = shown()!;
+      // The first status read after the wake request fails: the wake ends while the node says Waking up.
+      await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${modelNode.model.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
+      const outcome = await vscode.commands.executeCommand<string>('baseten.wake', node);
+      assert.equal(outcome, 'failed');
+      await waitFor(() => shown()?.state.status === 'ACTIVE', 20_000, `the node to reach Active (it shows ${shown()?.state.status})`);
+      assert.notEqual(shown(), node, 'a fresh node from a reload');
+    } finally {
+      await emulatorControl('DELETE', 'faults');
+      await settings.update('statusPollSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
