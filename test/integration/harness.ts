@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import type { BasetenEndpoints } from '../../src/client/urls';
 import type { BasetenExtensionApi } from '../../src/extension';
+import type { ExplorerNode } from '../../src/views/explorer/node';
+import type { BasetenTreeProvider } from '../../src/views/explorer/treeProvider';
 
 export const EXTENSION_ID = 'baseten-community.baseten-vscode';
 
@@ -143,4 +145,32 @@ export interface EmulatorRequestRecord {
 
 export function emulatorStats(): Promise<{ openConnections: number; requests: EmulatorRequestRecord[] }> {
   return emulatorControl('GET', 'stats');
+}
+
+/**
+ * Has a visible view reload its root, and returns the nodes it now holds. Events name nodes by object, so
+ * a test that acts on the tree must use the view's nodes, not ones it loaded by calling getChildren itself.
+ */
+export async function rootAsShown(tree: BasetenTreeProvider): Promise<readonly ExplorerNode[]> {
+  const stale = tree.shownChildren();
+  tree.refresh();
+  await waitFor(() => tree.shownChildren() !== stale && !!tree.shownChildren()?.length, 10_000, 'the view to reload its root');
+  return tree.shownChildren()!;
+}
+
+/** The node the view shows at a path of ids (root first), or undefined while it is not loaded. */
+export function shownNode(tree: BasetenTreeProvider, ...ids: string[]): ExplorerNode | undefined {
+  let node: ExplorerNode | undefined;
+  for (const id of ids) {
+    node = tree.shownChildren(node)?.find((child) => child.id === id);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/** What the view shows, as ids, two levels under the root; for failure messages. */
+export function describeShown(tree: BasetenTreeProvider): string {
+  return (tree.shownChildren() ?? [])
+    .map((node) => `${node.id}[${(tree.shownChildren(node) ?? []).map((child) => `${child.id}(${(tree.shownChildren(child) ?? []).length})`).join(' ')}]`)
+    .join(' ');
 }

@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../src/client';
-import { emulatorControl, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { describeShown, emulatorControl, emulatorUrl, extensionApi, rootAsShown, screenshot, shownNode, waitFor } from './harness';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
-import type { ModelNode } from '../../src/views/explorer/modelsTree';
 
 describe('Wake', function () {
   this.timeout(60_000);
@@ -47,24 +46,16 @@ describe('Wake', function () {
     await settings.update('statusPollSeconds', 1, vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand('workbench.view.extension.baseten');
-      let model: ModelNode | undefined;
-      let sleepingId: string | undefined;
-      for (const candidate of (await tree.getChildren()).filter(isModel)) {
-        const sleeping = (await tree.getChildren(candidate)).find((t): t is TargetNode => isTarget(t) && t.state.status === 'SCALED_TO_ZERO');
-        if (sleeping && !model) [model, sleepingId] = [candidate, sleeping.id];
-      }
-      assert.ok(model && sleepingId, 'a scaled-to-zero target in the tree');
-      const [modelNode, targetId] = [model, sleepingId];
-      // The view itself loads the model's targets: what it shows is what the user sees.
-      await api.trees.views.models.reveal(modelNode, { expand: true, focus: false, select: false });
-      const shown = (): TargetNode | undefined => {
-        const parent = tree.shownChildren()?.find((n) => n.id === modelNode.id);
-        return parent && (tree.shownChildren(parent)?.find((n) => n.id === targetId) as TargetNode | undefined);
-      };
-      await waitFor(() => shown() !== undefined, 10_000, 'the view to show the target');
+      // The seed's "sleepy" model is scaled to zero; the view itself loads it, as for a user.
+      const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
+      assert.ok(model, 'the view shows the sleepy model');
+      await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
+      const targetId = `model/${model.model.id}/environment/production`;
+      const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
+      await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
       const node = shown()!;
       // The first status read after the wake request fails: the wake ends while the node says Waking up.
-      await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${modelNode.model.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
+      await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${model.model.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
       const outcome = await vscode.commands.executeCommand<string>('baseten.wake', node);
       assert.equal(outcome, 'failed');
       await waitFor(() => shown()?.state.status === 'ACTIVE', 20_000, `the node to reach Active (it shows ${shown()?.state.status})`);
