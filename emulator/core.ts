@@ -96,6 +96,15 @@ export class EmulatorCore {
     this.lifecycle.log(deployment, `Status set to ${status}`);
   }
 
+  /** One chainlet's status, apart from its deployment's (a chainlet can still be loading in an active chain). */
+  setChainletStatus(chainId: string, deploymentId: string, chainletId: string, status: DeploymentStatus): void {
+    if (!DEPLOYMENT_STATUSES.includes(status)) throw new RangeError(`Unknown deployment status ${status}`);
+    const deployment = findChain(this.state, chainId)?.deployments.find((candidate) => candidate.id === deploymentId);
+    const chainlet = deployment?.chainlets.find((candidate) => candidate.id === chainletId);
+    if (!deployment || !chainlet) throw new RangeError(`No chainlet ${chainletId} in deployment ${deploymentId} of chain ${chainId}`);
+    this.lifecycle.setChainletStatus(deployment, chainlet, status);
+  }
+
   /** Stops everything in flight and starts again from the seed. */
   reset(): void {
     this.stopActivity();

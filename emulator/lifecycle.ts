@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ResolvedOptions } from './options';
-import type { ChainDeploymentState, DeploymentState, DeploymentStatus, LogLevel, Runnable } from './state';
+import type { ChainDeploymentState, ChainletState, DeploymentState, DeploymentStatus, LogLevel, Runnable } from './state';
 import { isServing, isSleeping, replicasFor } from './state';
 import type { Timers } from './timers';
 
@@ -71,6 +71,12 @@ export class Lifecycle {
   setStatus(target: Deployment, status: DeploymentStatus): void {
     this.cancelTransition(target);
     this.apply(target, status);
+  }
+
+  setChainletStatus(target: ChainDeploymentState, chainlet: ChainletState, status: DeploymentStatus): void {
+    chainlet.status = status;
+    chainlet.activeReplicaCount = replicasFor(status, chainlet.autoscalingSettings);
+    this.log(target, `Chainlet ${chainlet.name} status set to ${status}`);
   }
 
   private apply(target: Deployment, status: DeploymentStatus): void {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BasetenClient } from './client';
+import { BasetenClient, callOutcome } from './client';
 import { ApiKeyStore } from './config/apiKey';
 import { CLIENT_SETTINGS, clientSettings } from './config/settings';
 import { BasetenLog } from './log';
@@ -18,8 +18,8 @@ export class BasetenServices implements vscode.Disposable {
   readonly onDidChangeClient = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private lastCallOk?: boolean;
-  private readonly callState = new vscode.EventEmitter<boolean>();
-  /** Whether the last request succeeded; drives the status bar. */
+  private readonly callState = new vscode.EventEmitter<boolean | undefined>();
+  /** Whether the last request succeeded (undefined: none yet with this key); drives the status bar. */
   readonly onDidCallComplete = this.callState.event;
 
   constructor(
@@ -31,7 +31,11 @@ export class BasetenServices implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (CLIENT_SETTINGS.some((section) => event.affectsConfiguration(section))) this.rebuild();
       }),
-      keys.onDidChange(() => this.changed.fire()),
+      keys.onDidChange(() => {
+        // The last call was made with the previous key; it says nothing about this one.
+        this.setLastCall(undefined);
+        this.changed.fire();
+      }),
     );
   }
 
@@ -45,11 +49,8 @@ export class BasetenServices implements vscode.Disposable {
       userAgent: this.userAgent,
       onLog: (entry) => {
         this.log.request(entry);
-        const ok = entry.status !== undefined && entry.status < 400;
-        if (entry.retryInMs === undefined && ok !== this.lastCallOk) {
-          this.lastCallOk = ok;
-          this.callState.fire(ok);
-        }
+        const ok = callOutcome(entry);
+        if (ok !== undefined) this.setLastCall(ok);
       },
     });
     return this.current;
@@ -57,6 +58,17 @@ export class BasetenServices implements vscode.Disposable {
 
   get lastCallSucceeded(): boolean | undefined {
     return this.lastCallOk;
+  }
+
+  /** Whether a client was built yet; none is at activation, so nothing can have been sent. */
+  get hasClient(): boolean {
+    return this.current !== undefined || this.retired.size > 0;
+  }
+
+  private setLastCall(ok: boolean | undefined): void {
+    if (ok === this.lastCallOk) return;
+    this.lastCallOk = ok;
+    this.callState.fire(ok);
   }
 
   private rebuild(): void {

@@ -90,6 +90,22 @@ const ROUTES: Route<ControlHandler>[] = [
     if (model && deployment.kind === 'model') sendJson(exchange, 200, deploymentView(model, deployment));
     else if (chain && deployment.kind === 'chain') sendJson(exchange, 200, chainDeploymentView(chain, deployment));
   } },
+  { method: 'POST', pattern: 'chains/:chain/deployments/:deployment/chainlets/:chainlet/status', handler: (core, exchange, params) => {
+    const value = body(exchange);
+    const status = isRecord(value) ? value.status : undefined;
+    if (typeof status !== 'string' || !DEPLOYMENT_STATUSES.includes(status as DeploymentStatus)) {
+      sendJson(exchange, 400, { error: `status must be one of ${DEPLOYMENT_STATUSES.join(', ')}.` });
+      return;
+    }
+    const chain = core.state.chains.find((candidate) => candidate.id === params.chain);
+    const deployment = chain?.deployments.find((candidate) => candidate.id === params.deployment);
+    if (!chain || !deployment?.chainlets.some((chainlet) => chainlet.id === params.chainlet)) {
+      sendJson(exchange, 404, { error: `No chainlet ${params.chainlet} in deployment ${params.deployment} of chain ${params.chain}.` });
+      return;
+    }
+    core.setChainletStatus(params.chain, params.deployment, params.chainlet, status as DeploymentStatus);
+    sendJson(exchange, 200, chainDeploymentView(chain, deployment));
+  } },
 ];
 
 export function serveControl(core: EmulatorCore, exchange: Exchange, rest: string[]): void {

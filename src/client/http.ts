@@ -68,6 +68,17 @@ export interface RequestLogEntry {
   headers: Record<string, string>;
   /** Milliseconds until the next attempt, when one follows. */
   retryInMs?: number;
+  /** Set when the caller cancelled the request: no failure of Baseten's or the network's. */
+  aborted?: true;
+}
+
+/**
+ * What a log entry says about the call, for a "last call" indicator: true or false once the call ended,
+ * undefined while a retry follows or when the caller cancelled it (a cancel is neither).
+ */
+export function callOutcome(entry: RequestLogEntry): boolean | undefined {
+  if (entry.retryInMs !== undefined || entry.aborted) return undefined;
+  return entry.status !== undefined && entry.status < 400;
 }
 
 export interface HttpClientOptions {
@@ -307,7 +318,7 @@ export class HttpClient {
         const error = transportError(caught, { ...request, midStream: false });
         error.attempts = attempt;
         const delay = this.retryDelay(error, attempt, policy, request.retryWhen);
-        log({ error: redactSecret(error.message, key), retryInMs: delay });
+        log({ error: redactSecret(error.message, key), retryInMs: delay, ...(error.kind === 'aborted' ? { aborted: true as const } : {}) });
         if (delay === undefined) throw error;
         await sleep(delay, request.signal);
         continue;

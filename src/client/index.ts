@@ -52,9 +52,10 @@ function definedEndpoints(endpoints: Partial<BasetenEndpoints> | undefined): Par
 }
 
 export * from './errors';
+export * from './keyRefusal';
 export * from './urls';
 export * from './types';
-export { HttpClient, DEFAULT_TIMEOUTS, DEFAULT_RETRY } from './http';
+export { HttpClient, DEFAULT_TIMEOUTS, DEFAULT_RETRY, callOutcome } from './http';
 export type { HttpClientOptions, Timeouts, RetryPolicy, AuthScheme, ApiKeySource, RequestLogEntry } from './http';
 export { ModelApisClient, MODEL_APIS, pricePerMillionTokens } from './modelApis';
 export type { ChatEndpoint, ChatOptions, CallOptions } from './modelApis';

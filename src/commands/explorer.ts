@@ -61,18 +61,24 @@ export async function openInDashboard(services: BasetenServices, node: TargetNod
   await vscode.env.openExternal(vscode.Uri.parse(dashboardModelUrl(services.client.endpoints, node.on)));
 }
 
-/** Activate or deactivate an environment or deployment, after the user confirms. */
+/**
+ * Activate or deactivate an environment or deployment, after the user confirms. Chains can only be
+ * deactivated, one deployment at a time (the management API has no chain activate).
+ */
 export async function changeActivation(
   services: BasetenServices,
   node: TargetNode,
   action: 'activate' | 'deactivate',
   onDone: () => void,
 ): Promise<boolean> {
-  if (node.on.kind !== 'model') return false;
+  const chainDeployment = node.on.kind === 'chain' ? node.state.deploymentId : undefined;
+  if (node.on.kind === 'chain' && (action !== 'deactivate' || !chainDeployment)) return false;
   const consequence =
-    action === 'deactivate'
-      ? 'It stops using compute and every request to it returns 404 until it is activated again.'
-      : 'It starts using compute again (billed while replicas run).';
+    action === 'activate'
+      ? 'It starts using compute again (billed while replicas run).'
+      : chainDeployment
+        ? `Chain deployment ${chainDeployment} stops using compute and every request to it returns 404. Baseten's API cannot activate a chain deployment again: that takes a new deployment or the dashboard.`
+        : 'It stops using compute and every request to it returns 404 until it is activated again.';
   const verb = action === 'activate' ? 'Activate' : 'Deactivate';
   // A confirmation that cannot be shown counts as a "no": nothing changes without an explicit yes.
   const answer = await Promise.resolve(vscode.window.showWarningMessage(`${verb} ${node.title}?`, { modal: true, detail: consequence }, verb)).catch(
@@ -81,7 +87,9 @@ export async function changeActivation(
   if (answer !== verb) return false;
   const management = services.client.management;
   try {
-    if (node.kind === 'environment') {
+    if (chainDeployment) {
+      await management.deactivateChainDeployment(node.on.id, chainDeployment);
+    } else if (node.kind === 'environment') {
       await (action === 'activate' ? management.activateEnvironment(node.on.id, node.key) : management.deactivateEnvironment(node.on.id, node.key));
     } else {
       const id = node.kind === 'development' ? 'development' : node.key;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BasetenError } from '../client';
+import { classifyKeyRefusal } from '../client';
 import { describeKeySource } from '../config/apiKey';
 import { BasetenServices } from '../services';
 
@@ -55,15 +55,11 @@ export async function testConnection(services: BasetenServices): Promise<string>
       void vscode.window.showInformationMessage(message);
       return message;
     } catch (error) {
-      if (error instanceof BasetenError && error.kind === 'http' && (error.status === 401 || error.status === 403)) {
-        try {
-          await client.modelApis.listModels({ signal: controller.signal });
-          const message = `The key from ${describeKeySource(source)} can call models but cannot read the management API (an invoke-only workspace key?). Add the models you call to the "baseten.models" setting to see them in the tree.`;
-          void vscode.window.showWarningMessage(message);
-          return message;
-        } catch {
-          // The key is refused everywhere: report the management error below.
-        }
+      const refusal = await classifyKeyRefusal(error, () => client.modelApis.listModels({ signal: controller.signal })).catch(() => undefined);
+      if (refusal === 'invoke-only') {
+        const message = `The key from ${describeKeySource(source)} can call models but cannot read the management API (an invoke-only workspace key?). Add the models you call to the "baseten.models" setting to see them in the tree.`;
+        void vscode.window.showWarningMessage(message);
+        return message;
       }
       const reference = services.log.failure('Test connection', error);
       const message = `Baseten connection failed: ${error instanceof Error ? error.message : String(error)}`;

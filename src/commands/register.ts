@@ -29,13 +29,20 @@ export function registerCommands(context: vscode.ExtensionContext, services: Bas
   register('baseten.refreshModelApis', () => trees.modelApis.refresh());
   register('baseten.refreshModels', () => trees.models.refresh());
   register('baseten.refreshChains', () => trees.chains.refresh());
-  register('baseten.wake', (node: TargetNode) => wake(services, node, (changed) => trees.models.refresh(changed)));
+  register('baseten.wake', async (node: TargetNode) => {
+    const outcome = await wake(services, node, (changed) => trees.models.refresh(changed));
+    // Cancelled, timed out or failed: the node still shows the last step seen (Waking up…). Reload it
+    // from Baseten, which also keeps polling it while it is still changing.
+    if (outcome !== 'active' && node.statusKnown) trees.models.reloadParentOf(node);
+    return outcome;
+  });
   register('baseten.copyEndpointUrl', (node: Parameters<typeof copyEndpointUrl>[1]) => copyEndpointUrl(services, node));
   register('baseten.copyAsCurl', (node: Parameters<typeof copyAsCurl>[1]) => copyAsCurl(services, node));
   register('baseten.copyId', (node: Parameters<typeof copyId>[0]) => copyId(node));
   register('baseten.openInDashboard', (node: Parameters<typeof openInDashboard>[1]) => openInDashboard(services, node));
-  register('baseten.activate', (node: TargetNode) => changeActivation(services, node, 'activate', () => trees.models.refresh()));
-  register('baseten.deactivate', (node: TargetNode) => changeActivation(services, node, 'deactivate', () => trees.models.refresh()));
+  const treeOf = (node: TargetNode): ExplorerTrees['models'] | ExplorerTrees['chains'] => (node.on.kind === 'chain' ? trees.chains : trees.models);
+  register('baseten.activate', (node: TargetNode) => changeActivation(services, node, 'activate', () => treeOf(node).refresh()));
+  register('baseten.deactivate', (node: TargetNode) => changeActivation(services, node, 'deactivate', () => treeOf(node).refresh()));
   register('baseten.configureModels', (what?: 'models' | 'chains') =>
     vscode.commands.executeCommand('workbench.action.openSettings', what === 'chains' ? 'baseten.chains' : 'baseten.models'),
   );

@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
-import { ResolvedApiKey, describeKeySource } from '../config/apiKey';
+import { ApiKeySourceKind, ResolvedApiKey, describeKeySource } from '../config/apiKey';
 import { BasetenServices } from '../services';
+
+/** The key source, as briefly as the status bar allows. */
+const SHORT_SOURCE: Record<Exclude<ApiKeySourceKind, 'none'>, string> = {
+  secretStorage: 'secret storage',
+  environment: 'env',
+  trussrc: '~/.trussrc',
+};
 
 /** Which key is in use and whether the last call worked; a click offers the key actions. */
 export class KeyStatusBar implements vscode.Disposable {
@@ -35,7 +42,7 @@ export class KeyStatusBar implements vscode.Disposable {
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.item.tooltip = 'No Baseten API key is set. Click to set one.';
     } else {
-      this.item.text = ok === false ? '$(warning) Baseten' : '$(cloud) Baseten';
+      this.item.text = `${ok === false ? '$(warning)' : '$(cloud)'} Baseten (${SHORT_SOURCE[source]})`;
       this.item.backgroundColor = ok === false ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
       const last = ok === undefined ? 'No request yet.' : ok ? 'The last request succeeded.' : 'The last request failed (see the Baseten log).';
       this.item.tooltip = `Baseten API key from ${describeKeySource(source)}. ${last}`;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { DeploymentV1 } from '../../src/client';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { emulatorKeys, emulatorUrl, extensionApi } from './harness';
-import { isModel, isTarget } from './nodes';
+import { isChain, isModel, isTarget } from './nodes';
 
 async function deployment(modelId: string, deploymentId: string): Promise<DeploymentV1> {
   const response = await fetch(`${emulatorUrl()}/management/v1/models/${modelId}/deployments/${deploymentId}`, {
@@ -35,5 +35,22 @@ describe('Activate and deactivate', function () {
     const after = await fetch(`${emulatorUrl()}/__emulator/stats`).then((r) => r.json() as Promise<{ requests: Array<{ path: string }> }>);
     const calls = after.requests.slice(before.requests.length).filter((r) => /\/deactivate$/.test(r.path));
     assert.equal(calls.length, 0, 'no deactivate request was sent');
+  });
+
+  it('a chain deployment offers Deactivate (never Activate: the API has none), and it asks first too', async () => {
+    const api = await extensionApi();
+    const chain = (await api.trees.chains.getChildren()).find(isChain);
+    assert.ok(chain, 'a chain is listed');
+    const production = (await api.trees.chains.getChildren(chain)).find((t): t is TargetNode => isTarget(t) && t.key === 'production');
+    assert.ok(production?.state.deploymentId, 'its production environment has a deployment');
+    const context = String(production.treeItem().contextValue);
+    assert.match(context, /\bdeactivatable\b/);
+    assert.doesNotMatch(context, /\bactivatable\b/);
+    const before = await fetch(`${emulatorUrl()}/__emulator/stats`).then((r) => r.json() as Promise<{ requests: Array<{ path: string }> }>);
+    assert.equal(await vscode.commands.executeCommand<boolean>('baseten.deactivate', production), false, 'nothing was deactivated');
+    assert.equal(await vscode.commands.executeCommand<boolean>('baseten.activate', production), false, 'a chain cannot be activated');
+    const after = await fetch(`${emulatorUrl()}/__emulator/stats`).then((r) => r.json() as Promise<{ requests: Array<{ path: string }> }>);
+    const calls = after.requests.slice(before.requests.length).filter((r) => /\/(de)?activate$/.test(r.path));
+    assert.equal(calls.length, 0, 'no activation request was sent');
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activationTiming, EXTENSION_ID, emulatorEndpoints, extensionApi, runCommandInUi, screenshot, waitFor } from './harness';
+import { activationNetwork, activationTiming, EXTENSION_ID, emulatorEndpoints, extensionApi, runCommandInUi, screenshot, waitFor } from './harness';
 
 describe('Activation', function () {
   it('the extension is installed in this VS Code', () => {
@@ -14,6 +14,13 @@ describe('Activation', function () {
     assert.equal(typeof api.activationMs, 'number');
     assert.ok(api.activationMs >= 0 && api.activationMs < 5000, `activate() took ${api.activationMs} ms`);
     console.log(`    activate(): ${api.activationMs.toFixed(1)} ms inside, ${activationTiming.wallMs?.toFixed(1) ?? 'n/a (already active)'} ms wall`);
+  });
+
+  it('activation sends no request: nothing reached the emulator and no client was built', async () => {
+    await extensionApi();
+    assert.ok(activationNetwork.requests, 'the first activation was watched (the extension was not active before the tests)');
+    assert.deepEqual(activationNetwork.requests, [], 'requests that arrived during activation');
+    assert.equal(activationNetwork.clientBuilt, false, 'no client existed right after activation');
   });
 
   it('the machine-scoped endpoint settings point at the emulator', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeploymentV1, EnvironmentV1, ModelV1, ChainV1 } from '../../src/client';
+import type { ChainDeploymentV1, DeploymentV1, EnvironmentV1, ModelV1, ChainV1 } from '../../src/client';
 import type { ExplorerNode } from '../../src/views/explorer/node';
-import { emulatorKeys, emulatorUrl, extensionApi, screenshot } from './harness';
+import { describeShown, emulatorKeys, emulatorUrl, extensionApi, rootAsShown, screenshot, shownNode, waitFor } from './harness';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isChain, isError, isModel, isModelApi, isTarget } from './nodes';
 
@@ -108,6 +108,36 @@ describe('Baseten explorer', function () {
     const chainlets = await api.trees.chains.getChildren(production);
     assert.ok(chainlets.length >= 2, 'chainlets listed under the environment');
     assert.match(String(chainlets[0].treeItem().description), /replica/);
+  });
+
+  it('a chainlet still loading in an active chain is polled with fresh data until it settles', async () => {
+    const api = await extensionApi();
+    const tree = api.trees.chains;
+    const { chains } = await management<{ chains: ChainV1[] }>('chains');
+    const chainId = chains[0].id;
+    const { deployments } = await management<{ deployments: ChainDeploymentV1[] }>(`chains/${chainId}/deployments`);
+    const deployment = deployments.find((d) => d.environment === 'production');
+    assert.ok(deployment && deployment.chainlets.length >= 2, 'a production deployment with chainlets');
+    const chainlet = deployment.chainlets[1];
+    const setChainlet = (status: string): Promise<void> =>
+      control('POST', `chains/${chainId}/deployments/${deployment.id}/chainlets/${chainlet.id}/status`, { status });
+    const settings = vscode.workspace.getConfiguration('baseten');
+    await settings.update('statusPollSeconds', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await setChainlet('LOADING_MODEL');
+      await vscode.commands.executeCommand('workbench.view.extension.baseten');
+      const chain = (await rootAsShown(tree)).find((node) => node.id === `chain/${chainId}`);
+      assert.ok(chain, 'the view shows the chain');
+      await api.trees.views.chains.reveal(chain, { expand: 2, focus: false, select: false });
+      const production = `chain/${chainId}/environment/production`;
+      const shownChainlet = (): string =>
+        String(shownNode(tree, chain.id, production, `${production}/chainlet/${chainlet.id}`)?.treeItem().description ?? '');
+      await waitFor(() => /^Loading/.test(shownChainlet()), 10_000, `the chainlet shown loading (shown: "${shownChainlet()}"; ${describeShown(tree)})`);
+      await setChainlet('ACTIVE');
+      await waitFor(() => /^Active/.test(shownChainlet()), 15_000, `the chainlet shown active without a refresh (shown: "${shownChainlet()}"; ${describeShown(tree)})`);
+    } finally {
+      await settings.update('statusPollSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a failed load becomes an error node that opens the log at that error', async () => {

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import type { BasetenEndpoints } from '../../src/client/urls';
 import type { BasetenExtensionApi } from '../../src/extension';
+import type { ExplorerNode } from '../../src/views/explorer/node';
+import type { BasetenTreeProvider } from '../../src/views/explorer/treeProvider';
 
 export const EXTENSION_ID = 'baseten-community.baseten-vscode';
 
@@ -52,16 +54,31 @@ async function timeBaselineActivation(): Promise<number | undefined> {
   return last;
 }
 
+/**
+ * What the first activation seen by `extensionApi()` sent: the emulator's requests that arrived from just
+ * before `activate()` until its deferred key lookup had rendered the status bar, and whether a client
+ * (the only way to send a request) existed by then. Unset when the extension was active already.
+ */
+export const activationNetwork: { requests?: string[]; clientBuilt?: boolean } = {};
+
 /** Activates the extension (once) and returns its API. */
 export async function extensionApi(): Promise<BasetenExtensionApi> {
   const extension = vscode.extensions.getExtension<BasetenExtensionApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
   const wasActive = extension.isActive;
   if (!wasActive && activationTiming.baselineMs === undefined) activationTiming.baselineMs = await timeBaselineActivation();
+  const watched = !wasActive && activationNetwork.requests === undefined && !!process.env.BASETEN_EMULATOR_URL;
+  const before = watched ? (await emulatorStats()).requests.length : 0;
   const started = performance.now();
   const api = await extension.activate();
   if (!wasActive && activationTiming.wallMs === undefined) activationTiming.wallMs = performance.now() - started;
   activationTiming.insideMs ??= api.activationMs;
+  if (watched) {
+    // The status bar is drawn once the key lookup activate() starts (and does not wait for) has ended.
+    await waitFor(() => api.statusBar.text !== '', 10_000, 'the status bar after activation');
+    activationNetwork.clientBuilt = api.services.hasClient;
+    activationNetwork.requests = (await emulatorStats()).requests.slice(before).map((r) => `${r.method} ${r.path}`);
+  }
   return api;
 }
 
@@ -145,4 +162,32 @@ export interface EmulatorRequestRecord {
 
 export function emulatorStats(): Promise<{ openConnections: number; requests: EmulatorRequestRecord[] }> {
   return emulatorControl('GET', 'stats');
+}
+
+/**
+ * Has a visible view reload its root, and returns the nodes it now holds. Events name nodes by object, so
+ * a test that acts on the tree must use the view's nodes, not ones it loaded by calling getChildren itself.
+ */
+export async function rootAsShown(tree: BasetenTreeProvider): Promise<readonly ExplorerNode[]> {
+  const stale = tree.shownChildren();
+  tree.refresh();
+  await waitFor(() => tree.shownChildren() !== stale && !!tree.shownChildren()?.length, 10_000, 'the view to reload its root');
+  return tree.shownChildren()!;
+}
+
+/** The node the view shows at a path of ids (root first), or undefined while it is not loaded. */
+export function shownNode(tree: BasetenTreeProvider, ...ids: string[]): ExplorerNode | undefined {
+  let node: ExplorerNode | undefined;
+  for (const id of ids) {
+    node = tree.shownChildren(node)?.find((child) => child.id === id);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/** What the view shows, as ids, two levels under the root; for failure messages. */
+export function describeShown(tree: BasetenTreeProvider): string {
+  return (tree.shownChildren() ?? [])
+    .map((node) => `${node.id}[${(tree.shownChildren(node) ?? []).map((child) => `${child.id}(${(tree.shownChildren(child) ?? []).length})`).join(' ')}]`)
+    .join(' ');
 }

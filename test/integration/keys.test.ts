@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulatorKeys, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
 import { isMessage, isModel } from './nodes';
 
 async function readAll(dir: string): Promise<string> {
@@ -41,8 +41,45 @@ describe('API keys', function () {
   it('the environment key is used when secret storage has none, and a stored key takes precedence', async () => {
     const api = await extensionApi();
     assert.equal((await api.services.keys.reload()).source, 'environment');
+    await waitFor(() => api.statusBar.text.endsWith('Baseten (env)'), 10_000, 'the status bar to name the environment');
     await api.services.keys.store(emulatorKeys().apiKey);
     assert.equal((await api.services.keys.resolve()).source, 'secretStorage');
+    await waitFor(() => api.statusBar.text.endsWith('Baseten (secret storage)'), 10_000, 'the status bar to name secret storage');
+  });
+
+  it('a cancelled request leaves the status bar as it was; a failed one turns it red until the key changes', async () => {
+    const api = await extensionApi();
+    const { services, statusBar } = api;
+    const failed = (): boolean => statusBar.text.startsWith('$(warning)') && statusBar.item.backgroundColor !== undefined;
+    await services.keys.store(emulatorKeys().apiKey);
+    await services.client.management.me();
+    assert.equal(services.lastCallSucceeded, true);
+    // A path only this test asks for, so no view's reload takes the delay instead.
+    const slow = '/management/v1/models/cancelled-by-the-user';
+    await emulatorControl('POST', 'faults', { match: { path: slow }, fault: { kind: 'delay', ms: 10_000 } });
+    try {
+      const before = (await emulatorStats()).requests.length;
+      const controller = new AbortController();
+      const pending = services.client.management.getModel('cancelled-by-the-user', { signal: controller.signal }).then(
+        () => assert.fail('the request was cancelled'),
+        (error: { kind?: string }) => error.kind,
+      );
+      await waitFor(async () => (await emulatorStats()).requests.slice(before).some((r) => r.path === slow), 10_000, 'the request to arrive');
+      controller.abort();
+      assert.equal(await pending, 'aborted');
+    } finally {
+      await emulatorControl('DELETE', 'faults');
+    }
+    assert.equal(services.lastCallSucceeded, true, 'a cancel is not a failure');
+    assert.ok(!failed(), statusBar.text);
+
+    await services.keys.store('emu1demo.NotAKey0000');
+    assert.equal(services.lastCallSucceeded, undefined, 'a new key starts with no last call');
+    await services.client.management.me().catch(() => undefined);
+    await waitFor(failed, 5_000, 'the status bar to show the failure');
+    await services.keys.store(emulatorKeys().apiKey);
+    assert.equal(services.lastCallSucceeded, undefined);
+    await waitFor(() => !failed() && statusBar.text === '$(cloud) Baseten (secret storage)', 5_000, 'the status bar to forget the failure');
   });
 
   it('a stored key never lands in settings, the workspace or the log', async () => {
@@ -80,6 +117,23 @@ describe('API keys', function () {
     );
     assert.match(String(targets[0].treeItem().contextValue), /\bwakeable\b/, 'status unknown: wake is offered');
     await screenshot('invoke-only-key');
+  });
+
+  it('a wrong key is not mistaken for an invoke-only one: the views say it was rejected and offer Set API Key', async () => {
+    const api = await extensionApi();
+    await vscode.workspace
+      .getConfiguration('baseten')
+      .update('models', [{ id: 'handmade', name: 'hand-configured' }], vscode.ConfigurationTarget.Global);
+    await api.services.keys.store('emu1demo.WrongOrExpired000000');
+    for (const tree of [api.trees.models, api.trees.chains]) {
+      const nodes = await tree.getChildren();
+      assert.equal(nodes.length, 1, 'only the rejection, no configured entries');
+      const item = nodes[0].treeItem();
+      assert.ok(isMessage(nodes[0]));
+      assert.match(String(item.label), /rejected the API key/);
+      assert.equal(item.command?.command, 'baseten.setApiKey');
+    }
+    await screenshot('key-rejected');
   });
 
   it('Test Connection reports the workspace of the key', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../src/client';
-import { emulatorUrl, extensionApi, screenshot } from './harness';
+import { describeShown, emulatorControl, emulatorUrl, extensionApi, rootAsShown, screenshot, shownNode, waitFor } from './harness';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
 
@@ -36,5 +36,33 @@ describe('Wake', function () {
     assert.match(String(node.treeItem().description), /^Active · 1 replica/);
     assert.doesNotMatch(String(node.treeItem().contextValue), /\bwakeable\b/);
     await screenshot('after-wake');
+  });
+
+  it('a wake that fails part-way does not leave the node Waking up: the tree reloads it and polls until it settles', async () => {
+    await emulatorControl('POST', 'reset');
+    const api = await extensionApi();
+    const tree = api.trees.models;
+    const settings = vscode.workspace.getConfiguration('baseten');
+    await settings.update('statusPollSeconds', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.baseten');
+      // The seed's "sleepy" model is scaled to zero; the view itself loads it, as for a user.
+      const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
+      assert.ok(model, 'the view shows the sleepy model');
+      await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
+      const targetId = `model/${model.model.id}/environment/production`;
+      const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
+      await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
+      const node = shown()!;
+      // The first status read after the wake request fails: the wake ends while the node says Waking up.
+      await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${model.model.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
+      const outcome = await vscode.commands.executeCommand<string>('baseten.wake', node);
+      assert.equal(outcome, 'failed');
+      await waitFor(() => shown()?.state.status === 'ACTIVE', 20_000, `the node to reach Active (it shows ${shown()?.state.status})`);
+      assert.notEqual(shown(), node, 'a fresh node from a reload');
+    } finally {
+      await emulatorControl('DELETE', 'faults');
+      await settings.update('statusPollSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

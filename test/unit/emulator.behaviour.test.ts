@@ -899,6 +899,23 @@ describe('Emulator behaviour', function () {
       assert.deepEqual(info.endpoints, ctx.emulator.endpoints);
     });
 
+    it('sets one chainlet apart from its deployment, as the management API then shows it', async () => {
+      const chain = SEED.chains.pipeline;
+      const path = `chains/${chain.id}/deployments/${chain.productionDeploymentId}/chainlets/${chain.chainlets.summarizer}/status`;
+      const set = await control(path, { body: { status: 'LOADING_MODEL' } });
+      assert.equal(set.status, 200);
+      const shown = (await ctx.http.call(`/management/v1/chains/${chain.id}/deployments/${chain.productionDeploymentId}`)).json<{
+        status: string;
+        chainlets: Array<{ id: string; status: string; active_replica_count: number }>;
+      }>();
+      assert.equal(shown.status, 'ACTIVE', 'the deployment keeps its status');
+      const byId = new Map(shown.chainlets.map((c) => [c.id, c]));
+      assert.equal(byId.get(chain.chainlets.summarizer)?.status, 'LOADING_MODEL');
+      assert.equal(byId.get(chain.chainlets.entrypoint)?.status, 'ACTIVE');
+      assert.equal((await control(path, { body: { status: 'ASLEEP' } })).status, 400);
+      assert.equal((await control(`chains/${chain.id}/deployments/${chain.productionDeploymentId}/chainlets/nope/status`, { body: { status: 'ACTIVE' } })).status, 404);
+    });
+
     it('endpoints follow the client’s BasetenEndpoints layout', () => {
       const base = ctx.emulator.baseUrl;
       assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);

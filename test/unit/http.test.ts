@@ -8,7 +8,7 @@ import { createServer as createHttpServer, request as httpRequest } from 'node:h
 import { AddressInfo, Server as NetServer, Socket, connect as netConnect, createServer as createNetServer } from 'node:net';
 import { errors as undiciErrors } from 'undici';
 import { BasetenClient, BasetenError, ChatResult, RequestLogEntry } from '../../src/client';
-import { HttpClient, HttpClientOptions, HttpRequest, transportError } from '../../src/client/http';
+import { HttpClient, HttpClientOptions, HttpRequest, callOutcome, transportError } from '../../src/client/http';
 import { Emulator, startTestEmulator } from './helpers/client';
 import { TestServer, delay, startTestServer } from './helpers/replayServer';
 
@@ -402,6 +402,39 @@ describe('HttpClient over 127.0.0.1', function () {
       await eventually(() => server.received[0].clientAborted, 'the server to see the disconnect');
       await eventually(() => server.openConnections === 0, 'the socket to close');
       assert.equal(server.received.length, 1, 'an aborted request is not retried');
+    });
+
+    it('a cancel is logged as such, and a "last call" indicator counts it neither as a success nor a failure', async () => {
+      server.handler = () => undefined;
+      const controller = new AbortController();
+      const pending = failure(() => http().send(get('/v1/models', { signal: controller.signal })));
+      await eventually(() => server.received.length === 1, 'the request');
+      controller.abort();
+      assert.equal((await pending).kind, 'aborted');
+      assert.equal(logs.length, 1);
+      assert.equal(logs[0].aborted, true);
+      assert.equal(logs[0].status, undefined);
+      assert.equal(callOutcome(logs[0]), undefined);
+    });
+
+    it('a refused connection and an error status are failed calls; a 200 is a successful one', async () => {
+      server.handler = (_request, res) => {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Invalid API key."}');
+      };
+      await failure(() => http().send(get('/v1/models', { retry: false })));
+      assert.equal(logs.at(-1)?.aborted, undefined);
+      assert.equal(callOutcome(logs.at(-1)!), false);
+      server.handler = (_request, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      };
+      (await http().send(get('/v1/models'))).cancel();
+      assert.equal(callOutcome(logs.at(-1)!), true);
+      const closed = await startTestServer();
+      const origin = closed.origin;
+      await closed.close();
+      await failure(() => http().send({ method: 'GET', url: `${origin}/v1/models`, area: 'model_apis', retry: false }));
+      assert.equal(logs.at(-1)?.aborted, undefined);
+      assert.equal(callOutcome(logs.at(-1)!), false);
     });
 
     it('an abort while the body streams: the iterator ends aborted, the partial text is kept, the socket closes', async () => {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BasetenEndpoints, ChainDeploymentV1, ChainEnvironmentV1, ChainV1 } from '../../client';
 import { ConfiguredTarget, configuredChains } from '../../config/settings';
 import { BasetenServices } from '../../services';
-import { configuredTargets, isManagementDenied, managementDeniedNode } from './modelsTree';
+import { configuredTargets, keyRejectedNode, managementDeniedNode, managementRefusal } from './modelsTree';
 import { ExplorerNode, escapeMarkdown } from './node';
 import { TargetNode, TargetState, orderedTargets } from './targetNode';
 import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
@@ -82,7 +82,12 @@ export class ChainsTreeProvider extends BasetenTreeProvider {
     try {
       chains = await this.services.client.management.listChains({ signal });
     } catch (error) {
-      if (!isManagementDenied(error)) throw error;
+      const refusal = await managementRefusal(this.services, error, signal);
+      if (!refusal) throw error;
+      if (refusal === 'rejected') {
+        this.options.log.failure('Listing chains (Baseten rejected the API key)', error);
+        return [keyRejectedNode('chains')];
+      }
       this.options.log.failure('Listing chains (the key cannot read the management API; showing chains from settings)', error);
       return [managementDeniedNode('chains', configured.length), ...fromSettings(new Set())];
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { BasetenError, dashboardModelUrl } from '../../client';
-import type { BasetenEndpoints, DeploymentV1, EnvironmentV1, ModelV1 } from '../../client';
+import { classifyKeyRefusal, dashboardModelUrl } from '../../client';
+import type { BasetenEndpoints, DeploymentV1, EnvironmentV1, KeyRefusal, ModelV1 } from '../../client';
 import { ConfiguredTarget, configuredModels } from '../../config/settings';
 import { BasetenServices } from '../../services';
 import { ExplorerNode, MessageNode, escapeMarkdown } from './node';
@@ -75,9 +75,12 @@ export function configuredTargets(
   return nodes;
 }
 
-/** True when the management API refused the key itself (invoke-only workspace keys). */
-export function isManagementDenied(error: unknown): boolean {
-  return error instanceof BasetenError && error.kind === 'http' && (error.status === 401 || error.status === 403);
+/**
+ * Why the management API refused the key, asking Model APIs when the answer alone cannot tell (a 401);
+ * undefined when the error is no refusal of the key.
+ */
+export function managementRefusal(services: BasetenServices, error: unknown, signal: AbortSignal): Promise<KeyRefusal | undefined> {
+  return classifyKeyRefusal(error, () => services.client.modelApis.listModels({ signal }));
 }
 
 export class ModelsTreeProvider extends BasetenTreeProvider {
@@ -98,7 +101,12 @@ export class ModelsTreeProvider extends BasetenTreeProvider {
     try {
       models = await this.services.client.management.listModels({ signal });
     } catch (error) {
-      if (!isManagementDenied(error)) throw error;
+      const refusal = await managementRefusal(this.services, error, signal);
+      if (!refusal) throw error;
+      if (refusal === 'rejected') {
+        this.options.log.failure('Listing models (Baseten rejected the API key)', error);
+        return [keyRejectedNode('models')];
+      }
       this.options.log.failure('Listing models (the key cannot read the management API; showing models from settings)', error);
       return [managementDeniedNode('models', configured.length), ...configuredNodes(new Set())];
     }
@@ -114,9 +122,19 @@ export function managementDeniedNode(what: 'models' | 'chains', configuredCount:
   return new MessageNode(`${what}/management-denied`, 'This API key cannot read the management API', {
     icon: 'shield',
     description: configuredCount ? `showing ${what} from settings` : `add ${what} in settings`,
-    tooltip: `The key was refused by Baseten's management API (401/403), as invoke-only workspace keys are. It can still call models. ${
+    tooltip: `The key was refused by Baseten's management API, as invoke-only workspace keys are. It can still call models. ${
       configuredCount ? `The ${what} below come from the "baseten.${what}" setting.` : `Add the ${what} you call to the "baseten.${what}" setting to see them here.`
     }`,
     command: { command: 'baseten.configureModels', title: 'Configure', arguments: [what] },
+  });
+}
+
+/** A wrong, revoked or expired key: refused by the management API and by the inference side alike. */
+export function keyRejectedNode(what: 'models' | 'chains'): MessageNode {
+  return new MessageNode(`${what}/key-rejected`, 'Baseten rejected the API key', {
+    icon: 'error',
+    description: 'Set API Key…',
+    tooltip: 'Baseten refused this API key on the management API and on Model APIs: it is wrong, revoked or expired. Click to set another key.',
+    command: { command: 'baseten.setApiKey', title: 'Set API Key' },
   });
 }

@@ -114,6 +114,8 @@ export class TargetNode implements ExplorerNode {
     return item;
   }
 
+  readonly childrenLoadedWithIt = true;
+
   async children(): Promise<ExplorerNode[]> {
     return (this.state.chainlets ?? []).map((chainlet) => new ChainletNode(this.id, chainlet));
   }
@@ -151,6 +153,10 @@ export class TargetNode implements ExplorerNode {
     if (this.on.kind === 'model' && this.statusKnown && this.state.status) {
       if (this.state.status === 'INACTIVE') tokens.push('activatable');
       else if (!NOT_DEACTIVATABLE.has(this.state.status)) tokens.push('deactivatable');
+    }
+    // Baseten's API deactivates a chain deployment but has no way to activate one again (reference §7.1).
+    if (this.on.kind === 'chain' && this.statusKnown && this.state.status && this.state.deploymentId && !NOT_DEACTIVATABLE.has(this.state.status)) {
+      tokens.push('deactivatable');
     }
     if (this.state.status) tokens.push(`status-${this.state.status}`);
     return tokens;

@@ -81,6 +81,23 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
     this.changed.fire(node);
   }
 
+  /**
+   * Reloads the parent of a node, so the node shows what Baseten says now (after a wake that did not end
+   * in ACTIVE, its last state may be one Baseten has left). The whole tree when the parent is not shown.
+   */
+  reloadParentOf(node: ExplorerNode): void {
+    this.changed.fire(this.shownParentOf(node));
+  }
+
+  /** The parent as shown now: a reload may have replaced the object the node was loaded under. */
+  private shownParentOf(node: ExplorerNode): ExplorerNode | undefined {
+    const parent = this.parents.get(node);
+    if (!parent) return undefined;
+    if (this.lastChildren.has(parent)) return parent;
+    for (const shown of this.lastChildren.keys()) if (shown?.id === parent.id) return shown;
+    return undefined;
+  }
+
   /** A reloaded root has new node objects: they keep the children their predecessors (same id) showed. */
   private carryOverGrandchildren(root: ExplorerNode[]): void {
     const previous = new Map<string, readonly ExplorerNode[]>();
@@ -100,16 +117,23 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
     });
   }
 
-  /** A parent whose children are changing state by themselves is reloaded until they settle. */
+  /**
+   * A parent whose children are changing state by themselves is reloaded until they settle. Children that
+   * came with their parent's own data are fetched again through the grandparent.
+   */
   private schedulePolling(node: ExplorerNode | undefined, children: ExplorerNode[]): void {
-    const key = node ?? ROOT;
+    const reloaded = node?.childrenLoadedWithIt ? this.shownParentOf(node) : node;
+    const key = reloaded ?? ROOT;
+    const transitional = children.some((child) => child.transitional);
+    // A grandparent's own load decides about its timer; children that settled leave it alone.
+    if (reloaded !== node && !transitional) return;
     const existing = this.polls.get(key);
     if (existing) clearTimeout(existing);
     this.polls.delete(key);
-    if (!children.some((child) => child.transitional)) return;
+    if (!transitional) return;
     const timer = setTimeout(() => {
       this.polls.delete(key);
-      this.changed.fire(node);
+      this.changed.fire(reloaded);
     }, this.options.pollMs());
     this.polls.set(key, timer);
   }
