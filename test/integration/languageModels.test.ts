@@ -5,6 +5,9 @@ import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi
 /** VS Code 1.139 has `LanguageModelDataPart`; the typings this builds with (1.104) do not. */
 const LanguageModelDataPart = (vscode as unknown as { LanguageModelDataPart: new (data: Uint8Array, mimeType: string) => vscode.LanguageModelTextPart }).LanguageModelDataPart;
 
+/** A real 1×1 PNG: VS Code decodes (and may resize) images before a provider gets them. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 async function catalogue(): Promise<string[]> {
   const response = await fetch(`${emulatorUrl()}/inference/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } });
   const body = (await response.json()) as { data: Array<{ id: string }> };
@@ -53,8 +56,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
 
   it('an image part reaches a model with image input as an image_url part', async () => {
     const model = await baseten();
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    const image = new LanguageModelDataPart(png, 'image/png');
+    const image = new LanguageModelDataPart(PNG, 'image/png');
     const response = await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('What is in it?'), image])], {}, new vscode.CancellationTokenSource().token);
     const { text } = await readAll(response);
     assert.match(text, /You said: What is in it\? \(with 1 image\)/);
@@ -63,7 +65,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   it('an image for a model without image input is refused with a clear error, not dropped', async () => {
     const model = await baseten('openai/gpt-oss-120b');
     const before = (await emulatorStats()).requests.length;
-    const image = new LanguageModelDataPart(new Uint8Array([1, 2, 3]), 'image/jpeg');
+    const image = new LanguageModelDataPart(PNG, 'image/png');
     await assert.rejects(
       async () => readAll(await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('Look'), image])], {}, new vscode.CancellationTokenSource().token)),
       /does not take image input/,
