@@ -50,6 +50,24 @@ function integerIn(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
+const DATA_URL = /^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2}$/i;
+
+/** Like OpenAI-compatible servers: an `image_url` part needs an http(s) URL or a base64 `data:image/…` URL. */
+function invalidImageUrl(messages: unknown[]): string | undefined {
+  for (const [index, message] of messages.entries()) {
+    const content = (message as Record<string, unknown>).content;
+    if (!Array.isArray(content)) continue;
+    for (const [partIndex, part] of content.entries()) {
+      if (!isRecord(part) || part.type !== 'image_url') continue;
+      const url = isRecord(part.image_url) ? part.image_url.url : undefined;
+      if (typeof url !== 'string' || !(/^https?:\/\//i.test(url) || DATA_URL.test(url))) {
+        return `Validation: \`messages[${index}].content[${partIndex}].image_url.url\` must be an http(s) URL or a base64 data:image URL.`;
+      }
+    }
+  }
+  return undefined;
+}
+
 function validate(body: Record<string, unknown>, api: ModelApiState): Validated {
   const behaviour = api.behaviour;
   const bad = (message: string): Validated => ({ ok: false, status: 400, message });
@@ -78,6 +96,8 @@ function validate(body: Record<string, unknown>, api: ModelApiState): Validated 
   }
   const images = messages.reduce((sum: number, message) => sum + messageText((message as Record<string, unknown>).content).images, 0);
   if (images > 0 && !behaviour.vision) return bad(behaviour.imageRejection);
+  const badImage = invalidImageUrl(messages);
+  if (badImage) return bad(badImage);
   if (body.top_logprobs !== undefined) {
     if (!integerIn(body.top_logprobs, 0, 20)) return bad('Validation: `top_logprobs` must be an integer between 0 and 20.');
     if ((body.top_logprobs as number) > behaviour.maxTopLogprobs) return bad('This model does not support logprobs > 1 due to advanced speculative decoding.');
@@ -158,6 +178,14 @@ export function tokensHeader(exchange: Exchange): number | undefined {
   return raw !== undefined && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
+function streamedUsage(options: Record<string, unknown>, behaviour: ModelApiBehaviour): { includeUsage: boolean; continuousUsage: boolean } {
+  if (behaviour.usageOnlyWhenAsked) {
+    const includeUsage = options.include_usage === true;
+    return { includeUsage, continuousUsage: includeUsage && options.continuous_usage_stats === true };
+  }
+  return { includeUsage: options.include_usage !== false, continuousUsage: options.continuous_usage_stats !== false };
+}
+
 export type PreparedChat =
   | { ok: false; status: number; message: string }
   | { ok: true; context: WireContext; pieces: Generator<Piece, Outcome>; stream: boolean };
@@ -189,8 +217,7 @@ export function prepareChat(api: ModelApiState, body: Record<string, unknown>, m
       model: modelName,
       behaviour,
       promptTokens: promptTokens(checked.messages, checked.tools, behaviour),
-      includeUsage: streamOptions.include_usage !== false,
-      continuousUsage: streamOptions.continuous_usage_stats !== false,
+      ...streamedUsage(streamOptions, behaviour),
     },
   };
 }

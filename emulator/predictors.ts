@@ -146,6 +146,7 @@ export function deployedLlm(model: ModelState, deploymentId: string): ModelApiSt
       toolCallIdStyle: 'chatcmpl-tool',
       stopScope: 'content',
       vision: false,
+      usageOnlyWhenAsked: true,
       imageRejection: 'This model does not support multimodal (image/video/audio) inputs.',
       maxTopLogprobs: 20,
       errorStyle: 'nested',

@@ -194,6 +194,11 @@ export interface ModelApiBehaviour {
   /** Where `stop` applies: DeepSeek and GLM also cut reasoning (as recorded). */
   stopScope: 'all' | 'content';
   vision: boolean;
+  /**
+   * A plain vLLM server (a deployed model): streamed usage only when `stream_options.include_usage` is
+   * true, per chunk only when `continuous_usage_stats` is true too. Model APIs default both to true.
+   */
+  usageOnlyWhenAsked?: boolean;
   /** The 400 message for an image sent to a text-only model. */
   imageRejection: string;
   /** Largest `top_logprobs`; GLM refuses more than 1. */

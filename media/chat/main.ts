@@ -2,7 +2,7 @@
  * The chat panel's front end. The conversation lives in the extension host (which holds the key and
  * the connection); this page renders it, keeps a copy as its saved state, and sends the user's intents.
  */
-import type { AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/chat/protocol';
+import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/chat/protocol';
 import { AnswerView } from './answerView';
 import { renderMarkdown } from './markdown';
 
@@ -17,6 +17,11 @@ const vscode = acquireVsCodeApi();
 let state: ConversationState = { version: 1, settings: { system: '' }, turns: [], pending: [] };
 const answers = new Map<string, AnswerView>();
 let streamingId: string | undefined;
+/** The page's copy of the answer that is streaming, grown by each delta so that a reload keeps it. */
+let streamingTurn: AssistantTurn | undefined;
+/** Saving the whole conversation per batch would be costly for long ones; a reload loses at most this much. */
+const SAVE_INTERVAL_MS = 1000;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
 function post(message: WebviewToHost): void {
   vscode.postMessage(message);
@@ -80,10 +85,26 @@ function showSettings(settings: ChatSettings): void {
   effortSelect.value = settings.reasoningEffort ?? '';
 }
 
+function saveNow(): void {
+  if (saveTimer !== undefined) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  vscode.setState(state);
+}
+
+function saveSoon(): void {
+  saveTimer ??= setTimeout(saveNow, SAVE_INTERVAL_MS);
+}
+
 function save(): void {
   state.settings = settingsFromForm();
-  vscode.setState(state);
+  saveNow();
   post({ type: 'settings', settings: state.settings });
+}
+
+function grow(turn: AssistantTurn, delta: AnswerDelta): void {
+  if (delta.text) turn.text += delta.text;
+  if (delta.reasoning) turn.reasoning += delta.reasoning;
+  if (delta.toolCalls) turn.toolCalls = delta.toolCalls;
 }
 
 function showTarget(target: ChatTargetRef | undefined): void {
@@ -143,8 +164,10 @@ function addAnswer(turn: AssistantTurn): void {
   transcript.append(view.root);
 }
 
-function setStreaming(id: string | undefined): void {
+function setStreaming(turn: AssistantTurn | undefined): void {
+  const id = turn?.id;
   streamingId = id;
+  streamingTurn = turn;
   sendButton.hidden = !!id;
   stopButton.hidden = !id;
   document.body.classList.toggle('streaming', !!id);
@@ -157,21 +180,25 @@ function followOutput(action: () => void): void {
   if (nearBottom) requestAnimationFrame(() => (transcript.scrollTop = transcript.scrollHeight));
 }
 
+/**
+ * Shows a conversation as it is: the host's copy says whether an answer still streams (the panel was
+ * only hidden) or was cut by a reload (the host marks it stopped when it revives the panel).
+ */
 function renderAll(next: ConversationState): void {
   state = next;
   answers.clear();
   transcript.replaceChildren();
   for (const turn of state.turns) {
     if (turn.role === 'user') transcript.append(userElement(turn));
-    else addAnswer(turn.state === 'streaming' ? { ...turn, state: 'stopped' } : turn);
+    else addAnswer(turn);
   }
   emptyNote.hidden = state.turns.length > 0;
   showSettings(state.settings);
   showTarget(state.target);
   showPending(state.pending);
   const last = state.turns[state.turns.length - 1];
-  setStreaming(last?.role === 'assistant' && last.state === 'streaming' ? last.id : undefined);
-  vscode.setState(state);
+  setStreaming(last?.role === 'assistant' && last.state === 'streaming' ? last : undefined);
+  saveNow();
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
@@ -190,9 +217,14 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         transcript.append(userElement(message.user));
         addAnswer(message.answer);
       });
-      setStreaming(message.answer.id);
+      setStreaming(message.answer);
+      saveNow();
       break;
     case 'delta':
+      if (streamingTurn?.id === message.answerId) {
+        grow(streamingTurn, message.delta);
+        saveSoon();
+      }
       followOutput(() => answers.get(message.answerId)?.apply(message.delta));
       break;
     case 'answerEnded': {
@@ -200,16 +232,16 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       if (index >= 0) state.turns[index] = message.answer;
       followOutput(() => answers.get(message.answer.id)?.end(message.answer));
       if (streamingId === message.answer.id) setStreaming(undefined);
-      vscode.setState(state);
+      saveNow();
       break;
     }
     case 'pending':
       showPending(message.pending);
-      vscode.setState(state);
+      saveNow();
       break;
     case 'target':
       showTarget(message.target);
-      vscode.setState(state);
+      saveNow();
       break;
     case 'focusInput':
       input.focus();

@@ -2,14 +2,13 @@ import * as vscode from 'vscode';
 import { BasetenError, pricePerMillionTokens } from '../client';
 import type { ChatCompletionRequest, ModelApi } from '../client/types';
 import { BasetenServices } from '../services';
+import { tokenLimits } from './tokenLimits';
+import { uniqueToolCallIds } from './toolCallIds';
 import { toOpenAiMessages, toOpenAiOptions, toOpenAiTools } from './toOpenAi';
 
 export const LM_VENDOR = 'baseten';
 
 const CATALOGUE_TTL_MS = 60_000;
-
-/** Used when the catalogue gives no output limit. */
-const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 
 interface BasetenChatInformation extends vscode.LanguageModelChatInformation {
   readonly modelApi: ModelApi;
@@ -17,8 +16,6 @@ interface BasetenChatInformation extends vscode.LanguageModelChatInformation {
 
 export function chatInformation(model: ModelApi): BasetenChatInformation {
   const features = model.supported_features ?? [];
-  const maxOutput = model.max_completion_tokens || DEFAULT_MAX_OUTPUT_TOKENS;
-  const context = model.context_length || 32_768;
   const input = pricePerMillionTokens(model.pricing?.prompt);
   const output = pricePerMillionTokens(model.pricing?.completion);
   return {
@@ -26,8 +23,7 @@ export function chatInformation(model: ModelApi): BasetenChatInformation {
     name: model.name || model.id,
     family: model.id.split('/').pop() || model.id,
     version: model.quantization ?? '',
-    maxInputTokens: Math.max(1024, context - maxOutput),
-    maxOutputTokens: maxOutput,
+    ...tokenLimits(model.context_length, model.max_completion_tokens),
     tooltip: model.description,
     detail: input !== undefined && output !== undefined ? `$${input}/$${output} per M tokens` : 'Baseten Model API',
     capabilities: { toolCalling: features.includes('tools'), imageInput: (model.input_modalities ?? []).includes('image') },
@@ -78,7 +74,7 @@ export class BasetenChatProvider implements vscode.LanguageModelChatProvider<Bas
     const tools = toOpenAiTools(options.tools);
     const request: ChatCompletionRequest = {
       model: model.id,
-      messages: toOpenAiMessages(messages),
+      messages: toOpenAiMessages(messages, { model: model.name, imageInput: !!model.capabilities.imageInput }),
       ...toOpenAiOptions(options.modelOptions),
       ...(tools ? { tools, ...(options.toolMode === vscode.LanguageModelChatToolMode.Required ? { tool_choice: 'required' as const } : {}) } : {}),
     };
@@ -89,9 +85,9 @@ export class BasetenChatProvider implements vscode.LanguageModelChatProvider<Bas
         if (event.type === 'content') progress.report(new vscode.LanguageModelTextPart(event.text));
       }
       // Tool calls are reported whole, once their arguments have all arrived.
-      for (const call of stream.result.toolCalls) {
-        progress.report(new vscode.LanguageModelToolCallPart(call.id || `call_${call.function.name}`, call.function.name, parseArguments(call.function.arguments)));
-      }
+      const calls = stream.result.toolCalls;
+      const ids = uniqueToolCallIds(calls);
+      calls.forEach((call, index) => progress.report(new vscode.LanguageModelToolCallPart(ids[index], call.function.name, parseArguments(call.function.arguments))));
     } catch (error) {
       if (error instanceof BasetenError && error.kind === 'aborted') throw new vscode.CancellationError();
       this.services.log.failure(`VS Code chat with ${model.id}`, error);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ChatCompletionRequest, ChatMessage, ToolCall, ToolDefinition } from '../client/types';
+import type { ChatCompletionRequest, ChatContentPart, ChatMessage, ToolCall, ToolDefinition } from '../client/types';
+import { ImageInputNotSupportedError, imageUrlPart, isImagePart } from './imageParts';
 
 function textOf(parts: ReadonlyArray<unknown>): string {
   return parts
@@ -7,19 +8,52 @@ function textOf(parts: ReadonlyArray<unknown>): string {
     .join('');
 }
 
+export interface MessageOptions {
+  /** The model's id, for the error when it cannot take an image. */
+  model: string;
+  imageInput: boolean;
+}
+
+/** A user or system turn's content: a plain string, or parts in order when it carries images. */
+function turnContent(text: string[], images: ChatContentPart[], order: Array<'text' | 'image'>): string | ChatContentPart[] {
+  if (!images.length) return text.join('');
+  const parts: ChatContentPart[] = [];
+  let t = 0;
+  let i = 0;
+  for (const kind of order) {
+    if (kind === 'image') parts.push(images[i++]);
+    else {
+      const last = parts[parts.length - 1];
+      if (last?.type === 'text') last.text += text[t++];
+      else parts.push({ type: 'text', text: text[t++] });
+    }
+  }
+  return parts;
+}
+
 /**
- * VS Code's chat messages as OpenAI-style messages: text parts joined, an assistant's tool calls as
- * `tool_calls`, and each tool result as a `tool` message after the user turn that carried it.
+ * VS Code's chat messages as OpenAI-style messages: text parts joined, images as `image_url` parts
+ * (only for a model that takes them: otherwise an error, never a silently dropped image), an
+ * assistant's tool calls as `tool_calls`, and each tool result as a `tool` message after the user turn
+ * that carried it.
  */
-export function toOpenAiMessages(messages: readonly vscode.LanguageModelChatRequestMessage[]): ChatMessage[] {
+export function toOpenAiMessages(messages: readonly vscode.LanguageModelChatRequestMessage[], options: MessageOptions): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (const message of messages) {
     const toolCalls: ToolCall[] = [];
     const toolResults: ChatMessage[] = [];
     const text: string[] = [];
+    const images: ChatContentPart[] = [];
+    const order: Array<'text' | 'image'> = [];
     for (const part of message.content) {
-      if (part instanceof vscode.LanguageModelTextPart) text.push(part.value);
-      else if (part instanceof vscode.LanguageModelToolCallPart) {
+      if (part instanceof vscode.LanguageModelTextPart) {
+        text.push(part.value);
+        order.push('text');
+      } else if (isImagePart(part)) {
+        if (!options.imageInput) throw new ImageInputNotSupportedError(options.model);
+        images.push(imageUrlPart(part));
+        order.push('image');
+      } else if (part instanceof vscode.LanguageModelToolCallPart) {
         toolCalls.push({ id: part.callId, type: 'function', function: { name: part.name, arguments: JSON.stringify(part.input ?? {}) } });
       } else if (part instanceof vscode.LanguageModelToolResultPart) {
         toolResults.push({ role: 'tool', tool_call_id: part.callId, content: textOf(part.content) });
@@ -31,7 +65,9 @@ export function toOpenAiMessages(messages: readonly vscode.LanguageModelChatRequ
     }
     // Tool results answer the assistant's calls, so they come before any new user text.
     out.push(...toolResults);
-    if (text.length || !toolResults.length) out.push({ role: message.role === vscode.LanguageModelChatMessageRole.User ? 'user' : 'system', content: text.join(''), ...(message.name ? { name: message.name } : {}) });
+    if (text.length || images.length || !toolResults.length) {
+      out.push({ role: message.role === vscode.LanguageModelChatMessageRole.User ? 'user' : 'system', content: turnContent(text, images, order), ...(message.name ? { name: message.name } : {}) });
+    }
   }
   return out;
 }

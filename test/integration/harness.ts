@@ -116,6 +116,12 @@ export async function queryWebviews(selector: string): Promise<Array<{ frame: st
   return (result.matches as Array<{ frame: string; text: string; html: string; value?: string }> | undefined) ?? [];
 }
 
+/** The state each open webview page last saved with `vscode.setState`, and how often it saved (empty without a browser). */
+export async function savedWebviewStates(): Promise<Array<{ frame: string; state: unknown; saves: number }>> {
+  const result = await control('/ui/webview/state');
+  return (result.states as Array<{ frame: string; state: unknown; saves: number }> | undefined) ?? [];
+}
+
 /** Clicks the first element matching a CSS selector inside the open webviews. */
 export async function clickInWebview(selector: string): Promise<void> {
   await control('/ui/webview/click', { selector });

@@ -2,6 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, waitFor } from './harness';
 
+/** VS Code 1.139 has `LanguageModelDataPart`; the typings this builds with (1.104) do not. */
+const LanguageModelDataPart = (vscode as unknown as { LanguageModelDataPart: new (data: Uint8Array, mimeType: string) => vscode.LanguageModelTextPart }).LanguageModelDataPart;
+
+/** A real 1×1 PNG: VS Code decodes (and may resize) images before a provider gets them. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 async function catalogue(): Promise<string[]> {
   const response = await fetch(`${emulatorUrl()}/inference/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } });
   const body = (await response.json()) as { data: Array<{ id: string }> };
@@ -35,8 +41,37 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   it("selectChatModels({vendor: 'baseten'}) returns the emulator's Model APIs", async () => {
     const models = await vscode.lm.selectChatModels({ vendor: 'baseten' });
     assert.deepEqual(models.map((model) => model.id).sort(), await catalogue());
-    const kimi = models.find((model) => model.id === 'moonshotai/Kimi-K2.6');
-    assert.ok(kimi && kimi.maxInputTokens > 1000 && kimi.vendor === 'baseten', JSON.stringify(kimi));
+    assert.ok(models.every((model) => model.vendor === 'baseten'));
+    // The emulator's catalogue (emulator/catalog.ts) as Baseten lists it: most models give
+    // max_completion_tokens equal to the context length, so a quarter of the context is kept for the answer.
+    // (maxOutputTokens is not on LanguageModelChat; test/unit/languageModelParts checks it.)
+    const limits = Object.fromEntries(models.map((model) => [model.id, model.maxInputTokens]));
+    assert.deepEqual(limits, {
+      'openai/gpt-oss-120b': 96054,
+      'moonshotai/Kimi-K2.6': 196500,
+      'deepseek-ai/DeepSeek-V4-Pro': 196608,
+      'zai-org/GLM-5.2': 786432,
+    });
+  });
+
+  it('an image part reaches a model with image input as an image_url part', async () => {
+    const model = await baseten();
+    const image = new LanguageModelDataPart(PNG, 'image/png');
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('What is in it?'), image])], {}, new vscode.CancellationTokenSource().token);
+    const { text } = await readAll(response);
+    assert.match(text, /You said: What is in it\? \(with 1 image\)/);
+  });
+
+  it('an image for a model without image input is refused with a clear error, not dropped', async () => {
+    const model = await baseten('openai/gpt-oss-120b');
+    const before = (await emulatorStats()).requests.length;
+    const image = new LanguageModelDataPart(PNG, 'image/png');
+    await assert.rejects(
+      async () => readAll(await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('Look'), image])], {}, new vscode.CancellationTokenSource().token)),
+      /does not take image input/,
+    );
+    const sent = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
+    assert.equal(sent.length, 0, 'nothing was sent without the image');
   });
 
   it('sendRequest streams the answer', async () => {

@@ -12,6 +12,7 @@ import { format } from 'node:util';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { Emulator } from '../../emulator';
 import { extensionTestsPath, parseArgs, prepareRun, RunnerArgs, readResults, removeQuietly, repoRoot, report, screenshotsDir, startEmulatorFromOut } from './setup';
+import { recordWebviewStates, savedWebviewStates } from './webviewState';
 import { CHROMIUM_ARGS, ensureVsCodeServer, freePort, remoteUri, RunningCodeServer, startCodeServer, workbenchUrl } from './vscodeServer';
 
 const OVERALL_TIMEOUT_MS = 15 * 60_000;
@@ -126,6 +127,8 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
     } else if (url.pathname === '/ui/webview/fill') {
       const selector = String(body.selector ?? '');
       result = { filled: await serially(() => fillInWebviews(page, selector, String(body.value ?? ''))) };
+    } else if (url.pathname === '/ui/webview/state') {
+      result = { states: await serially(() => savedWebviewStates(page)) };
     } else if (url.pathname === '/ui/webview') {
       const selector = String(body.selector ?? '');
       result = { matches: await serially(() => queryWebviews(page, selector)) };
@@ -229,6 +232,7 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
     const signals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
     browser = await chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS, headless: true, ...signals });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    await recordWebviewStates(context);
     page = await context.newPage();
     let finish: (code: number) => void = () => undefined;
     const finished = new Promise<number>((resolve) => (finish = resolve));

@@ -715,6 +715,30 @@ describe('Emulator behaviour', function () {
       assert.equal((await chat({ model: 'moonshotai/Kimi-K2.6', messages: [image] })).status, 200, 'Kimi takes images');
     });
 
+    it('takes images as text + image_url parts with an https or base64 data: URL, and refuses any other URL', async () => {
+      const withImage = (url: string) => ({ model: 'moonshotai/Kimi-K2.6', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is it?' }, { type: 'image_url', image_url: { url } }] }] });
+      const answered = await chat(withImage('data:image/png;base64,iVBORw0KGgo='));
+      assert.equal(answered.status, 200);
+      assert.match(answered.json<{ choices: Array<{ message: { content: string } }> }>().choices[0].message.content, /What is it\? \(with 1 image\)/);
+      for (const url of ['file:///tmp/a.png', 'data:image/png,raw', 'data:text/plain;base64,aGk=', 'data:image/png;base64,not base64!']) {
+        const refused = await chat(withImage(url));
+        assert.equal(refused.status, 400, url);
+        assert.match(refused.json<{ error: { message: string } }>().error.message, /image_url\.url/);
+      }
+    });
+
+    it('a deployed (vLLM) model streams usage only when stream_options.include_usage asks for it', async () => {
+      const deployed = (extra: Record<string, unknown>) =>
+        ctx.http.call(`${model('llm')}/environments/production/sync/v1/chat/completions`, { body: { model: 'llm', stream: true, messages: [{ role: 'user', content: 'say: a b c' }], ...extra } });
+      const silent = chunks(await deployed({}));
+      assert.ok(silent.every((chunk) => !chunk.usage), 'no usage unless asked');
+      const asked = chunks(await deployed({ stream_options: { include_usage: true } }));
+      assert.ok(asked.slice(0, -1).every((chunk) => !chunk.usage), 'no per-chunk usage without continuous_usage_stats');
+      const usage = asked.at(-1)?.usage as { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+      assert.equal(usage.completion_tokens, 3);
+      assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
+    });
+
     it('reports usage that adds up, with and without stream_options', async () => {
       const response = await chat({ ...chatBody('count me'), model: 'zai-org/GLM-5.2', stream: true, stream_options: { include_usage: true, continuous_usage_stats: false } });
       const all = chunks(response);

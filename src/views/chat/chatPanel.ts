@@ -35,6 +35,8 @@ export interface ChatPanelStats {
 export class ChatPanel implements vscode.Disposable {
   private state: ConversationState;
   private running?: { controller: AbortController; answer: AssistantTurn; done: Promise<AssistantTurn> };
+  /** The model picker while it is open: a second send or pick waits on it instead of opening another. */
+  private picking?: Promise<ChatTargetRef | undefined>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly ended = new vscode.EventEmitter<AssistantTurn>();
   /** Fires when an answer ends (done, stopped or failed). */
@@ -89,16 +91,20 @@ export class ChatPanel implements vscode.Disposable {
 
   /** Asks the current target; resolves with the answer when it ends, however it ends. */
   async ask(text: string, settings?: ChatSettings): Promise<AssistantTurn | undefined> {
-    if (this.running) return undefined;
+    // The page sends nothing while an answer runs; a send while the picker is open is the same question again.
+    if (this.running || this.picking) return undefined;
     if (settings) this.state.settings = settings;
     if (!this.state.target) {
-      const picked = await this.host.pickTarget();
+      const picked = await this.pick();
       if (!picked) return undefined;
       this.setTarget(picked);
     }
+    if (this.running) return undefined;
     const target = this.state.target!;
     const context = this.state.pending;
     const request = chatRequest(this.state, text, context, target.model);
+    // vLLM-style servers send usage only when asked; Model APIs send it anyway.
+    if (target.kind === 'deployment') request.stream_options = { include_usage: true };
     const user: UserTurn = { role: 'user', id: randomUUID(), text, context };
     const answer: AssistantTurn = { role: 'assistant', id: randomUUID(), model: target.label, text: '', reasoning: '', toolCalls: [], state: 'streaming', stats: {} };
     this.state.turns.push(user, answer);
@@ -127,7 +133,8 @@ export class ChatPanel implements vscode.Disposable {
       return outcome.answer;
     } finally {
       progress?.resolve();
-      this.running = undefined;
+      // A new conversation may already have let go of this answer and started another.
+      if (this.running?.answer === answer) this.running = undefined;
       this.post({ type: 'answerEnded', answer });
       this.ended.fire(answer);
     }
@@ -158,8 +165,17 @@ export class ChatPanel implements vscode.Disposable {
     await this.running?.done;
   }
 
+  /** Opens the model picker, or joins the one already open. */
+  private pick(current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
+    this.picking ??= this.host.pickTarget(current).finally(() => (this.picking = undefined));
+    return this.picking;
+  }
+
+  /** Stops the running answer and lets go of it at once, so that the next question is not refused while it ends. */
   newConversation(): void {
-    this.stop();
+    const running = this.running;
+    this.running = undefined;
+    running?.controller.abort();
     this.state = { ...emptyConversation(this.state.settings), target: this.state.target };
     this.post({ type: 'state', state: this.state });
   }
@@ -181,7 +197,8 @@ export class ChatPanel implements vscode.Disposable {
         this.stop();
         return;
       case 'pickTarget': {
-        const picked = await this.host.pickTarget(this.state.target);
+        if (this.picking) return;
+        const picked = await this.pick(this.state.target);
         if (picked) this.setTarget(picked);
         return;
       }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { BasetenError, PRODUCTION, environment } from '../../client';
 import type { Invocable, Target } from '../../client';
+import { DeployedChoice, deployedChoices } from '../../chat/deployedTargets';
 import type { ChatTargetRef } from '../../chat/protocol';
 import { modelApiTarget, sameTarget } from '../../chat/targets';
 import { configuredModels, defaultEnvironment } from '../../config/settings';
@@ -11,12 +12,18 @@ import { pickLoaded } from '../loadingQuickPick';
 interface TargetItem extends vscode.QuickPickItem {
   target?: ChatTargetRef;
   /** A deployed model: its served model name is asked of the deployment when picked. */
-  deployed?: { on: Invocable; target: Target; name: string };
+  deployed?: DeployedChoice;
 }
 
-function defaultTarget(): Target {
-  const name = defaultEnvironment();
-  return name === 'production' ? PRODUCTION : environment(name);
+function deployedItem(choice: DeployedChoice, current: ChatTargetRef | undefined): TargetItem {
+  const development = choice.kind === 'development';
+  const isCurrent = current?.kind === 'deployment' && current.on.id === choice.on.id && JSON.stringify(current.target) === JSON.stringify(choice.target);
+  return {
+    label: `${development ? '$(beaker)' : '$(server-environment)'} ${choice.where}`,
+    description: `${choice.name} · ${development ? 'development deployment' : 'environment'}`,
+    deployed: choice,
+    picked: isCurrent,
+  };
 }
 
 /**
@@ -35,10 +42,9 @@ export async function deployedChatTarget(services: BasetenServices, on: Invocabl
   return { kind: 'deployment', on, target, model, label, features: [] };
 }
 
-/** A quick pick of Model APIs and deployed models (their default environment). */
+/** A quick pick of Model APIs and deployed models: each model's environments and development deployment, under the model's name. */
 export async function pickChatTarget(services: BasetenServices, current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
-  const envTarget = defaultTarget();
-  const envName = envTarget.kind === 'environment' ? envTarget.name : 'production';
+  const envName = defaultEnvironment();
   const chosen = await pickLoaded<TargetItem>(
     { title: 'Chat with…', placeholder: 'Choose a Model API or a deployed model (its OpenAI-compatible route)' },
     async (signal) => {
@@ -53,19 +59,29 @@ export async function pickChatTarget(services: BasetenServices, current?: ChatTa
       } else {
         items.push({ label: '$(error) Could not load the Model APIs', description: errorMessage(apis.reason) });
       }
-      items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
-      const deployed = models.status === 'fulfilled' ? models.value.map((m) => ({ id: m.id, name: m.name })) : configuredModels().map((m) => ({ id: m.id, name: m.name ?? m.id }));
-      for (const model of deployed) {
-        items.push({ label: model.name, description: `${model.id} · ${envName}`, deployed: { on: { kind: 'model', id: model.id }, target: envTarget, name: model.name } });
+      if (models.status === 'fulfilled') {
+        const choices = await Promise.all(models.value.map((model) => deployedChoices(client.management, model, envName, signal)));
+        models.value.forEach((model, index) => {
+          items.push({ label: `${model.name} (${model.id})`, kind: vscode.QuickPickItemKind.Separator });
+          items.push(...choices[index].map((choice) => deployedItem(choice, current)));
+        });
+        return items;
       }
-      if (models.status === 'rejected' && !deployed.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });
+      // A key that cannot list models (invoke-only): the configured ones, at the default environment.
+      items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
+      const configured = configuredModels();
+      for (const model of configured) {
+        const choice: DeployedChoice = { on: { kind: 'model', id: model.id }, target: envName === 'production' ? PRODUCTION : environment(envName), name: model.name ?? model.id, where: envName, kind: 'environment' };
+        items.push({ ...deployedItem(choice, current), label: choice.name, description: `${model.id} · ${envName}` });
+      }
+      if (!configured.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });
       return items;
     },
   );
   if (chosen?.target) return chosen.target;
   if (chosen?.deployed) {
-    const { on, target, name } = chosen.deployed;
-    return deployedChatTarget(services, on, target, name, `${name} (${envName})`);
+    const { on, target, name, where } = chosen.deployed;
+    return deployedChatTarget(services, on, target, name, `${name} (${where})`);
   }
   return undefined;
 }
