@@ -208,6 +208,11 @@ export async function historyAction(controller: PredictController, trees: Explor
       return undefined;
     case 'curl': {
       const command = controller.curl(entry, entry.kind);
+      if (command === undefined) {
+        const message = `The payload of that request (${formatSize(entry.payloadBytes)}) was too large to keep in the history, so it cannot be copied as cURL.`;
+        void vscode.window.showWarningMessage(message);
+        return { outcome: 'none', message };
+      }
       await vscode.env.clipboard.writeText(command);
       void vscode.window.setStatusBarMessage('Copied a cURL command (the key is read from $BASETEN_API_KEY)', 3000);
       return command;

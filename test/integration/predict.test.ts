@@ -203,6 +203,17 @@ describe('Predict', function () {
     const stored = JSON.stringify(history);
     assert.ok(!stored.includes(emulatorKeys().apiKey) && !curl.includes(emulatorKeys().apiKey), 'the key is neither in the history nor in the command');
     assert.ok(!/authorization/i.test(stored), 'no headers in the history');
+
+    // A payload too large for the history is not kept: its cURL is refused, not copied with another body.
+    await settings().update('responseSizeLimitMB', 0.05, vscode.ConfigurationTarget.Global);
+    await editorWith('history-large.json', JSON.stringify({ text: 'h'.repeat(300_000) }));
+    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    const large = api.predict.controller.history()[0];
+    assert.equal(large.payload, undefined, 'the payload was not kept');
+    const refused = (await api.predict.historyAction(large, 'curl')) as PredictOutcome;
+    assert.equal(refused.outcome, 'none');
+    assert.match(String(refused.message), /too large to keep in the history, so it cannot be copied as cURL/);
+    assert.equal(await vscode.env.clipboard.readText(), curl, 'the clipboard still holds the previous command');
   });
 
   it('a request saved after a call runs again from .baseten/requests, and a hand-written one runs a chain', async () => {
