@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { WebhookReceiver } from '../client';
 import { webhookReceiverPort } from '../config/asyncSettings';
 import { BasetenLog } from '../log';
+import { previousSecretIfValid, rotatedRecord } from './secretRotation';
 import { AsyncRequestStore } from './store';
 
-/** SecretStorage keys: the webhook secret, and the previous one while Baseten rotates them. */
+/** SecretStorage keys: the webhook secret, and the previous one (with its rotation time) while Baseten rotates them. */
 const SECRET_KEY = 'baseten.webhookSecret';
 const PREVIOUS_SECRET_KEY = 'baseten.webhookSecret.previous';
 
@@ -34,10 +35,10 @@ export class LocalWebhookReceiver implements vscode.Disposable {
     return !!(await this.secrets.get(SECRET_KEY));
   }
 
-  /** Stores a new secret; the one it replaces stays valid, as during Baseten's 24 h rotation. */
+  /** Stores a new secret; the one it replaces stays valid for Baseten's 24 h rotation window. */
   async setSecret(secret: string): Promise<void> {
     const current = await this.secrets.get(SECRET_KEY);
-    if (current && current !== secret) await this.secrets.store(PREVIOUS_SECRET_KEY, current);
+    if (current && current !== secret) await this.secrets.store(PREVIOUS_SECRET_KEY, rotatedRecord(current, Date.now()));
     await this.secrets.store(SECRET_KEY, secret);
   }
 
@@ -46,11 +47,20 @@ export class LocalWebhookReceiver implements vscode.Disposable {
     await this.secrets.delete(PREVIOUS_SECRET_KEY);
   }
 
+  /** The current secret, and the previous one until its rotation window ends (then it is deleted). */
+  private async validSecrets(): Promise<string[]> {
+    const current = await this.secrets.get(SECRET_KEY);
+    const record = await this.secrets.get(PREVIOUS_SECRET_KEY);
+    const previous = previousSecretIfValid(record, Date.now());
+    if (record && !previous) await this.secrets.delete(PREVIOUS_SECRET_KEY);
+    return [current, previous].filter((s): s is string => !!s);
+  }
+
   async start(): Promise<string> {
     if (this.receiver?.running) return this.receiver.url as string;
     const receiver = new WebhookReceiver({
       port: webhookReceiverPort(),
-      secrets: async () => [await this.secrets.get(SECRET_KEY), await this.secrets.get(PREVIOUS_SECRET_KEY)].filter((s): s is string => !!s),
+      secrets: () => this.validSecrets(),
       onDelivery: (delivery) => {
         const request = this.store.attachDelivery(delivery);
         this.log.info(`Webhook for async request ${delivery.requestId}: ${delivery.bytes} bytes, signature verified${request ? '' : ' (not a request of this workspace; ignored)'}`);
