@@ -26,6 +26,7 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
   const store = new AsyncRequestStore(services, context.workspaceState);
   const receiver = new LocalWebhookReceiver(context.secrets, store, services.log);
   const tree = new AsyncRequestsTreeProvider(store);
+  const outputs = new AsyncOutputDocuments(store);
   const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
   const deps: AsyncDeps = { services, store, receiver };
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
@@ -49,7 +50,8 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
     receiver,
     tree,
     view,
-    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, new AsyncOutputDocuments(store)),
+    outputs,
+    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs),
     store.onDidFinish((request) => {
       if (notifyWhenFinished()) notifyFinished(request);
     }),

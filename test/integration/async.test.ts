@@ -95,6 +95,17 @@ describe('Async requests', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('an output document opened before the webhook arrives fills in when it does', async () => {
+    const production = await target(api, 'echo', 'production');
+    const submitted = await submit(production, { input: { late: 'delivery', sleep_ms: 2000 }, webhook: 'receiver' });
+    const uri = vscode.Uri.from({ scheme: 'baseten-async-output', path: `/${submitted.requestId}.json` });
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    assert.match(editor.document.getText(), /No output was received/);
+    await waitFor(() => editor.document.getText().includes('"late"'), 20_000, 'the open document to show the delivered output');
+    assert.equal((JSON.parse(editor.document.getText()) as { late: string }).late, 'delivery');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('a request outside Baseten\'s ranges is refused before sending, with the client\'s message', async () => {
     const production = await target(api, 'echo', 'production');
     const before = await asyncSubmits();
