@@ -3,7 +3,7 @@ import { BasetenServices } from '../services';
 import { AsyncTarget } from './asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
-import { AsyncDeps, cancelAsyncRequest, notifyFinished, openAsyncOutput } from '../commands/async';
+import { AsyncDeps, FinishedNotice, cancelAsyncRequest, notifyFinished, openAsyncOutput } from '../commands/async';
 import { AsyncSubmitPreset, submitAsyncRequest } from '../commands/asyncSubmit';
 import { setWebhookSecret, startWebhookReceiver, stopWebhookReceiver } from '../commands/webhookReceiver';
 import { notifyWhenFinished } from '../config/asyncSettings';
@@ -19,6 +19,8 @@ export interface AsyncRequestsApi {
   readonly receiver: LocalWebhookReceiver;
   readonly tree: AsyncRequestsTreeProvider;
   readonly view: vscode.TreeView<ExplorerNode>;
+  /** Fires with each "request finished" notification as it is shown. */
+  readonly onDidNotifyFinished: vscode.Event<FinishedNotice>;
 }
 
 /** The Async Requests view, its commands, the output documents and the webhook receiver. */
@@ -27,6 +29,7 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
   const receiver = new LocalWebhookReceiver(context.secrets, store, services.log);
   const tree = new AsyncRequestsTreeProvider(store);
   const outputs = new AsyncOutputDocuments(store);
+  const notified = new vscode.EventEmitter<FinishedNotice>();
   const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
   const deps: AsyncDeps = { services, store, receiver };
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
@@ -52,9 +55,10 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
     view,
     outputs,
     vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs),
+    notified,
     store.onDidFinish((request) => {
-      if (notifyWhenFinished()) notifyFinished(request);
+      if (notifyWhenFinished()) notified.fire(notifyFinished(request));
     }),
   );
-  return { store, receiver, tree, view };
+  return { store, receiver, tree, view, onDidNotifyFinished: notified.event };
 }
