@@ -26,7 +26,7 @@ export interface AsyncRequestsApi {
 /** The Async Requests view, its commands, the output documents and the webhook receiver. */
 export function registerAsyncRequests(context: vscode.ExtensionContext, services: BasetenServices): AsyncRequestsApi {
   const store = new AsyncRequestStore(services, context.workspaceState);
-  const receiver = new LocalWebhookReceiver(context.secrets, store, services.log);
+  const receiver = new LocalWebhookReceiver(context.secrets, store, services.log, context.workspaceState);
   const tree = new AsyncRequestsTreeProvider(store);
   const outputs = new AsyncOutputDocuments(store);
   const notified = new vscode.EventEmitter<FinishedNotice>();
@@ -60,5 +60,8 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
       if (notifyWhenFinished()) notified.fire(notifyFinished(request));
     }),
   );
+  // Binding a port waits until activation has returned; requests sent before a reload still get their webhooks.
+  const restoring = setTimeout(() => void receiver.restore(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(restoring) });
   return { store, receiver, tree, view, onDidNotifyFinished: notified.event };
 }

@@ -115,6 +115,33 @@ describe('Async requests', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('after a window reload the receiver starts again on its port for requests still waiting, and their outputs arrive', async () => {
+    const receiver = api.asyncRequests.receiver;
+    const store = api.asyncRequests.store;
+    const url = receiver.url;
+    assert.ok(url, 'the receiver runs');
+    const production = await target(api, 'echo', 'production');
+    const submitted = await submit(production, { input: { across: 'reload', sleep_ms: 3000 }, webhook: 'receiver' });
+    // What a reload does: the receiver stops with the window and the store comes back from workspace state…
+    await receiver.suspend();
+    assert.equal(receiver.url, undefined);
+    await store.reload();
+    assert.ok(store.isWatching(submitted.requestId));
+    // …then what activation schedules once it has returned.
+    assert.equal(await receiver.restore(), url, 'the same port, which the pending request names');
+    await waitFor(() => store.get(submitted.requestId)?.ended === 'terminal' && !!store.get(submitted.requestId)?.output, 20_000, 'the output delivered after the reload');
+    assert.equal((store.get(submitted.requestId)?.output?.output as { across: string }).across, 'reload');
+    assert.equal(store.get(submitted.requestId)?.webhookStatus, 'SUCCEEDED');
+
+    // With nothing left waiting for it, a reload does not start it again.
+    await receiver.suspend();
+    await store.reload();
+    assert.equal(await receiver.restore(), undefined);
+    assert.equal(receiver.url, undefined);
+    // The later tests run with the receiver started as a user would.
+    assert.match(String(await vscode.commands.executeCommand<string>('baseten.startWebhookReceiver')), /^http:\/\/127\.0\.0\.1:\d+\/baseten\/webhook$/);
+  });
+
   it('a finished request is not notified when notifications are turned off', async () => {
     const config = vscode.workspace.getConfiguration('baseten.async');
     await config.update('notifyWhenFinished', false, vscode.ConfigurationTarget.Global);
