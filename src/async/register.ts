@@ -3,7 +3,7 @@ import { BasetenServices } from '../services';
 import { AsyncTarget } from './asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
-import { AsyncDeps, cancelAsyncRequest, notifyFinished, openAsyncOutput } from '../commands/async';
+import { AsyncDeps, FinishedNotice, cancelAsyncRequest, notifyFinished, openAsyncOutput } from '../commands/async';
 import { AsyncSubmitPreset, submitAsyncRequest } from '../commands/asyncSubmit';
 import { setWebhookSecret, startWebhookReceiver, stopWebhookReceiver } from '../commands/webhookReceiver';
 import { notifyWhenFinished } from '../config/asyncSettings';
@@ -19,13 +19,17 @@ export interface AsyncRequestsApi {
   readonly receiver: LocalWebhookReceiver;
   readonly tree: AsyncRequestsTreeProvider;
   readonly view: vscode.TreeView<ExplorerNode>;
+  /** Fires with each "request finished" notification as it is shown. */
+  readonly onDidNotifyFinished: vscode.Event<FinishedNotice>;
 }
 
 /** The Async Requests view, its commands, the output documents and the webhook receiver. */
 export function registerAsyncRequests(context: vscode.ExtensionContext, services: BasetenServices): AsyncRequestsApi {
   const store = new AsyncRequestStore(services, context.workspaceState);
-  const receiver = new LocalWebhookReceiver(context.secrets, store, services.log);
+  const receiver = new LocalWebhookReceiver(context.secrets, store, services.log, context.workspaceState);
   const tree = new AsyncRequestsTreeProvider(store);
+  const outputs = new AsyncOutputDocuments(store);
+  const notified = new vscode.EventEmitter<FinishedNotice>();
   const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
   const deps: AsyncDeps = { services, store, receiver };
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
@@ -49,10 +53,15 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
     receiver,
     tree,
     view,
-    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, new AsyncOutputDocuments(store)),
+    outputs,
+    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs),
+    notified,
     store.onDidFinish((request) => {
-      if (notifyWhenFinished()) notifyFinished(request);
+      if (notifyWhenFinished()) notified.fire(notifyFinished(request));
     }),
   );
-  return { store, receiver, tree, view };
+  // Binding a port waits until activation has returned; requests sent before a reload still get their webhooks.
+  const restoring = setTimeout(() => void receiver.restore(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(restoring) });
+  return { store, receiver, tree, view, onDidNotifyFinished: notified.event };
 }

@@ -56,21 +56,32 @@ export async function openAsyncOutput(node: AsyncRequestNode | AsyncRequest): Pr
   return vscode.window.showTextDocument(document, { preview: true });
 }
 
-/** A notification when a watched request ends, with its first error and its output when there is one. */
-export function notifyFinished(request: AsyncRequest): void {
+export interface FinishedNotice {
+  requestId: string;
+  level: 'info' | 'warning';
+  message: string;
+  actions: string[];
+}
+
+/** What to say when a watched request ends: its first error, and its output when there is one. */
+export function finishedNotice(request: AsyncRequest): FinishedNotice {
   const short = request.requestId.slice(0, 12);
   const where = targetTitle(request);
   const actions = request.output ? ['Open Output'] : [];
-  const show =
-    request.status === 'SUCCEEDED'
-      ? vscode.window.showInformationMessage(`Async request ${short} on ${where} succeeded${request.output ? '' : request.webhookEndpoint ? '' : ' (no webhook: Baseten keeps no output)'}.`, ...actions)
-      : request.status === 'CANCELED'
-        ? vscode.window.showInformationMessage(`Async request ${short} on ${where} was canceled.`)
-        : vscode.window.showWarningMessage(
-            `Async request ${short} on ${where} ended ${request.status}${request.errors[0] ? `: ${request.errors[0].code}: ${request.errors[0].message}` : ''}.`,
-            ...actions,
-          );
+  const notice = (level: FinishedNotice['level'], message: string, offered = actions): FinishedNotice => ({ requestId: request.requestId, level, message, actions: offered });
+  if (request.status === 'SUCCEEDED') {
+    return notice('info', `Async request ${short} on ${where} succeeded${request.output || request.webhookEndpoint ? '' : ' (no webhook: Baseten keeps no output)'}.`);
+  }
+  if (request.status === 'CANCELED') return notice('info', `Async request ${short} on ${where} was canceled.`, []);
+  return notice('warning', `Async request ${short} on ${where} ended ${request.status}${request.errors[0] ? `: ${request.errors[0].code}: ${request.errors[0].message}` : ''}.`);
+}
+
+/** Shows the notice of a request that ended; returns what it showed. */
+export function notifyFinished(request: AsyncRequest): FinishedNotice {
+  const notice = finishedNotice(request);
+  const show = notice.level === 'info' ? vscode.window.showInformationMessage(notice.message, ...notice.actions) : vscode.window.showWarningMessage(notice.message, ...notice.actions);
   void Promise.resolve(show).then((choice) => {
     if (choice === 'Open Output') void openAsyncOutput(request);
   });
+  return notice;
 }

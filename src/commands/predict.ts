@@ -9,7 +9,7 @@ import { ExplorerTrees } from '../views/explorer/register';
 import { TargetNode } from '../views/explorer/targetNode';
 import { RESPONSE_SCHEME } from '../views/response/responseDocuments';
 import { PredictController, PredictOutcome } from './predictRun';
-import { KnownTarget, fromNode, knownStatus, knownTargets, pickTarget } from './predictTargets';
+import { KnownTarget, fromNode, knownStatus, loadTargets, pickTarget } from './predictTargets';
 
 type TargetArgument = TargetNode | PredictTarget | undefined;
 
@@ -31,6 +31,7 @@ function isJsonDocument(document: vscode.TextDocument): boolean {
  */
 export async function predictFromEditor(
   controller: PredictController,
+  services: BasetenServices,
   trees: ExplorerTrees,
   from: 'selection' | 'file',
   argument?: TargetArgument,
@@ -44,7 +45,7 @@ export async function predictFromEditor(
   const document = editor.document;
   const range = from === 'selection' && !editor.selection.isEmpty ? editor.selection : new vscode.Range(0, 0, document.lineCount, 0);
   const text = document.getText(range);
-  const target = resolveTarget(trees, argument) ?? (await pickTarget(trees, from === 'selection' ? 'Predict with Selection' : 'Predict with Current File'));
+  const target = resolveTarget(trees, argument) ?? (await pickTarget(services, trees, from === 'selection' ? 'Predict with Selection' : 'Predict with Current File'));
   if (!target) return { outcome: 'none' };
   const payload = buildPayload(text, { template: inputTemplate(target.on), isJsonFile: isJsonDocument(document) });
   if (!payload.ok) {
@@ -68,14 +69,14 @@ export async function predictFromEditor(
 }
 
 /** The inline action on a target in the tree: the active editor's selection or JSON file, else an input box. */
-export async function predictTarget(controller: PredictController, trees: ExplorerTrees, node?: TargetArgument): Promise<PredictOutcome> {
-  const target = resolveTarget(trees, node) ?? (await pickTarget(trees, 'Predict'));
+export async function predictTarget(controller: PredictController, services: BasetenServices, trees: ExplorerTrees, node?: TargetArgument): Promise<PredictOutcome> {
+  const target = resolveTarget(trees, node) ?? (await pickTarget(services, trees, 'Predict'));
   if (!target) return { outcome: 'none' };
   const editor = vscode.window.activeTextEditor;
   // The last response is usually the active editor: it is not taken for the next payload unless selected.
   const fromEditor = editor && (!editor.selection.isEmpty || (isJsonDocument(editor.document) && editor.document.uri.scheme !== RESPONSE_SCHEME));
   if (editor && fromEditor) {
-    return predictFromEditor(controller, trees, editor.selection.isEmpty ? 'file' : 'selection', target);
+    return predictFromEditor(controller, services, trees, editor.selection.isEmpty ? 'file' : 'selection', target);
   }
   const last = controller.history().find((entry) => entry.on.id === target.on.id && 'payload' in entry);
   const text = await vscode.window.showInputBox({
@@ -208,6 +209,11 @@ export async function historyAction(controller: PredictController, trees: Explor
       return undefined;
     case 'curl': {
       const command = controller.curl(entry, entry.kind);
+      if (command === undefined) {
+        const message = `The payload of that request (${formatSize(entry.payloadBytes)}) was too large to keep in the history, so it cannot be copied as cURL.`;
+        void vscode.window.showWarningMessage(message);
+        return { outcome: 'none', message };
+      }
       await vscode.env.clipboard.writeText(command);
       void vscode.window.setStatusBarMessage('Copied a cURL command (the key is read from $BASETEN_API_KEY)', 3000);
       return command;
@@ -240,8 +246,8 @@ export async function showRequestHistory(controller: PredictController, trees: E
 export interface PredictApi {
   readonly controller: PredictController;
   historyAction(entry: HistoryEntry, action: HistoryAction): Promise<PredictOutcome | string | undefined>;
-  /** What the target quick pick offers: the explorer's loaded targets, then hand-configured ones. */
-  targets(): KnownTarget[];
+  /** What the target quick pick offers once loaded: every model's and chain's targets that can answer, hand-configured ones included. */
+  targets(): Promise<KnownTarget[]>;
 }
 
 /** The predict commands. */
@@ -251,11 +257,11 @@ export function registerPredict(context: vscode.ExtensionContext, services: Base
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   };
   context.subscriptions.push(controller);
-  register('baseten.predictWithSelection', (target?: TargetArgument) => predictFromEditor(controller, trees, 'selection', target));
-  register('baseten.predictWithFile', (target?: TargetArgument) => predictFromEditor(controller, trees, 'file', target));
-  register('baseten.predict', (node?: TargetArgument) => predictTarget(controller, trees, node));
+  register('baseten.predictWithSelection', (target?: TargetArgument) => predictFromEditor(controller, services, trees, 'selection', target));
+  register('baseten.predictWithFile', (target?: TargetArgument) => predictFromEditor(controller, services, trees, 'file', target));
+  register('baseten.predict', (node?: TargetArgument) => predictTarget(controller, services, trees, node));
   register('baseten.runSavedRequest', (uri?: vscode.Uri) => runSavedRequest(controller, trees, uri));
   register('baseten.showRequestHistory', () => showRequestHistory(controller, trees));
   register('baseten.saveAsRequest', (entry?: string, name?: string) => saveAsRequest(controller, entry, typeof name === 'string' ? name : undefined));
-  return { controller, historyAction: (entry, action) => historyAction(controller, trees, entry, action), targets: () => knownTargets(trees) };
+  return { controller, historyAction: (entry, action) => historyAction(controller, trees, entry, action), targets: () => loadTargets(services, trees) };
 }

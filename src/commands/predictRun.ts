@@ -66,9 +66,11 @@ export class PredictController implements vscode.Disposable {
     for (const controller of this.running) controller.abort();
   }
 
-  curl(request: Pick<PredictRequest, 'on' | 'target'> & { payload?: unknown }, kind?: PredictResponse['kind']): string {
+  /** Undefined for a history entry whose payload was too large to keep: a command with another body would mislead. */
+  curl(request: Pick<PredictRequest, 'on' | 'target'> & { payload?: unknown }, kind?: PredictResponse['kind']): string | undefined {
+    if (request.payload === undefined) return undefined;
     const url = actionUrl(this.services.client.endpoints, request.on, request.target, predictAction(request.on));
-    return curlCommand(url, { authScheme: authScheme(), json: request.payload ?? {}, stream: kind === 'sse' || kind === 'stream' });
+    return curlCommand(url, { authScheme: authScheme(), json: request.payload, stream: kind === 'sse' || kind === 'stream' });
   }
 
   async rerun(entry: HistoryEntry, options: RunOptions = {}): Promise<PredictOutcome> {

@@ -5,9 +5,12 @@ import { configuredChains, configuredModels } from '../config/settings';
 import { PredictTarget, targetTitle } from '../predict/request';
 import { ChainNode } from '../views/explorer/chainsTree';
 import { ModelNode } from '../views/explorer/modelsTree';
+import { BasetenServices } from '../services';
 import { ExplorerTrees } from '../views/explorer/register';
+import { listTargets } from '../views/explorer/targetListing';
 import { TargetNode } from '../views/explorer/targetNode';
 import { statusLabel } from '../views/explorer/status';
+import { pickLoaded } from '../views/loadingQuickPick';
 
 export interface KnownTarget extends PredictTarget {
   status?: DeploymentStatus;
@@ -51,23 +54,51 @@ export function knownStatus(trees: ExplorerTrees, target: PredictTarget): Deploy
 /** Deployments that answer every request with an error are not offered (the tree still has them). */
 const cannotAnswer = (status: DeploymentStatus | undefined): boolean => !!status && (status === 'INACTIVE' || status === 'DEACTIVATING' || isFailedStatus(status));
 
-export async function pickTarget(trees: ExplorerTrees, title: string): Promise<KnownTarget | undefined> {
-  const targets = knownTargets(trees).filter((t) => !cannotAnswer(t.status));
-  const items: Array<vscode.QuickPickItem & { target?: KnownTarget }> = [];
+const targetKey = (t: PredictTarget): string => `${t.on.kind}/${t.on.id}/${JSON.stringify(t.target)}`;
+
+/**
+ * Every target of every model and chain from the management API (and the hand-configured ones), minus those
+ * that cannot answer. Targets the explorer showed stay offered for owners whose listing failed.
+ */
+export async function loadTargets(services: BasetenServices, trees: ExplorerTrees, signal?: AbortSignal): Promise<KnownTarget[]> {
+  const { listed, error } = await listTargets(services, signal);
+  const found = new Map<string, KnownTarget>();
+  for (const { targets } of listed) for (const node of targets) found.set(targetKey(fromNode(node)), fromNode(node));
+  const failed = new Set(listed.filter((l) => l.error).map((l) => l.owner.on.id));
+  const answered = new Set(listed.filter((l) => !l.error).map((l) => l.owner.on.id));
+  for (const target of knownTargets(trees)) {
+    const unlisted = failed.has(target.on.id) || (error !== undefined && !answered.has(target.on.id));
+    if (unlisted && !found.has(targetKey(target))) found.set(targetKey(target), target);
+  }
+  return [...found.values()].filter((t) => !cannotAnswer(t.status));
+}
+
+type TargetItem = vscode.QuickPickItem & { target?: KnownTarget };
+
+function targetItems(targets: KnownTarget[]): TargetItem[] {
+  const items: TargetItem[] = [];
   for (const kind of ['model', 'chain'] as const) {
     const group = targets.filter((t) => t.on.kind === kind);
     if (!group.length) continue;
     items.push({ label: kind === 'model' ? 'Models' : 'Chains', kind: vscode.QuickPickItemKind.Separator });
     for (const target of group) items.push({ label: targetTitle(target), description: target.status ? statusLabel(target.status) : undefined, detail: target.on.id, target });
   }
-  if (!items.length) {
-    const choice = await vscode.window.showWarningMessage(
-      'No Baseten targets are known yet: open the Baseten view to load your models and chains, or add them to the "baseten.models" setting.',
-      'Open Baseten View',
-    );
-    if (choice) await vscode.commands.executeCommand('workbench.view.extension.baseten');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Send to which environment or deployment?', matchOnDetail: true });
+  return items;
+}
+
+/** Opens at once with the targets the explorer already shows, then offers every target the API lists. */
+export async function pickTarget(services: BasetenServices, trees: ExplorerTrees, title: string): Promise<KnownTarget | undefined> {
+  const picked = await pickLoaded<TargetItem>(
+    {
+      title,
+      placeholder: 'Send to which environment or deployment?',
+      initial: targetItems(knownTargets(trees).filter((t) => !cannotAnswer(t.status))),
+      key: (item) => (item.target ? targetKey(item.target) : item.label),
+    },
+    async (signal) => {
+      const items = targetItems(await loadTargets(services, trees, signal));
+      return items.length ? items : [{ label: '$(info) No models or chains to send to', description: 'add them to the "baseten.models" or "baseten.chains" setting' }];
+    },
+  );
   return picked?.target;
 }

@@ -51,8 +51,8 @@ const isJsonType = (contentType: string): boolean => /^application\/([\w.+-]*\+)
 export async function renderResponse(response: PredictResponse, options: RenderOptions): Promise<RenderedResponse> {
   switch (response.kind) {
     case 'json': {
-      const text = JSON.stringify(response.value, null, 2) ?? 'null';
       if (response.size > options.limitBytes) return writeWhole(options, 'json', JSON.stringify(response.value), 'json');
+      const text = JSON.stringify(response.value, null, 2) ?? 'null';
       return { kind: 'document', text, language: 'json', size: response.size, media: findBase64Media(response.value) };
     }
     case 'binary':

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AsyncRequest } from '../../src/async/asyncRequest';
-import type { CancelOutcome } from '../../src/commands/async';
+import type { CancelOutcome, FinishedNotice } from '../../src/commands/async';
 import type { AsyncSubmitOutcome } from '../../src/commands/asyncSubmit';
 import type { BasetenExtensionApi } from '../../src/extension';
 import type { AsyncRequestNode } from '../../src/views/asyncRequests/nodes';
@@ -55,10 +55,13 @@ async function asyncSubmits(): Promise<number> {
 describe('Async requests', function () {
   this.timeout(90_000);
   let api: BasetenExtensionApi;
+  const notices: FinishedNotice[] = [];
+  let noticeWatch: vscode.Disposable | undefined;
 
   before(async () => {
     assert.ok((await fetch(`${emulatorUrl()}/__emulator/reset`, { method: 'POST' })).ok);
     api = await extensionApi();
+    noticeWatch = api.asyncRequests.onDidNotifyFinished((notice) => notices.push(notice));
     await vscode.workspace.getConfiguration('baseten.async').update('webhookReceiverPort', 0, vscode.ConfigurationTarget.Global);
     await api.asyncRequests.receiver.setSecret(emulatorWebhookSecret());
     const url = await vscode.commands.executeCommand<string>('baseten.startWebhookReceiver');
@@ -66,6 +69,7 @@ describe('Async requests', function () {
     await vscode.commands.executeCommand('baseten.asyncRequests.focus');
   });
   after(async () => {
+    noticeWatch?.dispose();
     await vscode.commands.executeCommand('baseten.stopWebhookReceiver');
     // The next suites reset the emulator: a request still watched would end in a 404 there.
     for (const request of api.asyncRequests.store.list()) api.asyncRequests.store.remove(request.requestId);
@@ -93,6 +97,61 @@ describe('Async requests', function () {
     assert.equal(api.asyncRequests.receiver.rejected.bad_signature ?? 0, 0);
     assert.ok(!JSON.stringify(store.list()).includes(emulatorKeys().apiKey), 'the key is never in what is persisted');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const notice = notices.find((n) => n.requestId === submitted.requestId);
+    assert.ok(notice, 'a notification said the request finished');
+    assert.equal(notice.level, 'info');
+    assert.equal(notice.message, `Async request ${submitted.requestId.slice(0, 12)} on production of echo succeeded.`);
+    assert.deepEqual(notice.actions, ['Open Output']);
+  });
+
+  it('an output document opened before the webhook arrives fills in when it does', async () => {
+    const production = await target(api, 'echo', 'production');
+    const submitted = await submit(production, { input: { late: 'delivery', sleep_ms: 2000 }, webhook: 'receiver' });
+    const uri = vscode.Uri.from({ scheme: 'baseten-async-output', path: `/${submitted.requestId}.json` });
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    assert.match(editor.document.getText(), /No output was received/);
+    await waitFor(() => editor.document.getText().includes('"late"'), 20_000, 'the open document to show the delivered output');
+    assert.equal((JSON.parse(editor.document.getText()) as { late: string }).late, 'delivery');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('after a window reload the receiver starts again on its port for requests still waiting, and their outputs arrive', async () => {
+    const receiver = api.asyncRequests.receiver;
+    const store = api.asyncRequests.store;
+    const url = receiver.url;
+    assert.ok(url, 'the receiver runs');
+    const production = await target(api, 'echo', 'production');
+    const submitted = await submit(production, { input: { across: 'reload', sleep_ms: 3000 }, webhook: 'receiver' });
+    // What a reload does: the receiver stops with the window and the store comes back from workspace state…
+    await receiver.suspend();
+    assert.equal(receiver.url, undefined);
+    await store.reload();
+    assert.ok(store.isWatching(submitted.requestId));
+    // …then what activation schedules once it has returned.
+    assert.equal(await receiver.restore(), url, 'the same port, which the pending request names');
+    await waitFor(() => store.get(submitted.requestId)?.ended === 'terminal' && !!store.get(submitted.requestId)?.output, 20_000, 'the output delivered after the reload');
+    assert.equal((store.get(submitted.requestId)?.output?.output as { across: string }).across, 'reload');
+    assert.equal(store.get(submitted.requestId)?.webhookStatus, 'SUCCEEDED');
+
+    // With nothing left waiting for it, a reload does not start it again.
+    await receiver.suspend();
+    await store.reload();
+    assert.equal(await receiver.restore(), undefined);
+    assert.equal(receiver.url, undefined);
+    // The later tests run with the receiver started as a user would.
+    assert.match(String(await vscode.commands.executeCommand<string>('baseten.startWebhookReceiver')), /^http:\/\/127\.0\.0\.1:\d+\/baseten\/webhook$/);
+  });
+
+  it('a finished request is not notified when notifications are turned off', async () => {
+    const config = vscode.workspace.getConfiguration('baseten.async');
+    await config.update('notifyWhenFinished', false, vscode.ConfigurationTarget.Global);
+    try {
+      const submitted = await submit(await target(api, 'echo', 'production'), { input: { quiet: true } });
+      await waitFor(() => api.asyncRequests.store.get(submitted.requestId)?.ended === 'terminal', 20_000, 'the request to end');
+      assert.equal(notices.filter((n) => n.requestId === submitted.requestId).length, 0);
+    } finally {
+      await config.update('notifyWhenFinished', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a request outside Baseten\'s ranges is refused before sending, with the client\'s message', async () => {
@@ -120,6 +179,9 @@ describe('Async requests', function () {
     assert.match(String(item.description), /^Failed · .* · MODEL_PREDICT_ERROR$/);
     assert.ok(tooltipOf(item).includes('MODEL\\_PREDICT\\_ERROR'), tooltipOf(item));
     assert.ok(tooltipOf(item).includes(request.errors[0].message.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')), 'the message in the tooltip');
+    const notice = notices.find((n) => n.requestId === submitted.requestId);
+    assert.equal(notice?.level, 'warning');
+    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on production of failing ended FAILED: MODEL_PREDICT_ERROR: ${request.errors[0].message}.`);
   });
 
   it('cancel works on a QUEUED request; on an IN_PROGRESS one it explains and sends nothing; a request left in the queue EXPIRES', async () => {

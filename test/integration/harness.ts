@@ -110,6 +110,11 @@ export async function clickInUi(selector: string): Promise<void> {
   await control('/ui/click', { selector });
 }
 
+/** Types a value into the first field matching a selector in the workbench (a quick pick's filter, say). */
+export async function fillInUi(selector: string, value: string): Promise<void> {
+  await control('/ui/fill', { selector, value });
+}
+
 /** Elements matching a CSS selector inside the open webviews (empty where the runner has no browser). */
 export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
   const result = await control('/ui/webview', { selector });

@@ -6,7 +6,7 @@ import { SEED } from '../../emulator/seed';
 import type { PredictOutcome } from '../../src/commands/predictRun';
 import type { PredictTarget } from '../../src/predict/request';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
-import { clickInUi, emulatorKeys, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { clickInUi, emulatorKeys, fillInUi, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 const on = (name: keyof typeof SEED.models): PredictTarget => ({ on: { kind: 'model', id: SEED.models[name].id, name }, target: { kind: 'production' } });
@@ -203,6 +203,17 @@ describe('Predict', function () {
     const stored = JSON.stringify(history);
     assert.ok(!stored.includes(emulatorKeys().apiKey) && !curl.includes(emulatorKeys().apiKey), 'the key is neither in the history nor in the command');
     assert.ok(!/authorization/i.test(stored), 'no headers in the history');
+
+    // A payload too large for the history is not kept: its cURL is refused, not copied with another body.
+    await settings().update('responseSizeLimitMB', 0.05, vscode.ConfigurationTarget.Global);
+    await editorWith('history-large.json', JSON.stringify({ text: 'h'.repeat(300_000) }));
+    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    const large = api.predict.controller.history()[0];
+    assert.equal(large.payload, undefined, 'the payload was not kept');
+    const refused = (await api.predict.historyAction(large, 'curl')) as PredictOutcome;
+    assert.equal(refused.outcome, 'none');
+    assert.match(String(refused.message), /too large to keep in the history, so it cannot be copied as cURL/);
+    assert.equal(await vscode.env.clipboard.readText(), curl, 'the clipboard still holds the previous command');
   });
 
   it('a request saved after a call runs again from .baseten/requests, and a hand-written one runs a chain', async () => {
@@ -238,35 +249,42 @@ describe('Predict', function () {
     assert.match(title(document), /^echo staging · 200/);
   });
 
-  it('without a target, a quick pick offers the loaded targets and the hand-configured ones', async () => {
+  it('without a target, a quick pick offers every model\'s and chain\'s targets that can answer, and the hand-configured ones', async () => {
     const api = await extensionApi();
     await vscode.workspace.getConfiguration('baseten').update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['staging'] }], vscode.ConfigurationTarget.Global);
     try {
-      // The setting's change reloads the tree, on a loaded machine after a while: load it until it has both.
-      const titlesOf = (targets: ReturnType<typeof api.predict.targets>): string[] => targets.map((t) => `${t.on.name}/${JSON.stringify(t.target)}`);
-      await waitFor(async () => {
-        const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.id === SEED.models.echo.id);
-        if (echo) await api.trees.models.getChildren(echo);
-        const titles = titlesOf(api.predict.targets());
-        return titles.includes('hand-configured/{"kind":"environment","name":"staging"}') && titles.includes('echo/{"kind":"environment","name":"staging"}');
-      }, 10_000, 'the loaded and the hand-configured targets');
-      // A refresh keeps what was shown until its own load replaces it: a pick mid-refresh loses nothing.
-      api.trees.models.refresh();
-      assert.ok(titlesOf(api.predict.targets()).includes('echo/{"kind":"environment","name":"staging"}'), 'loaded targets survive a refresh');
-      const targets = api.predict.targets();
+      const titlesOf = (targets: Awaited<ReturnType<typeof api.predict.targets>>): string[] => targets.map((t) => `${t.on.name}/${JSON.stringify(t.target)}`);
+      // Loaded from the management API, whether or not the explorer ever showed them.
+      const targets = await api.predict.targets();
       const titles = titlesOf(targets);
-      assert.equal(titles[0], 'echo/{"kind":"production"}', titles.join(', '));
-      assert.ok(titles.includes('echo/{"kind":"environment","name":"staging"}'));
-      assert.ok(titles.includes('hand-configured/{"kind":"environment","name":"staging"}'), 'hand-configured targets are offered');
-      assert.equal(targets[0].status, 'ACTIVE');
+      // As the explorer orders them: models by name, hand-configured models, then chains.
+      const owners = [...new Set(targets.map((t) => t.on.name))];
+      assert.deepEqual(owners, [...Object.keys(SEED.models).sort(), 'hand-configured', 'pipeline']);
+      for (const name of Object.keys(SEED.models)) assert.ok(titles.includes(`${name}/{"kind":"production"}`), `production of ${name} is offered: ${titles.join(', ')}`);
+      for (const expected of [
+        'echo/{"kind":"environment","name":"staging"}',
+        'echo/{"kind":"development"}',
+        'sleepy/{"kind":"development"}',
+        'pipeline/{"kind":"production"}',
+        `pipeline/{"kind":"deployment","id":"${SEED.chains.pipeline.developmentDeploymentId}"}`,
+        'hand-configured/{"kind":"environment","name":"staging"}',
+      ]) {
+        assert.ok(titles.includes(expected), `${expected} is offered: ${titles.join(', ')}`);
+      }
+      const echo = SEED.models.echo.deployments;
+      for (const id of [echo.inactive, echo.buildFailed]) assert.ok(!titles.includes(`echo/{"kind":"deployment","id":"${id}"}`), `deployment ${id} cannot answer and is not offered`);
+      assert.equal(targets.find((t) => t.on.name === 'echo' && t.target.kind === 'production')?.status, 'ACTIVE');
+      assert.equal(targets.find((t) => t.on.name === 'sleepy' && t.target.kind === 'production')?.status, 'SCALED_TO_ZERO');
+      assert.equal(targets.find((t) => t.on.name === 'hand-configured')?.status, undefined, 'no status is known for a hand-configured target');
+
       await editorWith('picked.json', '{"picked": true}');
       const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await screenshot('predict-target-pick');
-      await clickInUi('.quick-input-widget .monaco-list-row');
+      // The list is longer than the pick shows: filtered as a user would, then the row clicked by its label.
+      await fillInUi('.quick-input-widget .quick-input-box input', 'pipeline');
+      await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
       const outcome = await running;
-      assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { picked: true });
-      assert.match(title(await responseDocument(outcome)), /^echo production · 200/);
+      assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { output: { picked: true } });
+      assert.match(title(await responseDocument(outcome)), /^pipeline production · 200/);
     } finally {
       await vscode.workspace.getConfiguration('baseten').update('models', undefined, vscode.ConfigurationTarget.Global);
     }

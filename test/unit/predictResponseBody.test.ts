@@ -53,6 +53,19 @@ describe('predict response path (document or file)', function () {
     assert.equal(rendered.size, (await fs.stat(rendered.file)).size);
   });
 
+  it('a parsed JSON answer above the limit goes to a file without being pretty-printed first', async () => {
+    const input = { text: 'y'.repeat(200_000) };
+    const response = await client.inference.predict(model('echo'), PRODUCTION, jsonInput(input));
+    assert.ok(response.kind === 'json', 'the client parsed the JSON body');
+    // Each serialization of the value calls its toJSON once: a pretty-print before the check would be a second.
+    let serialized = 0;
+    const counted = { ...(response.value as object), toJSON: () => (serialized++, input) };
+    const rendered = await renderResponse({ ...response, value: counted }, options({ limitBytes: 50_000 }));
+    assert.ok(rendered.kind === 'file' && rendered.reason === 'too_large');
+    assert.equal(serialized, 1, 'serialized once, compact');
+    assert.equal(await fs.readFile(rendered.file, 'utf8'), JSON.stringify(input));
+  });
+
   it('SSE events become JSON lines, handed on in batches rather than per event', async () => {
     const batches: string[] = [];
     const rendered = await renderResponse(await predict('sse', { events: 40 }), options({ onText: (text) => batches.push(text), flushMs: 20 }));

@@ -4,8 +4,19 @@ import { AsyncRequestStore } from '../../async/store';
 export const OUTPUT_SCHEME = 'baseten-async-output';
 
 /** Webhook outputs as read-only JSON documents: `baseten-async-output:/<request id>.json`. */
-export class AsyncOutputDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly store: AsyncRequestStore) {}
+export class AsyncOutputDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** An open document whose request changed (a late delivery, a reload) is read again. */
+  readonly onDidChange = this.changed.event;
+  private readonly watching: vscode.Disposable;
+
+  constructor(private readonly store: AsyncRequestStore) {
+    this.watching = store.onDidChange(() => {
+      for (const document of vscode.workspace.textDocuments) {
+        if (document.uri.scheme === OUTPUT_SCHEME && document.getText() !== this.provideTextDocumentContent(document.uri)) this.changed.fire(document.uri);
+      }
+    });
+  }
 
   static uriFor(requestId: string): vscode.Uri {
     return vscode.Uri.from({ scheme: OUTPUT_SCHEME, path: `/${requestId}.json` });
@@ -19,5 +30,10 @@ export class AsyncOutputDocuments implements vscode.TextDocumentContentProvider 
       return JSON.stringify({ error: 'The output was received before the last reload and was too large to keep.' }, null, 2);
     }
     return JSON.stringify(output.errors.length ? { output: output.output ?? null, errors: output.errors } : output.output ?? null, null, 2);
+  }
+
+  dispose(): void {
+    this.watching.dispose();
+    this.changed.dispose();
   }
 }

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { PRODUCTION, environment } from '../../client';
 import type { Invocable } from '../../client';
-import { configuredChains, configuredModels } from '../../config/settings';
 import type { SessionTargetRef } from '../../websocket/protocol';
 import { BasetenServices } from '../../services';
-import { errorMessage } from '../explorer/treeProvider';
+import { listTargets } from '../explorer/targetListing';
 import { pickLoaded } from '../loadingQuickPick';
 
 interface TargetItem extends vscode.QuickPickItem {
@@ -24,33 +23,14 @@ export async function pickWebSocketTarget(services: BasetenServices): Promise<Se
 }
 
 async function environmentItems(services: BasetenServices, signal: AbortSignal): Promise<TargetItem[]> {
-  const management = services.client.management;
-  const [models, chains] = await Promise.allSettled([management.listModels({ signal }), management.listChains({ signal })]);
-  const owners: Array<Invocable & { name: string; environments?: string[] }> = [
-    ...(models.status === 'fulfilled' ? models.value.map((m) => ({ kind: 'model' as const, id: m.id, name: m.name })) : configuredModels().map((m) => ({ kind: 'model' as const, id: m.id, name: m.name ?? m.id, environments: m.environments }))),
-    ...(chains.status === 'fulfilled' ? chains.value.map((c) => ({ kind: 'chain' as const, id: c.id, name: c.name })) : configuredChains().map((c) => ({ kind: 'chain' as const, id: c.id, name: c.name ?? c.id, environments: c.environments }))),
-  ];
+  const { listed, error: listingError } = await listTargets(services, signal);
   const items: TargetItem[] = [];
-  const listed = await Promise.all(
-    owners.map(async (owner) => {
-      if (owner.environments) return { owner, names: owner.environments, error: undefined };
-      try {
-        const environments = owner.kind === 'model' ? await management.listEnvironments(owner.id, { signal }) : await management.listChainEnvironments(owner.id, { signal });
-        return { owner, names: environments.map((e) => e.name), error: undefined };
-      } catch (error) {
-        return { owner, names: ['production'], error: errorMessage(error) };
-      }
-    }),
-  );
-  for (const { owner, names, error } of listed) {
-    const on = { kind: owner.kind, id: owner.id, name: owner.name };
+  for (const { owner, targets, error } of listed) {
+    const names = error ? ['production'] : targets.filter((t) => t.kind === 'environment').map((t) => t.key);
     for (const name of [...names].sort((a, b) => (a === 'production' ? -1 : b === 'production' ? 1 : a.localeCompare(b)))) {
-      items.push({ label: `${owner.name} · ${name}`, description: `${owner.kind} ${owner.id}`, detail: error, target: environmentRef(on, name) });
+      items.push({ label: `${owner.on.name} · ${name}`, description: `${owner.on.kind} ${owner.on.id}`, detail: error, target: environmentRef(owner.on, name) });
     }
   }
-  if (!items.length) {
-    const reason = models.status === 'rejected' ? errorMessage(models.reason) : 'no models or chains';
-    items.push({ label: '$(info) Nothing to connect to', description: reason });
-  }
+  if (!items.length) items.push({ label: '$(info) Nothing to connect to', description: listingError ?? 'no models or chains' });
   return items;
 }
