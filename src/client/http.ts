@@ -78,7 +78,7 @@ export interface HttpClientOptions {
   retry?: Partial<RetryPolicy>;
   /** An explicit proxy for every request; without it HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured. */
   proxy?: string;
-  /** Hosts that bypass the explicit proxy, in NO_PROXY syntax. */
+  /** Hosts that bypass the proxy, in NO_PROXY syntax; without it NO_PROXY / no_proxy apply, to the explicit proxy too. */
   noProxy?: string;
   /** Replaces the built-in dispatcher (then `proxy` and `timeouts.connectMs` are the caller's business). */
   dispatcher?: Dispatcher;
@@ -369,7 +369,8 @@ function createDispatcher(connectMs: number, proxy: string | undefined, noProxy:
   // Baseten keeps idle connections 60-120 s; closing ours at 30 s avoids reusing a socket it just dropped.
   const agentOptions = { connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 };
   return new (undici().EnvHttpProxyAgent)(
-    proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy ?? '' } : agentOptions,
+    // An undefined noProxy makes undici read NO_PROXY / no_proxy, as it does without an explicit proxy.
+    proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy } : { ...agentOptions, noProxy },
   );
 }
 
