@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { ApiArea, BasetenError, httpError, parseRetryAfter, redactSecret } from './errors';
+import type { ProxySettings } from './proxyTunnel';
 
 type Undici = typeof import('undici');
 let loadedUndici: Undici | undefined;
@@ -249,6 +250,11 @@ export class HttpClient {
       });
     }
     return key;
+  }
+
+  /** The proxy rules, for connections made outside undici (WebSocket upgrades). */
+  get proxySettings(): ProxySettings {
+    return { proxy: this.options.proxy, noProxy: this.options.noProxy };
   }
 
   /** Headers for a request, the key included; used by the WebSocket upgrade too. */
