@@ -17,7 +17,7 @@ export interface ProxySettings {
 }
 
 /** Options Node's http.request hands to `createConnection`: where to connect, and ws's TLS options. */
-export type ConnectOptions = tls.ConnectionOptions & { host?: string; port?: number | string };
+export type ConnectOptions = tls.ConnectionOptions & { host?: string; port?: number | string; timeout?: number };
 export type Connector = (options: ConnectOptions, done: (error: Error | null, socket?: net.Socket) => void) => undefined;
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
@@ -67,19 +67,22 @@ export function connector(url: URL, settings: ProxySettings, connectMs: number):
     const host = options.host ?? url.hostname;
     const port = Number(options.port) || Number(url.port) || DEFAULT_PORTS[url.protocol];
     const pending = new Set<{ destroy(): void }>();
+    const { timeout: idleMs, ...tlsOptions } = options;
     let finished = false;
     const finish = (error: Error | null, socket?: net.Socket): void => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
       if (error) for (const resource of pending) resource.destroy();
+      // Node's own createConnection sets the request's timeout (ws: the handshake timeout) on the socket.
+      if (socket && idleMs) socket.setTimeout(idleMs);
       done(error, socket);
     };
     const timer = setTimeout(() => finish(coded(`Could not connect to ${host}:${port} within ${connectMs} ms.`, 'connect_timeout')), connectMs);
 
     const overTls = (socket?: net.Socket): void => {
       const secured = tls.connect({
-        ...options,
+        ...tlsOptions,
         ...(socket ? { socket } : { host, port }),
         servername: options.servername ?? (net.isIP(host) ? '' : host),
       });
