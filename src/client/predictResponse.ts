@@ -93,7 +93,7 @@ class BodyReader {
 
   constructor(
     private readonly response: HttpResponse,
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortSignal | undefined,
     private readonly done: () => void,
   ) {}
 
@@ -142,8 +142,8 @@ class BodyReader {
 }
 
 export interface PredictResponseContext {
-  /** Aborts the body; linked to the caller's signal. */
-  controller: AbortController;
+  /** The request's signal (linked to the caller's), when it has one. */
+  signal?: AbortSignal;
   /** Undoes the link to the caller's signal; called once the body is finished with. */
   unlink: () => void;
   maxJsonBytes?: number;
@@ -153,7 +153,7 @@ export interface PredictResponseContext {
 
 /** Turns an HTTP response into the predict response kind its content type says. */
 export async function toPredictResponse(response: HttpResponse, context: PredictResponseContext): Promise<PredictResponse> {
-  const reader = new BodyReader(response, context.controller.signal, context.unlink);
+  const reader = new BodyReader(response, context.signal, context.unlink);
   const attemptsHeader = Number(response.header('x-baseten-model-prediction-attempts'));
   const base = {
     status: response.status,
