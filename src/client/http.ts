@@ -311,9 +311,9 @@ export class HttpClient {
       authorization: `${this.authScheme} ${key}`,
       'user-agent': this.userAgent,
       accept: request.accept ?? 'application/json',
-      ...(contentType ? { 'content-type': contentType } : {}),
-      ...request.headers,
     };
+    if (contentType) headers['content-type'] = contentType;
+    if (request.headers) Object.assign(headers, request.headers);
     const firstByteMs = request.timeouts?.firstByteMs ?? this.timeouts.firstByteMs;
     const idleStreamMs = request.timeouts?.idleStreamMs ?? this.timeouts.idleStreamMs;
     const onLog = this.options.onLog;

@@ -67,6 +67,7 @@ export type PredictResponse = JsonPredictResponse | SsePredictResponse | StreamP
 
 /** Which kind of response a content type makes. */
 export function predictResponseKind(contentType: string): PredictResponseKind {
+  if (contentType === 'application/json') return 'json';
   const mediaType = contentType.split(';')[0].trim().toLowerCase();
   if (mediaType === 'text/event-stream') return 'sse';
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';
@@ -155,16 +156,17 @@ export interface PredictResponseContext {
 export async function toPredictResponse(response: HttpResponse, context: PredictResponseContext): Promise<PredictResponse> {
   const reader = new BodyReader(response, context.signal, context.unlink);
   const attemptsHeader = Number(response.header('x-baseten-model-prediction-attempts'));
+  const contentType = response.contentType;
   const base = {
     status: response.status,
     requestId: response.requestId,
-    contentType: response.contentType,
+    contentType,
     headers: response.headers,
     attempts: response.attempts,
     predictionAttempts: Number.isFinite(attemptsHeader) && attemptsHeader > 0 ? attemptsHeader : undefined,
     cancel: () => reader.cancel(),
   };
-  const typed = predictResponseKind(response.contentType);
+  const typed = predictResponseKind(contentType);
   const kind = typed === 'json' && context.readJson === false ? 'stream' : typed;
   switch (kind) {
     case 'json': {
