@@ -109,8 +109,9 @@ async function upgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMe
   if (!auth.ok) return reject(401, hostAuthError(auth.reason));
   const parsed = parseHostPath(host, segments.slice(1));
   if (parsed.kind !== 'action' || parsed.action !== 'websocket') return reject(404, { error: `No WebSocket endpoint at ${url.pathname}.` });
-  if (parsed.target.kind === 'development') {
-    return reject(404, { error: 'WebSockets are served on environments (/environments/{env}/websocket), deployments (/deployment/{id}/websocket) and regional hosts, not on /development.' });
+  // Like Baseten: only the documented forms, so /production/websocket and /development/websocket are 404s.
+  if (parsed.target.kind === 'development' || parsed.target.kind === 'production') {
+    return reject(404, { error: `WebSockets are served on environments (/environments/{env}/websocket), deployments (/deployment/{id}/websocket) and regional hosts, not on /${parsed.target.kind}.` });
   }
   const resolution = resolveTarget(core.state, host, parsed.target);
   if (!resolution.ok) return reject(404, { error: resolution.message, error_code: 'model_does_not_exist' });

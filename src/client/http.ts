@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { ApiArea, BasetenError, httpError, parseRetryAfter, redactSecret } from './errors';
+import type { ProxySettings } from './proxyTunnel';
 
 type Undici = typeof import('undici');
 let loadedUndici: Undici | undefined;
@@ -89,7 +90,7 @@ export interface HttpClientOptions {
   retry?: Partial<RetryPolicy>;
   /** An explicit proxy for every request; without it HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured. */
   proxy?: string;
-  /** Hosts that bypass the explicit proxy, in NO_PROXY syntax. */
+  /** Hosts that bypass the proxy, in NO_PROXY syntax; without it NO_PROXY / no_proxy apply, to the explicit proxy too. */
   noProxy?: string;
   /** Replaces the built-in dispatcher (then `proxy` and `timeouts.connectMs` are the caller's business). */
   dispatcher?: Dispatcher;
@@ -161,31 +162,62 @@ export class HttpResponse {
     }
   }
 
-  /** The whole body. When it fails part-way (dropped, timed out, aborted), the error's `partial` is the Buffer that arrived. */
-  async bytes(maxBytes = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of this.chunks(signal)) {
-        if (size + chunk.length > maxBytes) {
-          this.cancel();
-          throw new BasetenError({
+  /**
+   * The whole body. When it fails part-way (dropped, timed out, aborted), the error's `partial` is the Buffer
+   * that arrived. Read with listeners, not an async iterator: for the small answers most calls get, the
+   * iterator's promises cost more than the read itself.
+   */
+  bytes(maxBytes = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<Buffer> {
+    const raw = this.raw;
+    return new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      let size = 0;
+      const stop = (): void => {
+        raw.off('data', onData);
+        raw.off('end', onEnd);
+        raw.off('error', onError);
+        raw.off('close', onClose);
+      };
+      const onData = (chunk: Buffer): void => {
+        if (size + chunk.length <= maxBytes) {
+          size += chunk.length;
+          parts.push(chunk);
+          return;
+        }
+        stop();
+        this.cancel();
+        reject(
+          new BasetenError({
             kind: 'too_large',
             message: `The response is larger than ${formatBytes(maxBytes)}; it was not read into memory.`,
             requestId: this.requestId,
             method: this.describe.method,
             url: this.describe.url,
             area: this.describe.area,
-          });
-        }
-        size += chunk.length;
-        parts.push(chunk);
-      }
-    } catch (error) {
-      if (error instanceof BasetenError && error.kind !== 'too_large' && error.partial === undefined) error.partial = Buffer.concat(parts, size);
-      throw error;
-    }
-    return Buffer.concat(parts, size);
+          }),
+        );
+      };
+      const onEnd = (): void => {
+        stop();
+        resolve(Buffer.concat(parts, size));
+      };
+      const onError = (error: unknown): void => {
+        stop();
+        // Whatever comes after this failure is not ours to hear, but must not go unheard either.
+        raw.on('error', () => undefined);
+        const failure = transportError(error, { ...this.describe, signal, requestId: this.requestId, midStream: true });
+        if (failure.partial === undefined) failure.partial = Buffer.concat(parts, size);
+        reject(failure);
+      };
+      const onClose = (): void => onError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      if (raw.errored) return onError(raw.errored);
+      if (raw.readableEnded) return resolve(Buffer.alloc(0));
+      if (raw.destroyed) return onClose();
+      raw.on('data', onData);
+      raw.once('end', onEnd);
+      raw.once('error', onError);
+      raw.once('close', onClose);
+    });
   }
 
   async text(maxBytes?: number, signal?: AbortSignal): Promise<string> {
@@ -262,6 +294,11 @@ export class HttpClient {
     return key;
   }
 
+  /** The proxy rules, for connections made outside undici (WebSocket upgrades). */
+  get proxySettings(): ProxySettings {
+    return { proxy: this.options.proxy, noProxy: this.options.noProxy };
+  }
+
   /** Headers for a request, the key included; used by the WebSocket upgrade too. */
   async authHeaders(): Promise<Record<string, string>> {
     return { authorization: `${this.authScheme} ${await this.apiKey()}`, 'user-agent': this.userAgent };
@@ -277,24 +314,30 @@ export class HttpClient {
     const policy: RetryPolicy =
       request.retry === false
         ? { ...this.retryPolicy, maxAttempts: 1 }
-        : { ...this.retryPolicy, ...definedOnly(request.retry) };
+        : request.retry
+          ? { ...this.retryPolicy, ...definedOnly(request.retry) }
+          : this.retryPolicy;
     const { body, contentType } = encodeBody(request);
     const headers: Record<string, string> = {
       authorization: `${this.authScheme} ${key}`,
       'user-agent': this.userAgent,
       accept: request.accept ?? 'application/json',
-      ...(contentType ? { 'content-type': contentType } : {}),
-      ...request.headers,
     };
-    const redactedHeaders = { ...headers, authorization: `${this.authScheme} [REDACTED]` };
+    if (contentType) headers['content-type'] = contentType;
+    if (request.headers) Object.assign(headers, request.headers);
     const firstByteMs = request.timeouts?.firstByteMs ?? this.timeouts.firstByteMs;
     const idleStreamMs = request.timeouts?.idleStreamMs ?? this.timeouts.idleStreamMs;
+    const onLog = this.options.onLog;
+    let redactedHeaders: Record<string, string> | undefined;
 
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(request);
       const started = performance.now();
-      const log = (entry: Partial<RequestLogEntry>): void =>
-        this.options.onLog?.({
+      // Log entries (and their redacted headers) are built only when someone listens.
+      const log = (entry: Partial<RequestLogEntry>): void => {
+        if (!onLog) return;
+        redactedHeaders ??= { ...headers, authorization: `${this.authScheme} [REDACTED]` };
+        onLog({
           method: request.method,
           url: request.url,
           attempt,
@@ -302,6 +345,7 @@ export class HttpClient {
           headers: redactedHeaders,
           ...entry,
         });
+      };
 
       let response: Dispatcher.ResponseData;
       try {
@@ -379,8 +423,13 @@ export class HttpClient {
 function createDispatcher(connectMs: number, proxy: string | undefined, noProxy: string | undefined): Dispatcher {
   // Baseten keeps idle connections 60-120 s; closing ours at 30 s avoids reusing a socket it just dropped.
   const agentOptions = { connect: { timeout: connectMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 };
+  // EnvHttpProxyAgent reads the proxy variables once, here; with none set it would only parse each request's
+  // URL and read NO_PROXY to pick the plain agent it holds anyway.
+  const env = process.env;
+  if (!proxy && !env.http_proxy && !env.HTTP_PROXY && !env.https_proxy && !env.HTTPS_PROXY) return new (undici().Agent)(agentOptions);
   return new (undici().EnvHttpProxyAgent)(
-    proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy ?? '' } : agentOptions,
+    // An undefined noProxy makes undici read NO_PROXY / no_proxy, as it does without an explicit proxy.
+    proxy ? { ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy } : { ...agentOptions, noProxy },
   );
 }
 

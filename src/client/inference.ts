@@ -98,6 +98,8 @@ export function isTerminalAsyncStatus(status: AsyncRequestStatus | string): bool
   return TERMINAL_ASYNC_STATUSES.has(status as AsyncRequestStatus);
 }
 
+const noop = (): void => undefined;
+
 /** Connection failures that happen before a byte of the request left this machine. */
 const PRE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'connect_timeout']);
 
@@ -114,8 +116,10 @@ export class InferenceClient {
    */
   async predict(on: Invocable, target: Target, input: PredictInput, options: PredictOptions = {}): Promise<PredictResponse> {
     const url = actionUrl(this.endpoints(), on, target, predictAction(on));
-    const controller = new AbortController();
-    const unlink = linkSignal(options.signal, controller);
+    // A caller's signal is linked through our own controller, unlinked once the body is done; without one
+    // nothing can abort, and the controller (and undici's abort listener) would be per-request cost for nothing.
+    const controller = options.signal ? new AbortController() : undefined;
+    const unlink = controller ? linkSignal(options.signal, controller) : noop;
     try {
       const response = await this.http.send({
         method: 'POST',
@@ -124,11 +128,11 @@ export class InferenceClient {
         ...encodeInput(input),
         accept: options.accept ?? '*/*',
         headers: options.headers,
-        signal: controller.signal,
+        signal: controller?.signal,
         retry: options.retry,
         timeouts: options.timeouts,
       });
-      return await toPredictResponse(response, { controller, unlink, maxJsonBytes: options.maxJsonBytes, readJson: options.readJson });
+      return await toPredictResponse(response, { signal: controller?.signal, unlink, maxJsonBytes: options.maxJsonBytes, readJson: options.readJson });
     } catch (error) {
       unlink();
       throw error;

@@ -44,14 +44,14 @@ export class ModelApisClient {
     return list;
   }
 
-  /** A non-streaming chat completion, read whole. */
+  /** A non-streaming chat completion, read whole. Non-streaming is the server's default, so no `stream` is added. */
   async chat(request: ChatCompletionRequest, options: ChatOptions = {}): Promise<ChatResult> {
     const { url, area } = this.chatUrl(options.endpoint);
     const response = await this.http.send({
       method: 'POST',
       url,
       area,
-      json: { ...request, stream: false },
+      json: request,
       signal: options.signal,
     });
     const body = await response.json<ChatCompletionResponse>(undefined, options.signal);

@@ -67,6 +67,7 @@ export type PredictResponse = JsonPredictResponse | SsePredictResponse | StreamP
 
 /** Which kind of response a content type makes. */
 export function predictResponseKind(contentType: string): PredictResponseKind {
+  if (contentType === 'application/json') return 'json';
   const mediaType = contentType.split(';')[0].trim().toLowerCase();
   if (mediaType === 'text/event-stream') return 'sse';
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';
@@ -93,7 +94,7 @@ class BodyReader {
 
   constructor(
     private readonly response: HttpResponse,
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortSignal | undefined,
     private readonly done: () => void,
   ) {}
 
@@ -142,8 +143,8 @@ class BodyReader {
 }
 
 export interface PredictResponseContext {
-  /** Aborts the body; linked to the caller's signal. */
-  controller: AbortController;
+  /** The request's signal (linked to the caller's), when it has one. */
+  signal?: AbortSignal;
   /** Undoes the link to the caller's signal; called once the body is finished with. */
   unlink: () => void;
   maxJsonBytes?: number;
@@ -153,18 +154,19 @@ export interface PredictResponseContext {
 
 /** Turns an HTTP response into the predict response kind its content type says. */
 export async function toPredictResponse(response: HttpResponse, context: PredictResponseContext): Promise<PredictResponse> {
-  const reader = new BodyReader(response, context.controller.signal, context.unlink);
+  const reader = new BodyReader(response, context.signal, context.unlink);
   const attemptsHeader = Number(response.header('x-baseten-model-prediction-attempts'));
+  const contentType = response.contentType;
   const base = {
     status: response.status,
     requestId: response.requestId,
-    contentType: response.contentType,
+    contentType,
     headers: response.headers,
     attempts: response.attempts,
     predictionAttempts: Number.isFinite(attemptsHeader) && attemptsHeader > 0 ? attemptsHeader : undefined,
     cancel: () => reader.cancel(),
   };
-  const typed = predictResponseKind(response.contentType);
+  const typed = predictResponseKind(contentType);
   const kind = typed === 'json' && context.readJson === false ? 'stream' : typed;
   switch (kind) {
     case 'json': {

@@ -71,7 +71,7 @@ export type ResponseFormat =
   | { type: 'structural_tag'; structural_tag: string };
 
 /**
- * `POST /v1/chat/completions`. Only the fields a caller sets are sent; `stream` is set by the client.
+ * `POST /v1/chat/completions`. Only the fields a caller sets are sent; `chatStream` adds `stream: true`.
  * Baseten's extra sampling fields are accepted through the index signature.
  */
 export interface ChatCompletionRequest {

@@ -127,12 +127,16 @@ export function asyncRequestUrl(endpoints: BasetenEndpoints, on: Invocable, requ
   return `${hostUrl(endpoints, on)}/async_request/${encodeURIComponent(requestId)}`;
 }
 
-/** The WebSocket URL: the HTTP URL with `ws`/`wss`. */
+/**
+ * The WebSocket URL: the HTTP URL with `ws`/`wss`. Baseten documents no `/production/websocket`, so the
+ * production target goes to `/environments/production/websocket` (reference §5.1).
+ */
 export function websocketUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target): string {
   if (target.kind === 'development') {
     throw new TypeError('Baseten serves WebSockets on environments and deployments, not on the development target.');
   }
-  return actionUrl(endpoints, on, target, 'websocket').replace(/^http/, 'ws');
+  const documented: Target = target.kind === 'production' ? { kind: 'environment', name: 'production' } : target;
+  return actionUrl(endpoints, on, documented, 'websocket').replace(/^http/, 'ws');
 }
 
 /** Base URL for an OpenAI client talking to a deployed model's own OpenAI-compatible server. */

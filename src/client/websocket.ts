@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { BasetenError, httpError, redactSecret } from './errors';
 import { HttpClient, formatBytes } from './http';
+import { connector } from './proxyTunnel';
 import { BasetenEndpoints, Invocable, Target, websocketUrl } from './urls';
 
 let loadedWs: typeof WebSocket | undefined;
@@ -29,7 +30,10 @@ export interface WebSocketSessionOptions {
   maxPayloadBytes?: number;
   /** Largest message sent; Baseten's limit (100 MiB) by default. A larger one is refused before sending. */
   maxSendBytes?: number;
-  /** How long the upgrade may take; the HTTP first-byte timeout by default, so Baseten's own 408/504 comes first. */
+  /**
+   * How long the upgrade's answer may take once connected; the HTTP first-byte timeout by default, so Baseten's
+   * own 408/504 comes first. Connecting (TCP, proxy tunnel, TLS) has the client's connect timeout.
+   */
   handshakeTimeoutMs?: number;
   /** Sends a ping this often and drops the connection when the previous one went unanswered. Off by default. */
   pingIntervalMs?: number;
@@ -361,11 +365,25 @@ function socketError(error: Error, url: string, maxPayloadBytes: number): Basete
       message: `The model sent a message larger than ${formatBytes(maxPayloadBytes)}; the connection was closed (1009).`,
     });
   }
+  if (code === 'connect_timeout') {
+    return new BasetenError({ kind: 'timeout', code, retryable: true, area: 'websocket', url, cause: error, message: `Could not connect to ${safeHost(url)} in time.` });
+  }
+  if (code === 'proxy_refused') {
+    return new BasetenError({ kind: 'network', code, area: 'websocket', url, cause: error, message: `The proxy refused the connection to ${safeHost(url)} (${error.message}).` });
+  }
   if (/handshake has timed out/i.test(error.message)) {
     return new BasetenError({ kind: 'timeout', code: 'handshake_timeout', area: 'websocket', url, cause: error, message: 'The WebSocket upgrade timed out.' });
   }
   const retryable = code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
   return new BasetenError({ kind: 'network', code, retryable, area: 'websocket', url, cause: error, message: `WebSocket failure: ${error.message}` });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'Baseten';
+  }
 }
 
 async function readBody(response: IncomingMessage, maxBytes = 64 * 1024): Promise<string> {
@@ -419,6 +437,8 @@ export async function openWebSocketSession(
     handshakeTimeout: options.handshakeTimeoutMs ?? http.timeouts.firstByteMs,
     perMessageDeflate: false,
     followRedirects: false,
+    // Node's http.request accepts a createConnection that answers through its callback (the tunnel is async).
+    createConnection: connector(new URL(url), http.proxySettings, http.timeouts.connectMs) as unknown as WebSocket.ClientOptions['createConnection'],
   });
 
   return new Promise<WebSocketSession>((resolve, reject) => {

@@ -5,7 +5,7 @@ import type { AuthScheme, BasetenEndpoints } from '../client';
 const SECTION = 'baseten';
 
 /** Settings whose change means a new client (new hosts, auth, timeouts or proxy). */
-export const CLIENT_SETTINGS = ['baseten.endpoints', 'baseten.authScheme', 'baseten.proxy', 'baseten.timeouts', 'baseten.retry', 'http.proxy'];
+export const CLIENT_SETTINGS = ['baseten.endpoints', 'baseten.authScheme', 'baseten.proxy', 'baseten.timeouts', 'baseten.retry', 'http.proxy', 'http.noProxy'];
 
 export interface ConfiguredTarget {
   id: string;
@@ -49,6 +49,14 @@ function proxy(): string | undefined {
   return editorProxy || undefined;
 }
 
+/** VS Code's `http.noProxy` (a list of hosts) in NO_PROXY syntax; without it the client reads NO_PROXY. */
+function noProxy(): string | undefined {
+  const hosts = vscode.workspace.getConfiguration('http').inspect<string[]>('noProxy')?.globalValue;
+  if (!Array.isArray(hosts)) return undefined;
+  const entries = hosts.filter((host) => typeof host === 'string').map((host) => host.trim()).filter(Boolean);
+  return entries.length > 0 ? entries.join(',') : undefined;
+}
+
 function seconds(key: string, fallback: number): number {
   const value = config().get<number>(key);
   return typeof value === 'number' && value > 0 ? value * 1000 : fallback * 1000;
@@ -60,6 +68,7 @@ export function clientSettings(): Omit<BasetenClientOptions, 'apiKey' | 'userAge
     endpoints: endpointSettings(),
     authScheme: authScheme(),
     proxy: proxy(),
+    noProxy: noProxy(),
     timeouts: {
       connectMs: seconds('timeouts.connectSeconds', 10),
       firstByteMs: seconds('timeouts.firstByteSeconds', 1230),

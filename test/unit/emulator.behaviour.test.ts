@@ -972,6 +972,9 @@ describe('Emulator behaviour', function () {
       assert.equal(unknown.kind === 'refused' && unknown.status, 404);
       const development = await openWebSocket(url(`${model('echo')}/development/websocket`), auth());
       assert.equal(development.kind === 'refused' && development.status, 404);
+      // Baseten documents /environments/production/websocket, not /production/websocket.
+      const production = await openWebSocket(url(`${model('echo')}/production/websocket`), auth());
+      assert.equal(production.kind === 'refused' && production.status, 404);
       assert.equal(ctx.emulator.stats.count({ path: /websocket$/, status: 401 }), 1);
     });
 

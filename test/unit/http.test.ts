@@ -4,12 +4,12 @@
  * closes the socket, the auth header, and proxies. Nothing here leaves the loopback interface.
  */
 import * as assert from 'node:assert/strict';
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
-import { AddressInfo, Server as NetServer, Socket, connect as netConnect, createServer as createNetServer } from 'node:net';
+import { AddressInfo, Server as NetServer, Socket, createServer as createNetServer } from 'node:net';
 import { errors as undiciErrors } from 'undici';
 import { BasetenClient, BasetenError, ChatResult, RequestLogEntry } from '../../src/client';
 import { HttpClient, HttpClientOptions, HttpRequest, callOutcome, transportError } from '../../src/client/http';
 import { Emulator, startTestEmulator } from './helpers/client';
+import { ForwardProxy, startForwardProxy } from './helpers/forwardProxy';
 import { TestServer, delay, startTestServer } from './helpers/replayServer';
 
 const KEY = 'abcd1234.httpLayerTestKey0000000000';
@@ -605,61 +605,10 @@ describe('HttpClient over 127.0.0.1', function () {
   describe('proxies', () => {
     const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
     let saved: Record<string, string | undefined>;
-    let proxy: { origin: string; seen: string[]; refuseConnect: boolean; close: () => Promise<void> };
-
-    /** A tiny forward proxy on 127.0.0.1 that records what it is asked and only ever connects to loopback. */
-    async function startProxy(): Promise<typeof proxy> {
-      const sockets = new Set<Socket>();
-      const state = { origin: '', seen: [] as string[], refuseConnect: false, close: async () => undefined };
-      const isLoopback = (host: string): boolean => host === '127.0.0.1' || host === 'localhost';
-      const server = createHttpServer((req, res) => {
-        state.seen.push(`${req.method} ${req.url}`);
-        const target = new URL(String(req.url));
-        if (!isLoopback(target.hostname)) {
-          res.writeHead(403);
-          res.end();
-          return;
-        }
-        const upstream = httpRequest(
-          { host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => res.destroy());
-        req.pipe(upstream);
-      });
-      server.on('connect', (req, client: Socket, head: Buffer) => {
-        state.seen.push(`CONNECT ${req.url}`);
-        sockets.add(client);
-        client.on('error', () => undefined);
-        const [host, port] = String(req.url).split(':');
-        if (state.refuseConnect || !isLoopback(host)) {
-          client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-          return;
-        }
-        const upstream = netConnect(Number(port), host, () => {
-          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          if (head.length) upstream.write(head);
-          upstream.pipe(client);
-          client.pipe(upstream);
-        });
-        sockets.add(upstream);
-        upstream.on('error', () => client.destroy());
-      });
-      server.on('connection', (socket: Socket) => sockets.add(socket));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      state.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      state.close = async () => {
-        for (const socket of sockets) socket.destroy();
-        await new Promise((resolve) => server.close(resolve));
-      };
-      return state;
-    }
+    let proxy: ForwardProxy;
 
     before(async () => {
-      proxy = await startProxy();
+      proxy = await startForwardProxy();
     });
     after(async () => {
       await proxy.close();
@@ -667,8 +616,7 @@ describe('HttpClient over 127.0.0.1', function () {
     beforeEach(() => {
       saved = Object.fromEntries(PROXY_VARS.map((name) => [name, process.env[name]]));
       for (const name of PROXY_VARS) delete process.env[name];
-      proxy.seen.length = 0;
-      proxy.refuseConnect = false;
+      proxy.reset();
     });
     afterEach(() => {
       for (const name of PROXY_VARS) {
@@ -719,6 +667,17 @@ describe('HttpClient over 127.0.0.1', function () {
       assert.ok(viaProxy());
       proxy.seen.length = 0;
       await (await http({ proxy: proxy.origin, noProxy: '127.0.0.1' }).send(get())).json();
+      assert.deepEqual(proxy.seen, []);
+      assert.equal(server.received.length, 2);
+    });
+
+    it('NO_PROXY from the environment bypasses the explicit proxy when no noProxy is given', async () => {
+      process.env.NO_PROXY = `localhost,127.0.0.1:${server.port}`;
+      await (await http({ proxy: proxy.origin }).send(get())).json();
+      assert.deepEqual(proxy.seen, []);
+      delete process.env.NO_PROXY;
+      process.env.no_proxy = '127.0.0.1';
+      await (await http({ proxy: proxy.origin }).send(get())).json();
       assert.deepEqual(proxy.seen, []);
       assert.equal(server.received.length, 2);
     });

@@ -214,14 +214,14 @@ describe('Model APIs against the emulator', function () {
   });
 
   describe('requests, errors and retries', () => {
-    it('sends only the fields the caller set, plus stream (no stream_options added)', async () => {
+    it('sends only the fields the caller set, plus stream: true when streaming (no stream: false, no stream_options added)', async () => {
       const request: ChatCompletionRequest = { model: GLM, messages: user('say: ok'), temperature: 0.2, max_tokens: 100 };
       await client.modelApis.chat(request);
       const stream = await client.modelApis.chatStream(request);
       await stream.final();
       const [whole, streamedRequest] = emulator.stats.requests;
-      // The emulator keeps the size of what arrived: exactly the caller's JSON with `stream` appended.
-      assert.equal(whole.bodyBytes, Buffer.byteLength(JSON.stringify({ ...request, stream: false })));
+      // The emulator keeps the size of what arrived: exactly the caller's JSON, with `stream: true` appended when streaming.
+      assert.equal(whole.bodyBytes, Buffer.byteLength(JSON.stringify(request)));
       assert.equal(streamedRequest.bodyBytes, Buffer.byteLength(JSON.stringify({ ...request, stream: true })));
       assert.match(whole.headers.authorization, /^Bearer\b/);
       assert.ok(!whole.headers.authorization.includes(emulator.apiKey), 'the emulator keeps the scheme, not the key');

@@ -119,8 +119,8 @@ async function replayInteraction(server: ReplayServer, client: BasetenClient, re
 
     assert.equal(server.received.length, 1, `${what}: one request reached the server`);
     const received = server.received[0];
-    // Only what the caller set, plus the `stream` flag the client owns: no surprise fields.
-    assert.deepEqual(bodyJson(received), { ...sent, stream }, `${what}: the request body as sent`);
+    // Only what the caller set, plus `stream: true` when streaming (non-streaming is the server's default): no surprise fields.
+    assert.deepEqual(bodyJson(received), stream ? { ...callerRequest, stream: true } : callerRequest, `${what}: the request body as sent`);
     assert.equal(received.headers['content-type'], 'application/json');
     assert.equal(received.headers.accept, stream ? 'text/event-stream' : 'application/json');
   } else {

@@ -85,7 +85,8 @@ describe('URLs', () => {
   describe('WebSockets', () => {
     it('use wss on environments, deployments and regional hosts', () => {
       assert.equal(websocketUrl(D, model, environment('production')), 'wss://model-abcd1234.api.baseten.co/environments/production/websocket');
-      assert.equal(websocketUrl(D, model, PRODUCTION), 'wss://model-abcd1234.api.baseten.co/production/websocket');
+      // Baseten documents no /production/websocket; production is the environment of that name.
+      assert.equal(websocketUrl(D, model, PRODUCTION), 'wss://model-abcd1234.api.baseten.co/environments/production/websocket');
       assert.equal(websocketUrl(D, model, deployment('qvvndvx')), 'wss://model-abcd1234.api.baseten.co/deployment/qvvndvx/websocket');
       assert.equal(websocketUrl(D, model, regional('prod')), 'wss://model-abcd1234-prod.api.baseten.co/websocket');
       assert.equal(websocketUrl(D, chain, environment('production')), 'wss://chain-wx4g5r5q.api.baseten.co/environments/production/websocket');
