@@ -59,7 +59,7 @@ describe('WebSocket session panel', function () {
   it('opens from an environment in the tree and echoes text and JSON, typed and sent in the page, shown as text only', async () => {
     const panel = await openFromTree('echo');
     panels.push(panel);
-    assert.match(panel.connection.url ?? '', /\/model-adyqnviz\/production\/websocket$/);
+    assert.match(panel.connection.url ?? '', /\/model-adyqnviz\/environments\/production\/websocket$/);
     const payload = 'Hello <img src=x onerror="document.body.dataset.xss=1"> <b>bold</b>';
     if (hasBrowser()) {
       await shown(ws('#status'), (texts) => texts[0] === 'Connected', 'the page to say Connected');
@@ -280,6 +280,6 @@ describe('WebSocket session panel', function () {
     assert.ok(api.websocket.open.includes(panel));
     assert.equal(panel.target.on.kind, 'chain');
     await waitFor(() => panel.connection.status === 'open', 15_000, 'the chain session');
-    assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/production\/websocket$/);
+    assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/environments\/production\/websocket$/);
   });
 });
