@@ -1,5 +1,6 @@
 // Bundles the extension, its vendored HTTP/WebSocket libraries and each webview front end. `vscode` stays external.
 import * as esbuild from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
@@ -13,6 +14,21 @@ const vendoredApart = {
   name: 'vendored-apart',
   setup(build) {
     build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+  },
+};
+
+// \`import * as vscode from 'vscode'\` of an external module makes esbuild wrap each importing file's require in
+// __toESM, which copies every export of the vscode API (hundreds) into a fresh object: 49 files, a third of
+// the activation time. The TypeScript form \`import vscode = require('vscode')\` is a plain require; the
+// sources keep the usual import and this rewrites it when bundling.
+const VSCODE_NAMESPACE_IMPORT = /^import \* as vscode from 'vscode';$/m;
+const plainVscodeRequire = {
+  name: 'plain-vscode-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      return { contents: source.replace(VSCODE_NAMESPACE_IMPORT, "import vscode = require('vscode');"), loader: 'ts' };
+    });
   },
 };
 
@@ -31,7 +47,7 @@ const extension = {
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [vendoredApart],
+  plugins: [vendoredApart, plainVscodeRequire],
   metafile: true,
 };
 
