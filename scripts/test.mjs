@@ -63,9 +63,10 @@ async function unitSuite() {
   console.log(`unit: ${stats.passes} passed, ${stats.failures} failed${unhandled ? `, ${unhandled} unhandled rejections` : ''}`);
 }
 
-function integrationSuite() {
+/** One run of VS Code: `name` labels its counts; `extra` are runner flags (`--untrusted`: the Restricted Mode pass). */
+function integrationSuite(name = 'integration', extra = []) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'out', 'test', 'runner', 'runIntegration.js'), ...(grep ? ['--grep', grep] : [])], {
+    const child = spawn(process.execPath, [join(root, 'out', 'test', 'runner', 'runIntegration.js'), ...extra, ...(grep ? ['--grep', grep] : [])], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -77,10 +78,10 @@ function integrationSuite() {
     child.on('close', (code) => {
       const match = /integration: (\d+) passed, (\d+) failed/.exec(output);
       const summary = match && { passed: Number(match[1]), failed: Number(match[2]) };
-      if (summary) count('integration', summary.passed, summary.failed + (code !== 0 && summary.failed === 0 ? 1 : 0));
-      else count('integration', 0, 1);
+      if (summary) count(name, summary.passed, summary.failed + (code !== 0 && summary.failed === 0 ? 1 : 0));
+      else count(name, 0, 1);
       // The runner prints each failed test as `  ✗ title`; name them in the final lines CI keeps.
-      for (const line of output.split('\n')) if (line.startsWith('  ✗ ')) failedTitles.push(`integration: ${line.slice(4)}`);
+      for (const line of output.split('\n')) if (line.startsWith('  ✗ ')) failedTitles.push(`${name}: ${line.slice(4)}`);
       resolve();
     });
   });
@@ -97,7 +98,11 @@ async function main() {
   step('lint (eslint)', 'npx', ['eslint', '.']);
   if (built) {
     if (only !== 'integration') await unitSuite();
-    if (only !== 'unit') await integrationSuite();
+    if (only !== 'unit') {
+      await integrationSuite();
+      // A second, short VS Code run with workspace trust on and the folder untrusted.
+      await integrationSuite('integration (Restricted Mode)', ['--untrusted']);
+    }
   }
   if (failures.length) console.log(`\nFailures: ${failures.join('; ')}`);
   for (const title of failedTitles) console.log(`  ✗ ${title}`);

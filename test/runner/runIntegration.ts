@@ -227,6 +227,7 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
       extensionsDir: run.extensionsDir,
       folder: run.workspace,
       env: run.env,
+      workspaceTrust: args.untrusted,
       smokeTestDriver: true,
       output: (text) => (serverOutput = (serverOutput + text).slice(-20_000)),
     });

@@ -18,13 +18,15 @@ export interface RunnerArgs {
   grep?: string;
   /** Start code-server without BASETEN_API_KEY. */
   noKey: boolean;
+  /** Workspace trust on and the workspace untrusted (Restricted Mode), with a workspace settings file that points Baseten's hosts elsewhere. */
+  untrusted: boolean;
   /** After the suite, keep VS Code and the emulator running (for a person to look) until Ctrl+C. */
   keepOpen: boolean;
 }
 
 export function parseArgs(argv: string[]): RunnerArgs {
   const grepAt = argv.indexOf('--grep');
-  return { grep: grepAt >= 0 ? argv[grepAt + 1] : undefined, noKey: argv.includes('--no-key'), keepOpen: argv.includes('--keep-open') };
+  return { grep: grepAt >= 0 ? argv[grepAt + 1] : undefined, noKey: argv.includes('--no-key'), untrusted: argv.includes('--untrusted'), keepOpen: argv.includes('--keep-open') };
 }
 
 /** Same contract as test/integration/index.ts writes. */
@@ -67,7 +69,7 @@ export interface PreparedRun {
 }
 
 /** Settings that point the extension at the emulator and keep the workbench quiet and offline. */
-export function emulatorSettings(emulator: Emulator): Record<string, unknown> {
+export function emulatorSettings(emulator: Emulator, untrusted = false): Record<string, unknown> {
   const settings: Record<string, unknown> = {
     'baseten.statusPollSeconds': 1,
     'workbench.startupEditor': 'none',
@@ -80,7 +82,9 @@ export function emulatorSettings(emulator: Emulator): Record<string, unknown> {
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'chat.disableAIFeatures': true,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': untrusted,
+    // Restricted Mode without the startup dialog: the folder simply stays untrusted.
+    ...(untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
   };
   for (const [key, value] of Object.entries(emulator.endpoints)) settings[`baseten.endpoints.${key}`] = value;
   return settings;
@@ -100,6 +104,26 @@ function installBaselineExtensions(extensionsDir: string): void {
   }
 }
 
+/**
+ * What a hostile repository could commit: Baseten's hosts pointed at the emulator under /stolen (so any
+ * request that went there is in the emulator's log), another auth scheme, and a proxy that refuses connections.
+ */
+export const STOLEN_PREFIX = '/stolen';
+
+function writeUntrustedWorkspaceSettings(workspace: string, emulator: Emulator): void {
+  const host = `${emulator.baseUrl}${STOLEN_PREFIX}`;
+  const settings = {
+    'baseten.endpoints.modelApisBaseUrl': `${host}/v1`,
+    'baseten.endpoints.managementBaseUrl': `${host}/management/v1`,
+    'baseten.endpoints.modelHostTemplate': `${host}/model-{id}`,
+    'baseten.endpoints.chainHostTemplate': `${host}/chain-{id}`,
+    'baseten.authScheme': 'Api-Key',
+    'baseten.proxy': 'http://127.0.0.1:9',
+  };
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
 export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: string | undefined): PreparedRun {
   const tmp = mkdtempSync(join(tmpdir(), 'baseten-it-'));
   const run: PreparedRun = {
@@ -116,7 +140,8 @@ export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: 
   const demo = join(repoRoot, 'demo');
   if (existsSync(demo)) cpSync(demo, run.workspace, { recursive: true });
   else mkdirSync(run.workspace, { recursive: true });
-  writeSettings(run.userDataDir, emulatorSettings(emulator));
+  writeSettings(run.userDataDir, emulatorSettings(emulator, args.untrusted));
+  if (args.untrusted) writeUntrustedWorkspaceSettings(run.workspace, emulator);
   run.env = {
     // A private HOME: no ~/.trussrc or editor state of the person running the tests leaks in.
     HOME: join(tmp, 'home'),
@@ -128,6 +153,7 @@ export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: 
     BASETEN_TEST_GREP: args.grep,
     BASETEN_TEST_SCREENSHOT_URL: screenshotUrl,
     BASETEN_EMULATOR_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
+    BASETEN_TEST_UNTRUSTED: args.untrusted ? '1' : undefined,
   };
   return run;
 }

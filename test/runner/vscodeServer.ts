@@ -170,6 +170,8 @@ export interface CodeServerOptions {
   folder: string;
   /** Added to (or, when undefined, removed from) code-server's environment, which the extension host inherits. */
   env?: Record<string, string | undefined>;
+  /** Leaves workspace trust on (Restricted Mode tests); off otherwise. */
+  workspaceTrust?: boolean;
   /** Needed for the development/test payload (`?payload=`); a built web workbench ignores it otherwise. */
   smokeTestDriver?: boolean;
   /** Receives code-server's own output. */
@@ -192,7 +194,7 @@ export async function startCodeServer(paths: VsCodePaths, options: CodeServerOpt
     '--bind-addr', `127.0.0.1:${options.port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     // Its own config file (code-server would otherwise write ~/.config/code-server/config.yaml).
     '--config', join(options.userDataDir, 'code-server.yaml'),
