@@ -46,8 +46,12 @@ export async function pickWakeTarget(services: BasetenServices, trees: ExplorerT
     },
     async (signal) => {
       const { listed } = await listTargets(services, signal);
-      const items = wakeItems(listed.filter(({ owner }) => owner instanceof ModelNode).flatMap(({ targets }) => targets));
-      return items.length ? items : [{ label: '$(info) Nothing is scaled to zero', description: 'every model deployment is awake or cannot be woken' }];
+      const nodes = listed.filter(({ owner }) => owner instanceof ModelNode).flatMap(({ targets }) => targets);
+      const items = wakeItems(nodes);
+      if (nodes.some((node) => node.sleeping)) return items;
+      // Listed last, so Enter still picks a target when there are some of unknown status.
+      const note = items.length ? 'the targets above have no status to read' : 'every model deployment is awake or cannot be woken';
+      return [...items, { label: '$(info) Nothing is scaled to zero', description: note }];
     },
   );
   const node = picked?.node;
