@@ -4,6 +4,7 @@ import type { DeploymentStatus } from '../../src/client';
 import { clickInUi, describeShown, emulatorControl, emulatorStats, emulatorUrl, extensionApi, hasBrowser, rootAsShown, runCommandInUi, screenshot, shownNode, waitFor } from './harness';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
+import { SEED } from '../../emulator/seed';
 
 describe('Wake', function () {
   this.timeout(60_000);
@@ -97,5 +98,16 @@ describe('Wake', function () {
     assert.equal(seen[0], 'WAKING_UP', `statuses seen: ${seen.join(' → ')}`);
     assert.match(String(node.treeItem().description), /^Active · 1 replica/);
     await screenshot('after-wake-from-palette');
+  });
+
+  it('from the command palette, says so when nothing is scaled to zero', async function () {
+    if (!hasBrowser()) this.skip();
+    await emulatorControl('POST', 'reset');
+    const sleepy = SEED.models.sleepy;
+    for (const deployment of sleepy.deploymentIds) await emulatorControl('POST', `deployments/${sleepy.id}/${deployment}/status`, { status: 'ACTIVE' });
+    await runCommandInUi('Baseten: Wake');
+    // Once the listing replaces what the tree showed, the note is the first (and only) row: no target is offered.
+    await clickInUi('.quick-input-widget .monaco-list-row[data-index="0"]:has-text("Nothing is scaled to zero")');
+    await screenshot('wake-nothing-asleep');
   });
 });
