@@ -5,6 +5,7 @@ import { InlineEdits } from './commands/inlinePrompt';
 import { PredictApi, registerPredict } from './commands/predict';
 import { registerCommands } from './commands/register';
 import { WebSocketPanels } from './commands/websocket';
+import { coldStartCheck } from './commands/coldStart';
 import { ApiKeyStore } from './config/apiKey';
 import { registerLanguageModels } from './lm/basetenChatProvider';
 import { BasetenLog } from './log';
@@ -43,11 +44,11 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   const trees = registerExplorer(context, services);
   const chat = new ChatPanels(context, services, trees);
   const inline = new InlineEdits(context, services, chat);
-  const websocket = new WebSocketPanels(context, services);
+  const websocket = new WebSocketPanels(context, services, coldStartCheck(trees));
   context.subscriptions.push(chat, inline, websocket);
   registerCommands(context, services, trees, { chat, inline });
   const predict = registerPredict(context, services, trees);
-  const asyncRequests = registerAsyncRequests(context, services);
+  const asyncRequests = registerAsyncRequests(context, services, coldStartCheck(trees));
   const languageModels = registerLanguageModels(services);
   if (languageModels) context.subscriptions.push(languageModels);
 

@@ -143,9 +143,10 @@ function renderAll(next: TranscriptEntry[], hiddenBefore: number): void {
 function showConnection(next: ConnectionState): void {
   connection = next;
   const labels = { connecting: 'Connecting…', open: 'Connected', closing: 'Closing…', closed: 'Disconnected' } as const;
-  statusLabel.textContent = labels[next.status];
+  const coldStart = next.status === 'connecting' && next.coldStart;
+  statusLabel.textContent = coldStart ? 'Connecting… a cold start is under way' : labels[next.status];
   statusLabel.className = `status ${next.status}`;
-  statusLabel.title = next.url ?? '';
+  statusLabel.title = coldStart ? 'The deployment is scaled to zero: the connection opens once a replica has started.' : (next.url ?? '');
   const closed = next.status === 'closed';
   const everConnected = entries.length > 0 || hidden > 0 || !!next.close || !!next.error;
   connectButton.hidden = !closed || everConnected;

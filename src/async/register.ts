@@ -12,6 +12,7 @@ import { AsyncOutputDocuments, OUTPUT_SCHEME } from '../views/asyncRequests/outp
 import { AsyncRequestsTreeProvider } from '../views/asyncRequests/tree';
 import { ExplorerNode } from '../views/explorer/node';
 import { TargetNode } from '../views/explorer/targetNode';
+import type { ColdStartCheck } from '../commands/coldStart';
 
 /** What integration tests reach of the async feature through the extension's API. */
 export interface AsyncRequestsApi {
@@ -24,14 +25,14 @@ export interface AsyncRequestsApi {
 }
 
 /** The Async Requests view, its commands, the output documents and the webhook receiver. */
-export function registerAsyncRequests(context: vscode.ExtensionContext, services: BasetenServices): AsyncRequestsApi {
+export function registerAsyncRequests(context: vscode.ExtensionContext, services: BasetenServices, coldStart: ColdStartCheck): AsyncRequestsApi {
   const store = new AsyncRequestStore(services, context.workspaceState);
   const receiver = new LocalWebhookReceiver(context.secrets, store, services.log, context.workspaceState);
   const tree = new AsyncRequestsTreeProvider(store);
   const outputs = new AsyncOutputDocuments(store);
   const notified = new vscode.EventEmitter<FinishedNotice>();
   const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
-  const deps: AsyncDeps = { services, store, receiver };
+  const deps: AsyncDeps = { services, store, receiver, coldStart };
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   };

@@ -4,6 +4,7 @@ import { AsyncRequest, targetTitle } from '../async/asyncRequest';
 import { LocalWebhookReceiver } from '../async/receiver';
 import { AsyncRequestStore } from '../async/store';
 import { BasetenServices } from '../services';
+import type { ColdStartCheck } from './coldStart';
 import { AsyncRequestNode } from '../views/asyncRequests/nodes';
 import { AsyncOutputDocuments } from '../views/asyncRequests/output';
 
@@ -11,6 +12,7 @@ export interface AsyncDeps {
   services: BasetenServices;
   store: AsyncRequestStore;
   receiver: LocalWebhookReceiver;
+  coldStart: ColdStartCheck;
 }
 
 export type CancelOutcome = 'canceled' | 'not_queued' | 'refused' | 'failed';

@@ -22,6 +22,8 @@ export interface AsyncSubmitOutcome {
   request?: AsyncRequest;
   /** Why nothing was sent: the validation message, or Baseten's error. */
   problem?: string;
+  /** The note shown when the target was known to be scaled to zero. */
+  coldStartNote?: string;
 }
 
 function toTarget(node: TargetNode | AsyncTarget): AsyncTarget {
@@ -55,6 +57,9 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | As
     void vscode.window.showErrorMessage(`The async request was not sent: ${problem}`);
     return { problem };
   }
+  const coldStartNote = deps.coldStart(target)
+    ? `${targetTitle(target)} is scaled to zero: the request waits in the queue while the deployment starts (a cold start).`
+    : undefined;
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting an async request to ${targetTitle(target)}` }, () =>
       deps.services.client.inference.asyncPredict(target.on, target.target, request),
@@ -72,7 +77,8 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | As
     };
     deps.store.add(submitted);
     void vscode.window.setStatusBarMessage(`Async request ${result.requestId} queued on ${targetTitle(target)}`, 5000);
-    return { request: submitted };
+    if (coldStartNote) void vscode.window.showInformationMessage(coldStartNote);
+    return { request: submitted, coldStartNote };
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
     const reference = deps.services.log.failure(`Submitting an async request to ${targetTitle(target)}`, error);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { isSleeping } from '../client';
 import type { ChatContext, ChatTargetRef, ConversationState } from '../chat/protocol';
 import { modelApiTarget } from '../chat/targets';
 import { BasetenServices } from '../services';
@@ -9,6 +8,7 @@ import { isConversationState } from '../views/chat/messages';
 import { deployedChatTarget, pickChatTarget } from '../views/chat/targetPicker';
 import { ModelApiNode } from '../views/explorer/modelApisTree';
 import { ExplorerTrees } from '../views/explorer/register';
+import { coldStartCheck } from './coldStart';
 import { TargetNode } from '../views/explorer/targetNode';
 
 const LAST_TARGET_KEY = 'baseten.chat.lastTarget';
@@ -89,15 +89,9 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   }
 
   isSleeping(target: ChatTargetRef): boolean {
-    if (target.kind !== 'deployment') return false;
-    const wanted = JSON.stringify(target.target);
-    for (const model of this.trees.models.shownChildren() ?? []) {
-      for (const node of this.trees.models.shownChildren(model) ?? []) {
-        if (node instanceof TargetNode && node.on.id === target.on.id && JSON.stringify(node.target) === wanted) return !!node.state.status && isSleeping(node.state.status);
-      }
-    }
-    return false;
+    return target.kind === 'deployment' && coldStartCheck(this.trees)(target);
   }
+
 
   /** The open panel, or a new one with the last target used. */
   open(): ChatPanel {

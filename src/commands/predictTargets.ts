@@ -46,7 +46,7 @@ export function knownTargets(trees: ExplorerTrees): KnownTarget[] {
 }
 
 /** The status the explorer last showed for a target, if it showed one. */
-export function knownStatus(trees: ExplorerTrees, target: PredictTarget): DeploymentStatus | undefined {
+export function knownStatus(trees: ExplorerTrees, target: { on: { id: string }; target: Target }): DeploymentStatus | undefined {
   const production = (t: Target): Target => (t.kind === 'environment' && t.name === 'production' ? { kind: 'production' } : t);
   return knownTargets(trees).find((t) => t.on.id === target.on.id && sameTarget(production(t.target), production(target.target)))?.status;
 }

@@ -8,6 +8,7 @@ import { changeActivation, copyAsCurl, copyEndpointUrl, copyId, openInDashboard 
 import { clearApiKey, keyActions, setApiKey, testConnection } from './keys';
 import { showLog } from './showLog';
 import { wake } from './wake';
+import { pickWakeTarget, shownTargets } from './wakeTarget';
 
 /** Every command of the extension; each is a thin adapter over a client call or a view. */
 /** Features built in `activate` that commands drive. */
@@ -29,11 +30,16 @@ export function registerCommands(context: vscode.ExtensionContext, services: Bas
   register('baseten.refreshModelApis', () => trees.modelApis.refresh());
   register('baseten.refreshModels', () => trees.models.refresh());
   register('baseten.refreshChains', () => trees.chains.refresh());
-  register('baseten.wake', async (node: TargetNode) => {
-    const outcome = await wake(services, node, (changed) => trees.models.refresh(changed));
+  register('baseten.wake', async (given?: TargetNode) => {
+    // From the palette there is no node: ask which target to wake.
+    const node = given instanceof TargetNode ? given : await pickWakeTarget(services, trees);
+    if (!node) return undefined;
+    // A target picked from the API's listing that the tree does not show has nothing in the view to update.
+    const shown = shownTargets(trees).includes(node);
+    const outcome = await wake(services, node, (changed) => shown && trees.models.refresh(changed));
     // Cancelled, timed out or failed: the node still shows the last step seen (Waking up…). Reload it
     // from Baseten, which also keeps polling it while it is still changing.
-    if (outcome !== 'active' && node.statusKnown) trees.models.reloadParentOf(node);
+    if (outcome !== 'active' && node.statusKnown && shown) trees.models.reloadParentOf(node);
     return outcome;
   });
   register('baseten.copyEndpointUrl', (node: Parameters<typeof copyEndpointUrl>[1]) => copyEndpointUrl(services, node));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionTargetRef } from '../websocket/protocol';
 import { BasetenServices } from '../services';
+import type { ColdStartCheck } from './coldStart';
 import { TargetNode } from '../views/explorer/targetNode';
 import { parseSavedSession } from '../views/websocket/messages';
 import { WEBSOCKET_VIEW_TYPE, WebSocketPanel, WebSocketPanelHost } from '../views/websocket/sessionPanel';
@@ -31,6 +32,7 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
   constructor(
     context: vscode.ExtensionContext,
     readonly services: BasetenServices,
+    readonly coldStart: ColdStartCheck,
   ) {
     this.mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
     this.disposables.push(

@@ -47,6 +47,8 @@ export interface ConnectionState {
   error?: string;
   /** Round trip of the last ping, in milliseconds. */
   rttMs?: number;
+  /** While connecting: the target was scaled to zero, so the connection waits for a cold start. */
+  coldStart?: boolean;
 }
 
 export type SendMode = 'text' | 'json';

@@ -104,6 +104,19 @@ describe('Async requests', function () {
     assert.deepEqual(notice.actions, ['Open Output']);
   });
 
+  it('a submit to a target known to be scaled to zero notes that the request waits in the queue while it starts; it then runs', async () => {
+    const sleeping = await target(api, 'sleepy', 'production');
+    assert.equal(sleeping.state.status, 'SCALED_TO_ZERO');
+    const cold = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', sleeping, { input: { cold: 'start' } });
+    assert.ok(cold.request, `submitted: ${cold.problem}`);
+    assert.equal(cold.coldStartNote, 'production of sleepy is scaled to zero: the request waits in the queue while the deployment starts (a cold start).');
+    const awake = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', await target(api, 'echo', 'production'), { input: { warm: true } });
+    assert.ok(awake.request, `submitted: ${awake.problem}`);
+    assert.equal(awake.coldStartNote, undefined, 'no note for an active target');
+    const store = api.asyncRequests.store;
+    await waitFor(() => store.get(cold.request!.requestId)?.status === 'SUCCEEDED', 20_000, `the cold request to succeed (it is ${store.get(cold.request!.requestId)?.status})`);
+  });
+
   it('an output document opened before the webhook arrives fills in when it does', async () => {
     const production = await target(api, 'echo', 'production');
     const submitted = await submit(production, { input: { late: 'delivery', sleep_ms: 2000 }, webhook: 'receiver' });

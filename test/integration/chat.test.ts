@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { Target } from '../../src/client';
 import type { ChatTargetRef, ConversationState } from '../../src/chat/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
 import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
@@ -266,6 +267,20 @@ describe('Chat panel', function () {
     assert.equal(answer?.text, 'from the deployment');
     const sent = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
     assert.match(sent[0]?.path ?? '', /production\/sync\/v1\/chat\/completions$/);
+  });
+
+  it('a deployed model the tree shows as scaled to zero is known to need a cold start (the check predict, WebSocket and async share)', async () => {
+    await emulatorControl('POST', 'reset');
+    const api = await extensionApi();
+    const deployed = (name: string, target: Target): ChatTargetRef => {
+      const model = api.trees.models.shownChildren()?.filter(isModel).find((node) => node.model.name === name);
+      assert.ok(model, `${name} in the tree`);
+      return { kind: 'deployment', on: { kind: 'model', id: model.model.id }, target, model: name, label: name, features: [] };
+    };
+    for (const model of (await api.trees.models.getChildren()).filter(isModel)) await api.trees.models.getChildren(model);
+    assert.equal(api.chat.isSleeping(deployed('sleepy', { kind: 'production' })), true);
+    assert.equal(api.chat.isSleeping(deployed('sleepy', { kind: 'environment', name: 'production' })), true, 'production named as an environment');
+    assert.equal(api.chat.isSleeping(deployed('llm', { kind: 'production' })), false);
   });
 
   it('a question typed in the panel and sent with the Send button is answered there', async function () {

@@ -115,6 +115,11 @@ export async function fillInUi(selector: string, value: string): Promise<void> {
   await control('/ui/fill', { selector, value });
 }
 
+/** Presses a key (Playwright's names: `Enter`, `Escape`, `Control+A`) in the workbench, where the focus is. */
+export async function pressInUi(key: string): Promise<void> {
+  await control('/ui/press', { key });
+}
+
 /** Elements matching a CSS selector inside the open webviews (empty where the runner has no browser). */
 export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
   const result = await control('/ui/webview', { selector });

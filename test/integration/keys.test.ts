@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, fillInUi, hasBrowser, pressInUi, runCommandInUi, screenshot, waitFor } from './harness';
 import { isMessage, isModel } from './nodes';
 
 async function readAll(dir: string): Promise<string> {
@@ -45,6 +45,33 @@ describe('API keys', function () {
     await api.services.keys.store(emulatorKeys().apiKey);
     assert.equal((await api.services.keys.resolve()).source, 'secretStorage');
     await waitFor(() => api.statusBar.text.endsWith('Baseten (secret storage)'), 10_000, 'the status bar to name secret storage');
+  });
+
+  it('Set API Key from the command palette keeps the typed key in secret storage only; Clear API Key falls back to the environment key', async function () {
+    if (!hasBrowser()) this.skip();
+    const api = await extensionApi();
+    assert.equal((await api.services.keys.reload()).source, 'environment');
+    await waitFor(() => api.statusBar.text.endsWith('Baseten (env)'), 10_000, 'the status bar to name the environment');
+    const typed = `emu1demo.TypedInThePalette${Date.now()}`;
+    await runCommandInUi('Baseten: Set API Key');
+    await fillInUi('.quick-input-widget .quick-input-box input[type="password"]', typed);
+    await screenshot('set-api-key-input');
+    await pressInUi('Enter');
+    await waitFor(() => api.statusBar.text.endsWith('Baseten (secret storage)'), 10_000, `the status bar to name secret storage (it says ${api.statusBar.text})`);
+    const stored = await api.services.keys.resolve();
+    assert.equal(stored.source, 'secretStorage');
+    assert.equal(stored.key, typed, 'the key typed in the input box');
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('baseten')).includes(typed), 'the key is not in the settings');
+    const userData = process.env.BASETEN_TEST_USER_DATA_DIR;
+    if (userData) assert.ok(!(await readAll(path.join(userData, 'User'))).includes(typed), 'the key is not in user settings');
+    const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (workspace) assert.ok(!(await readAll(workspace)).includes(typed), 'the key is not in the workspace');
+
+    await runCommandInUi('Baseten: Clear API Key');
+    await waitFor(() => api.statusBar.text.endsWith('Baseten (env)'), 10_000, `the status bar to name the environment again (it says ${api.statusBar.text})`);
+    const after = await api.services.keys.resolve();
+    assert.equal(after.source, 'environment');
+    assert.equal(after.key, envKey);
   });
 
   it('a cancelled request leaves the status bar as it was; a failed one turns it red until the key changes', async () => {

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../src/client';
-import { describeShown, emulatorControl, emulatorUrl, extensionApi, rootAsShown, screenshot, shownNode, waitFor } from './harness';
+import { clickInUi, describeShown, emulatorControl, emulatorStats, emulatorUrl, extensionApi, hasBrowser, rootAsShown, runCommandInUi, screenshot, shownNode, waitFor } from './harness';
 import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
+import { SEED } from '../../emulator/seed';
 
 describe('Wake', function () {
   this.timeout(60_000);
@@ -64,5 +65,49 @@ describe('Wake', function () {
       await emulatorControl('DELETE', 'faults');
       await settings.update('statusPollSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('from the command palette, asks which target to wake, scaled-to-zero ones first, and wakes it as the tree shows it', async function () {
+    if (!hasBrowser()) this.skip();
+    await emulatorControl('POST', 'reset');
+    const api = await extensionApi();
+    const tree = api.trees.models;
+    await vscode.commands.executeCommand('workbench.view.extension.baseten');
+    const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
+    assert.ok(model, 'the view shows the sleepy model');
+    await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
+    const targetId = `model/${model.model.id}/environment/production`;
+    const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
+    await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
+    const node = shown()!;
+    const seen: DeploymentStatus[] = [];
+    const subscription = tree.onDidChangeTreeData((changed) => {
+      if (changed === node && node.state.status && seen[seen.length - 1] !== node.state.status) seen.push(node.state.status);
+    });
+    const wakes = async (): Promise<number> => (await emulatorStats()).requests.filter((r) => r.method === 'POST' && r.path.endsWith('/production/wake') && r.path.includes(model.model.id)).length;
+    const before = await wakes();
+    try {
+      await runCommandInUi('Baseten: Wake');
+      // The first row: what sleeps comes before anything else.
+      await clickInUi('.quick-input-widget .monaco-list-row[data-index="0"]:has-text("production of sleepy")');
+      await waitFor(() => seen.includes('ACTIVE'), 20_000, `the shown node to reach Active (statuses seen: ${seen.join(' → ')})`);
+    } finally {
+      subscription.dispose();
+    }
+    assert.equal(await wakes(), before + 1, 'one wake request');
+    assert.equal(seen[0], 'WAKING_UP', `statuses seen: ${seen.join(' → ')}`);
+    assert.match(String(node.treeItem().description), /^Active · 1 replica/);
+    await screenshot('after-wake-from-palette');
+  });
+
+  it('from the command palette, says so when nothing is scaled to zero', async function () {
+    if (!hasBrowser()) this.skip();
+    await emulatorControl('POST', 'reset');
+    const sleepy = SEED.models.sleepy;
+    for (const deployment of sleepy.deploymentIds) await emulatorControl('POST', `deployments/${sleepy.id}/${deployment}/status`, { status: 'ACTIVE' });
+    await runCommandInUi('Baseten: Wake');
+    // Once the listing replaces what the tree showed, the note is the first (and only) row: no target is offered.
+    await clickInUi('.quick-input-widget .monaco-list-row[data-index="0"]:has-text("Nothing is scaled to zero")');
+    await screenshot('wake-nothing-asleep');
   });
 });

@@ -129,6 +129,28 @@ describe('WebSocket session panel', function () {
     assert.ok((await queryWebviews(ws('.entry.received .size'))).some((match) => match.text === '300 B'));
   });
 
+  it('connecting to a target known to be scaled to zero says a cold start is under way until it opens', async () => {
+    await emulatorControl('POST', 'reset');
+    const node = await targetNode('sleepy', 'environment', 'production');
+    assert.equal(node.state.status, 'SCALED_TO_ZERO');
+    // The emulator holds the upgrade a while before it wakes the deployment, so the page can be read meanwhile.
+    await emulatorControl('POST', 'faults', { match: { path: '/\\/websocket$/' }, times: 1, fault: { kind: 'delay', ms: 4000 } });
+    const panel = await vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket', node);
+    assert.ok(panel, 'a session panel');
+    panels.push(panel);
+    assert.equal(panel.connection.status, 'connecting');
+    assert.equal(panel.connection.coldStart, true);
+    if (hasBrowser()) await shown(ws('#status'), (texts) => texts[0] === 'Connecting… a cold start is under way', 'the page to say a cold start is under way');
+    await waitFor(() => panel.connection.status === 'open', 20_000, 'the session to open once the deployment is up');
+    assert.equal(panel.connection.coldStart, undefined);
+    if (hasBrowser()) await shown(ws('#status'), (texts) => texts[0] === 'Connected', 'the page to say Connected');
+
+    const awake = await vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket', await targetNode('echo', 'environment', 'production'));
+    assert.ok(awake, 'a session panel');
+    panels.push(awake);
+    assert.equal(awake.connection.coldStart, undefined, 'no cold start for an active target');
+  });
+
   it('a server-side close shows its code and what it means; Reconnect in the page opens a new session', async () => {
     await emulatorControl('POST', 'faults', { match: { path: '/\\/websocket$/' }, times: 1, fault: { kind: 'ws-close', code: 1011, reason: 'model crashed', afterMessages: 1 } });
     const panel = await openFromTree('echo', 'staging');

@@ -17,6 +17,8 @@ export interface WebSocketPanelHost {
   readonly mediaRoot: vscode.Uri;
   /** How many messages the page keeps in its DOM (`baseten.websocket.maxRenderedMessages`). */
   maxRendered(): number;
+  /** Whether the target is known to be scaled to zero, so connecting waits for a cold start. */
+  coldStart(target: SessionTargetRef): boolean;
 }
 
 /** Counters that tests read. */
@@ -87,7 +89,7 @@ export class WebSocketPanel implements vscode.Disposable {
   private async open(): Promise<void> {
     const controller = new AbortController();
     this.connectController = controller;
-    this.setState({ status: 'connecting' });
+    this.setState(this.host.coldStart(this.target) ? { status: 'connecting', coldStart: true } : { status: 'connecting' });
     try {
       const session = await this.host.services.client.openWebSocket(this.target.on, this.target.target, { signal: controller.signal });
       if (this.disposed) {

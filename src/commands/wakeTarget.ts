@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { BasetenServices } from '../services';
+import { ModelNode } from '../views/explorer/modelsTree';
+import { ExplorerTrees } from '../views/explorer/register';
+import { listTargets } from '../views/explorer/targetListing';
+import { TargetNode } from '../views/explorer/targetNode';
+import { statusLabel } from '../views/explorer/status';
+import { pickLoaded } from '../views/loadingQuickPick';
+
+type WakeItem = vscode.QuickPickItem & { node?: TargetNode };
+
+/** The model targets the models view shows now. */
+export function shownTargets(trees: ExplorerTrees): TargetNode[] {
+  const tree = trees.models;
+  const found: TargetNode[] = [];
+  for (const model of tree.shownChildren() ?? []) {
+    if (!(model instanceof ModelNode)) continue;
+    for (const node of tree.shownChildren(model) ?? []) if (node instanceof TargetNode) found.push(node);
+  }
+  return found;
+}
+
+/** Scaled-to-zero targets first, then those whose status cannot be read (hand-configured, invoke-only key). */
+function wakeItems(nodes: TargetNode[]): WakeItem[] {
+  const wakeable = nodes.filter((node) => node.wakeable);
+  const ordered = [...wakeable.filter((node) => node.sleeping), ...wakeable.filter((node) => !node.sleeping)];
+  return ordered.map((node) => ({
+    label: node.title,
+    description: node.statusKnown && node.state.status ? statusLabel(node.state.status) : 'status unknown',
+    detail: node.on.id,
+    node,
+  }));
+}
+
+/**
+ * Asks which model target to wake: opens with what the tree shows, then offers every target the API lists.
+ * A node the tree shows is returned as that node, so the wake's steps show in the tree.
+ */
+export async function pickWakeTarget(services: BasetenServices, trees: ExplorerTrees): Promise<TargetNode | undefined> {
+  const picked = await pickLoaded<WakeItem>(
+    {
+      title: 'Baseten: Wake',
+      placeholder: 'Wake which environment or deployment?',
+      initial: wakeItems(shownTargets(trees)),
+      key: (item) => item.node?.id ?? item.label,
+    },
+    async (signal) => {
+      const { listed } = await listTargets(services, signal);
+      const nodes = listed.filter(({ owner }) => owner instanceof ModelNode).flatMap(({ targets }) => targets);
+      const items = wakeItems(nodes);
+      if (nodes.some((node) => node.sleeping)) return items;
+      // Listed last, so Enter still picks a target when there are some of unknown status.
+      const note = items.length ? 'the targets above have no status to read' : 'every model deployment is awake or cannot be woken';
+      return [...items, { label: '$(info) Nothing is scaled to zero', description: note }];
+    },
+  );
+  const node = picked?.node;
+  return node && (shownTargets(trees).find((shown) => shown.id === node.id) ?? node);
+}
