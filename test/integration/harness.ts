@@ -115,6 +115,12 @@ export async function fillInUi(selector: string, value: string): Promise<void> {
   await control('/ui/fill', { selector, value });
 }
 
+/** The visible text of every workbench element matching a CSS selector (empty where the runner has no browser). */
+export async function textsInUi(selector: string): Promise<string[]> {
+  const result = await control('/ui/text', { selector });
+  return (result.texts as string[] | undefined) ?? [];
+}
+
 /** Presses a key (Playwright's names: `Enter`, `Escape`, `Control+A`) in the workbench, where the focus is. */
 export async function pressInUi(key: string): Promise<void> {
   await control('/ui/press', { key });

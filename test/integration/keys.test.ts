@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, fillInUi, hasBrowser, pressInUi, runCommandInUi, screenshot, waitFor } from './harness';
+import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, fillInUi, hasBrowser, pressInUi, runCommandInUi, screenshot, textsInUi, waitFor } from './harness';
 import { isMessage, isModel } from './nodes';
 
 async function readAll(dir: string): Promise<string> {
@@ -34,7 +34,12 @@ describe('API keys', function () {
     assert.deepEqual(await api.trees.models.getChildren(), [], 'no nodes: the welcome view shows');
     await waitFor(() => api.statusBar.text.includes('no key'), 10_000);
     await vscode.commands.executeCommand('workbench.view.extension.baseten');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (hasBrowser()) {
+      // What the user sees: the welcome content with its Set API Key button, in the Baseten views.
+      await waitFor(async () => (await textsInUi('.welcome-view-content')).some((text) => text.includes('secret storage')), 10_000, 'the welcome content');
+      const buttons = await textsInUi('.welcome-view-content .monaco-button');
+      assert.ok(buttons.some((text) => text.includes('Set API Key')), `welcome buttons: ${buttons.join(', ')}`);
+    }
     await screenshot('welcome-no-key');
   });
 
