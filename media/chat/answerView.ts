@@ -38,6 +38,18 @@ function stripIndent(text: string, indent: number): string {
   return indent === 0 ? text : text.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '');
 }
 
+/** Characters of an open code block per block element while it streams. */
+const CHARS_PER_BLOCK = 4096;
+
+/** A new block of lines in a streaming code block, before its partial last line; its text node. */
+function streamLines(code: Element): Text {
+  const block = element('span', 'stream-lines');
+  const text = document.createTextNode('');
+  block.append(text);
+  code.insertBefore(block, code.lastElementChild);
+  return text;
+}
+
 export class AnswerView {
   readonly root: HTMLElement;
   private readonly reasoningBlock: HTMLDetailsElement;
@@ -50,8 +62,11 @@ export class AnswerView {
   private text = '';
   private committedLength = 0;
   private scan: BoundaryScan = { boundary: 0, position: 0 };
-  /** The code block open at the tail, shown as plain text: complete lines, then the partial last line. */
-  private open?: { start: number; indent: number; lines: Text; partial: Text; shown: number };
+  /**
+   * The code block open at the tail, shown as plain text: complete lines in blocks of a few KB (so that
+   * laying out what arrives never lays out the whole block again), then the partial last line.
+   */
+  private open?: { start: number; indent: number; code: Element; lines: Text; partial: Text; shown: number };
   private frame?: number;
 
   constructor(
@@ -133,10 +148,12 @@ export class AnswerView {
   }
 
   /**
-   * What the last streaming render cost the page, on the footer (a small element tests can read):
+   * What the last streaming render cost the page (script, style and layout), on the footer (a small element tests can read):
    * `data-render-ms` and the answer's length then (`data-rendered-length`), `data-render-max-ms`.
    */
   private recordRender(started: number): void {
+    // Layout included: the page lays the answer out this frame anyway (the transcript follows the output).
+    void this.body.offsetHeight;
     const ms = performance.now() - started;
     const data = this.footer.dataset;
     data.renderMs = ms.toFixed(1);
@@ -176,15 +193,19 @@ export class AnswerView {
       const blocks = rendered.querySelectorAll('pre > code');
       const code = blocks[blocks.length - 1];
       if (!code || code.textContent !== '' || !rendered.lastElementChild?.contains(code)) return false;
-      const lines = document.createTextNode('');
+      code.classList.add('streaming');
       const partial = document.createTextNode('');
-      code.append(lines, partial);
+      const partialBlock = element('span', 'stream-lines');
+      partialBlock.append(partial);
+      code.append(partialBlock);
+      const lines = streamLines(code);
       this.tail.replaceChildren(...Array.from(rendered.childNodes));
-      this.open = { start, indent, lines, partial, shown: contentStart };
+      this.open = { start, indent, code, lines, partial, shown: contentStart };
     }
     const open = this.open;
     const complete = this.scan.position;
     if (complete > open.shown) {
+      if (open.lines.length >= CHARS_PER_BLOCK) open.lines = streamLines(open.code);
       open.lines.appendData(stripIndent(this.text.slice(open.shown, complete), open.indent));
       open.shown = complete;
     }

@@ -124,17 +124,26 @@ describe('Chat panel', function () {
     // The page's own figure for its last render, with the answer's length then, read while it streams.
     const samples = new Map<number, number>();
     let footerHtml = '';
+    let streamingBlock: { text: string; html: string } | undefined;
     for (let current = streaming(); current; current = streaming()) {
       const [footer] = await queryWebviews(`article[data-answer-id="${current.id}"] footer`);
       footerHtml = footer?.html ?? footerHtml;
       const ms = /data-render-ms="([\d.]+)"/.exec(footerHtml)?.[1];
       const length = /data-rendered-length="(\d+)"/.exec(footerHtml)?.[1];
       if (ms && length) samples.set(Number(length), Number(ms));
+      if (samples.size === 5 && !streamingBlock) {
+        // While its fence is open the block is plain text (highlighted only once it is complete).
+        [streamingBlock] = await queryWebviews(`article[data-answer-id="${current.id}"] .answer pre > code`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const answer = await answering;
     assert.equal(answer?.state, 'done', answer?.error);
     assert.equal(answer.stats.completionTokens, 20_000);
+    assert.ok(streamingBlock, 'the open block was shown while streaming');
+    assert.match(streamingBlock.text, /^export function handler0\(request: Request, limit = 0\)/);
+    assert.ok(!streamingBlock.html.includes('hljs'), 'not highlighted while open');
+    assert.ok(answer.text.includes(streamingBlock.text), 'the code as it came');
     const total = answer.text.length;
     const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
     const early = [...samples].filter(([length]) => length < total * 0.25).map(([, ms]) => ms);
