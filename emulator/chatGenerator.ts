@@ -4,7 +4,10 @@
  * pieces come from a generator, so a 100,000-token answer is never held in memory while it streams.
  *
  * Knobs: `[[tokens:N]]` in the last user message (or the `x-emulator-tokens` header) asks for exactly N
- * content tokens; a last user message starting with `say:` is answered with exactly the rest of it.
+ * content tokens; `[[code:N]]` for an answer of exactly N tokens that is one fenced TypeScript code block
+ * (what "rewrite this file" gets); `[[chunk:K]]` streams K tokens per chunk, as engines with a stream
+ * interval (or speculative decoding) do; a last user message starting with `say:` is answered with
+ * exactly the rest of it.
  */
 import { hintsFrom, pythonJson, sampleJson } from './jsonSample';
 import { isRecord } from './exchange';
@@ -20,12 +23,14 @@ export interface PlannedToolCall {
   arguments: string;
 }
 
-export type ContentSource = { kind: 'text'; text: string } | { kind: 'tokens'; count: number };
+export type ContentSource = { kind: 'text'; text: string } | { kind: 'tokens'; count: number } | { kind: 'code'; count: number };
 
 export interface ChatPlan {
   reasoning: string;
   content: ContentSource;
   toolCall?: PlannedToolCall;
+  /** Tokens per streamed chunk (1 unless `[[chunk:K]]`). */
+  tokensPerChunk?: number;
 }
 
 export interface PlanInput {
@@ -40,6 +45,8 @@ export interface PlanInput {
 }
 
 const TOKENS_DIRECTIVE = /\[\[tokens:(\d+)\]\]/i;
+const CODE_DIRECTIVE = /\[\[code:(\d+)\]\]/i;
+const CHUNK_DIRECTIVE = /\[\[chunk:(\d+)\]\]/i;
 
 /** The text parts of a message's content, and how many images it carries. */
 export function messageText(content: unknown): { text: string; images: number } {
@@ -91,10 +98,18 @@ function quote(text: string, max = 160): string {
 }
 
 export function plan(input: PlanInput): ChatPlan {
-  const last = input.messages[input.messages.length - 1] ?? {};
   const user = lastUserMessage(input.messages);
+  const chunk = CHUNK_DIRECTIVE.exec(user.text);
+  const chatPlan = planAnswer(input, user.text.replace(CHUNK_DIRECTIVE, '').trim());
+  return chunk && Number(chunk[1]) > 1 ? { ...chatPlan, tokensPerChunk: Number(chunk[1]) } : chatPlan;
+}
+
+function planAnswer(input: PlanInput, userTextWithDirectives: string): ChatPlan {
+  const last = input.messages[input.messages.length - 1] ?? {};
+  const user = { ...lastUserMessage(input.messages), text: userTextWithDirectives };
   const directive = TOKENS_DIRECTIVE.exec(user.text);
-  const userText = user.text.replace(TOKENS_DIRECTIVE, '').trim();
+  const code = CODE_DIRECTIVE.exec(user.text);
+  const userText = user.text.replace(TOKENS_DIRECTIVE, '').replace(CODE_DIRECTIVE, '').trim();
   const requestedTokens = directive ? Number(directive[1]) : input.tokensHeader;
   const think = (text: string): string => (input.reasoning ? text : '');
 
@@ -107,6 +122,11 @@ export function plan(input: PlanInput): ChatPlan {
       content: { kind: 'text', text: '' },
       toolCall: { name: tool.name, arguments: argumentsText },
     };
+  }
+
+  if (code) {
+    const count = Number(code[1]);
+    return { reasoning: think(`The user asked for a code block of ${count} tokens. I will write it.`), content: { kind: 'code', count } };
   }
 
   if (requestedTokens !== undefined) {
@@ -176,6 +196,46 @@ export function* fillerTokens(count: number): Generator<string> {
     if (i === 0) yield word;
     else yield (i % 60 === 0 ? '\n\n' : ' ') + word;
   }
+}
+
+const CODE_LINES = [
+  'export function handler{i}(request: Request, limit = {i}): Promise<Response> {',
+  '  const started = performance.now(); // {i}: measured for the log',
+  "  if (request.method !== 'POST') return Promise.resolve(new Response('no', { status: 405 }));",
+  '  return fetch(`https://example.com/items/${limit}`).then((response) => response.json() as Promise<Item[]>)',
+  '    .then((items) => new Response(JSON.stringify(items.filter((item) => item.size < limit))));',
+  '}',
+  '',
+];
+
+/**
+ * Exactly `count` tokens (at least the two fence lines) of one fenced TypeScript block: the opening
+ * fence, code lines (with blank lines between functions, inside the fence), the closing fence.
+ */
+export function* codeTokens(count: number): Generator<string> {
+  if (count <= 0) return;
+  yield '```typescript';
+  let left = count - 2;
+  let line = 0;
+  let blank = false;
+  while (left > 0) {
+    const template = CODE_LINES[line % CODE_LINES.length];
+    const text = template.replace(/\{i\}/g, String(Math.floor(line / CODE_LINES.length)));
+    line += 1;
+    if (!text) {
+      blank = true;
+      continue;
+    }
+    let first = true;
+    for (const token of tokenize(text)) {
+      if (left <= 0) break;
+      yield first ? `${blank ? '\n\n' : '\n'}${token}` : token;
+      first = false;
+      blank = false;
+      left -= 1;
+    }
+  }
+  if (count >= 2) yield '\n```';
 }
 
 export type Channel = 'reasoning' | 'content';
@@ -250,8 +310,39 @@ export function toolCallTokens(call: PlannedToolCall): number {
   return Math.ceil(call.arguments.length / 3) + 3;
 }
 
-/** Runs a plan against max_tokens and stop strings, yielding pieces in order. */
+/**
+ * Runs a plan against max_tokens and stop strings, yielding pieces in order: one token a piece, or
+ * `tokensPerChunk` of the same channel joined (the last of a channel may hold fewer).
+ */
 export function* decode(chatPlan: ChatPlan, limits: DecodeLimits): Generator<Piece, Outcome> {
+  const pieces = decodeTokens(chatPlan, limits);
+  const perChunk = chatPlan.tokensPerChunk ?? 1;
+  if (perChunk <= 1) return yield* pieces;
+  let held: Piece | undefined;
+  let heldCount = 0;
+  for (;;) {
+    const step = pieces.next();
+    if (step.done) {
+      if (held) yield held;
+      return step.value;
+    }
+    const piece = step.value;
+    if (held && held.channel !== piece.channel) {
+      yield held;
+      held = undefined;
+      heldCount = 0;
+    }
+    held = held ? { channel: held.channel, text: held.text + piece.text, tokens: held.tokens + piece.tokens } : { ...piece };
+    heldCount += 1;
+    if (heldCount >= perChunk) {
+      yield held;
+      held = undefined;
+      heldCount = 0;
+    }
+  }
+}
+
+function* decodeTokens(chatPlan: ChatPlan, limits: DecodeLimits): Generator<Piece, Outcome> {
   let used = 0;
   let reasoningTokens = 0;
   let pending = 0;
@@ -266,7 +357,7 @@ export function* decode(chatPlan: ChatPlan, limits: DecodeLimits): Generator<Pie
   const phases: Array<[Channel, Iterable<string>]> = [['reasoning', tokenize(chatPlan.reasoning)]];
   if (!chatPlan.toolCall) {
     const content = chatPlan.content;
-    phases.push(['content', content.kind === 'text' ? tokenize(content.text) : fillerTokens(content.count)]);
+    phases.push(['content', content.kind === 'text' ? tokenize(content.text) : content.kind === 'code' ? codeTokens(content.count) : fillerTokens(content.count)]);
   }
 
   for (const [channel, tokens] of phases) {

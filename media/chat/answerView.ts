@@ -1,11 +1,14 @@
 /**
  * One answer in the transcript. Streaming text is rendered incrementally: the stable part (up to the
- * last blank line outside a code fence) is rendered once and kept; only the tail is re-rendered per
- * batch, at most once a frame. When the answer ends it is rendered whole once.
+ * last blank line outside a code fence, or the end of a closed top-level fence) is rendered once and
+ * kept; only the tail is re-rendered per batch, at most once a frame. A code block still open at the
+ * tail is not re-rendered: its opening is rendered once (so markdown-it puts the block where it
+ * belongs) and the code that arrives is appended to it as plain text, highlighted once when its fence
+ * closes or the answer ends. When the answer ends it is rendered whole once.
  */
 import type { AnswerDelta, AnswerStats, AssistantTurn } from '../../src/chat/protocol';
 import type { ToolCall } from '../../src/client/types';
-import { renderMarkdown, stableBoundary } from './markdown';
+import { renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
 
 export interface CodeActions {
   decorate(container: HTMLElement): void;
@@ -30,6 +33,23 @@ export function statsLine(stats: AnswerStats): string {
   return parts.join(' · ');
 }
 
+/** What markdown-it does to a fence's content lines: up to `indent` leading spaces removed from each. */
+function stripIndent(text: string, indent: number): string {
+  return indent === 0 ? text : text.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '');
+}
+
+/** Characters of an open code block per block element while it streams. */
+const CHARS_PER_BLOCK = 4096;
+
+/** A new block of lines in a streaming code block, before its partial last line; its text node. */
+function streamLines(code: Element): Text {
+  const block = element('span', 'stream-lines');
+  const text = document.createTextNode('');
+  block.append(text);
+  code.insertBefore(block, code.lastElementChild);
+  return text;
+}
+
 export class AnswerView {
   readonly root: HTMLElement;
   private readonly reasoningBlock: HTMLDetailsElement;
@@ -41,6 +61,12 @@ export class AnswerView {
   private readonly footer: HTMLElement;
   private text = '';
   private committedLength = 0;
+  private scan: BoundaryScan = { boundary: 0, position: 0 };
+  /**
+   * The code block open at the tail, shown as plain text: complete lines in blocks of a few KB (so that
+   * laying out what arrives never lays out the whole block again), then the partial last line.
+   */
+  private open?: { start: number; indent: number; code: Element; lines: Text; partial: Text; shown: number };
   private frame?: number;
 
   constructor(
@@ -99,11 +125,15 @@ export class AnswerView {
     this.text = turn.text;
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.frame = undefined;
+    const started = performance.now();
     // The whole answer once, so that anything the incremental cut rendered apart (a loose list) is exact.
     this.committed.innerHTML = renderMarkdown(this.text);
     this.committedLength = this.text.length;
+    this.scan = { boundary: this.text.length, position: this.text.length };
+    this.open = undefined;
     this.tail.replaceChildren();
     this.code.decorate(this.committed);
+    this.footer.dataset.finalRenderMs = (performance.now() - started).toFixed(1);
     this.reasoningText.textContent = turn.reasoning;
     this.reasoningBlock.hidden = !turn.reasoning;
     this.renderToolCalls(turn.toolCalls);
@@ -117,16 +147,71 @@ export class AnswerView {
     });
   }
 
+  /**
+   * What the last streaming render cost the page (script, style and layout), on the footer (a small element tests can read):
+   * `data-render-ms` and the answer's length then (`data-rendered-length`), `data-render-max-ms`.
+   */
+  private recordRender(started: number): void {
+    // Layout included: the page lays the answer out this frame anyway (the transcript follows the output).
+    void this.body.offsetHeight;
+    const ms = performance.now() - started;
+    const data = this.footer.dataset;
+    data.renderMs = ms.toFixed(1);
+    data.renderedLength = String(this.text.length);
+    data.renderMaxMs = Math.max(ms, Number(data.renderMaxMs ?? 0)).toFixed(1);
+  }
+
   private renderIncrement(): void {
-    const boundary = stableBoundary(this.text, this.committedLength);
+    const started = performance.now();
+    this.scan = scanBoundary(this.text, this.scan);
+    const boundary = this.scan.boundary;
     if (boundary > this.committedLength) {
       const block = element('div');
       block.innerHTML = renderMarkdown(this.text.slice(this.committedLength, boundary));
       this.code.decorate(block);
       this.committed.append(block);
       this.committedLength = boundary;
+      this.open = undefined;
     }
-    this.tail.innerHTML = renderMarkdown(this.text.slice(this.committedLength));
+    const fence = this.scan.fence;
+    if (!fence || !this.showOpenBlock(fence.start, fence.indent, fence.contentStart)) {
+      this.open = undefined;
+      this.tail.innerHTML = renderMarkdown(this.text.slice(this.committedLength));
+    }
+    this.recordRender(started);
+  }
+
+  /**
+   * Shows the tail whose last block is a code fence still open: rendered up to its opening line once,
+   * then its code appended as text. False (nothing changed) where the rendering has no empty code
+   * block last, which the caller then renders as markdown.
+   */
+  private showOpenBlock(start: number, indent: number, contentStart: number): boolean {
+    if (this.open?.start !== start) {
+      const rendered = element('div');
+      rendered.innerHTML = renderMarkdown(this.text.slice(this.committedLength, contentStart));
+      const blocks = rendered.querySelectorAll('pre > code');
+      const code = blocks[blocks.length - 1];
+      if (!code || code.textContent !== '' || !rendered.lastElementChild?.contains(code)) return false;
+      code.classList.add('streaming');
+      const partial = document.createTextNode('');
+      const partialBlock = element('span', 'stream-lines');
+      partialBlock.append(partial);
+      code.append(partialBlock);
+      const lines = streamLines(code);
+      this.tail.replaceChildren(...Array.from(rendered.childNodes));
+      this.open = { start, indent, code, lines, partial, shown: contentStart };
+    }
+    const open = this.open;
+    const complete = this.scan.position;
+    if (complete > open.shown) {
+      if (open.lines.length >= CHARS_PER_BLOCK) open.lines = streamLines(open.code);
+      open.lines.appendData(stripIndent(this.text.slice(open.shown, complete), open.indent));
+      open.shown = complete;
+    }
+    const partial = stripIndent(this.text.slice(complete), open.indent);
+    if (open.partial.data !== partial) open.partial.data = partial;
+    return true;
   }
 
   private renderToolCalls(calls: ToolCall[]): void {

@@ -72,27 +72,4 @@ export function renderMarkdown(text: string): string {
   });
 }
 
-/**
- * Where an answer can be cut so that the part before never renders differently as more text arrives:
- * after the last blank line that is outside a code fence. Scans from `from`, which must be such a place.
- */
-export function stableBoundary(text: string, from: number): number {
-  let boundary = from;
-  let fence: string | undefined;
-  let position = from;
-  while (position < text.length) {
-    const end = text.indexOf('\n', position);
-    if (end < 0) break;
-    const line = text.slice(position, end);
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence) {
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length && !line.trim().slice(marker.length).trim()) fence = undefined;
-    } else if (marker) {
-      fence = marker;
-    } else if (!line.trim()) {
-      boundary = end + 1;
-    }
-    position = end + 1;
-  }
-  return boundary;
-}
+export { scanBoundary, stableBoundary, type BoundaryScan, type OpenFence } from './stableBoundary';

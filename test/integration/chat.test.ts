@@ -111,6 +111,66 @@ describe('Chat panel', function () {
     }
   });
 
+  it('a 20,000-token answer that is one code block streams without re-highlighting it per batch', async function () {
+    if (!hasBrowser()) this.skip();
+    this.timeout(180_000);
+    const panel = await freshPanel();
+    // 1,000 chunks of 20 tokens, 15 ms apart: about 15 s of streaming, ~100 KB of TypeScript in one fence.
+    const answering = panel.ask('Rewrite the file. [[code:20000]] [[chunk:20]]');
+    const streaming = (): { id: string; length: number } | undefined => {
+      const turn = panel.conversation.turns[1];
+      return turn?.role === 'assistant' && turn.state === 'streaming' ? { id: turn.id, length: turn.text.length } : undefined;
+    };
+    await waitFor(() => streaming() !== undefined, 20_000, 'the answer to start');
+    // The page's own figure for its last render, with the answer's length then, read while it streams.
+    const samples = new Map<number, number>();
+    let footerHtml = '';
+    let streamingBlock: { text: string; html: string } | undefined;
+    for (let current = streaming(); current; current = streaming()) {
+      const [footer] = await queryWebviews(`article[data-answer-id="${current.id}"] footer`);
+      footerHtml = footer?.html ?? footerHtml;
+      const ms = /data-render-ms="([\d.]+)"/.exec(footerHtml)?.[1];
+      const length = /data-rendered-length="(\d+)"/.exec(footerHtml)?.[1];
+      if (ms && length) samples.set(Number(length), Number(ms));
+      if (samples.size === 5 && !streamingBlock) {
+        // While its fence is open the block is plain text (highlighted only once it is complete).
+        [streamingBlock] = await queryWebviews(`article[data-answer-id="${current.id}"] .answer pre > code`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const answer = await answering;
+    assert.equal(answer?.state, 'done', answer?.error);
+    assert.equal(answer.stats.completionTokens, 20_000);
+    assert.ok(streamingBlock, 'the open block was shown while streaming');
+    assert.match(streamingBlock.text, /^export function handler0\(request: Request, limit = 0\)/);
+    assert.ok(!streamingBlock.html.includes('hljs'), 'not highlighted while open');
+    assert.ok(answer.text.includes(streamingBlock.text), 'the code as it came');
+    const total = answer.text.length;
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+    const early = [...samples].filter(([length]) => length < total * 0.25).map(([, ms]) => ms);
+    const late = [...samples].filter(([length]) => length > total * 0.75).map(([, ms]) => ms);
+    const streamed = `${samples.size} samples of ${total} chars; per-batch render median ${median(early)} ms in the first quarter, ${median(late)} ms in the last`;
+    const ended = Date.now();
+    await waitFor(async () => (await queryWebviews(`article[data-answer-id="${answer.id}"] footer[data-final-render-ms]`)).length === 1, 20_000, 'the final render').catch((error: Error) => {
+      throw new Error(`${error.message} (${streamed})`);
+    });
+    const caughtUp = Date.now() - ended;
+    const [footer] = await queryWebviews(`article[data-answer-id="${answer.id}"] footer`);
+    const figure = (name: string): number => Number(new RegExp(`data-${name}="([\\d.]+)"`).exec(footer.html)?.[1]);
+    const report = `${streamed}; max ${figure('render-max-ms')} ms; final render ${figure('final-render-ms')} ms, shown ${caughtUp} ms after the stream ended`;
+    console.log(`      chat page: ${report}`);
+    assert.ok(early.length >= 3 && late.length >= 3, report);
+    // Work per batch must not grow with the answer: re-rendering and re-highlighting the open block
+    // made the last quarter's batches cost tens of times the first quarter's.
+    assert.ok(median(late) <= Math.max(3 * median(early), 8), report);
+    assert.ok(figure('render-max-ms') < 250, report);
+    // The final rendering is the whole answer, highlighted, in one code block with its actions.
+    const blocks = await queryWebviews(`article[data-answer-id="${answer.id}"] .code-block code.language-typescript`);
+    assert.equal(blocks.length, 1);
+    assert.ok(blocks[0].html.includes('<span class="hljs-keyword">export</span>'), 'highlighted');
+    assert.equal(blocks[0].text, answer.text.slice(answer.text.indexOf('\n') + 1, answer.text.lastIndexOf('```')));
+  });
+
   it('renders a script, an onerror handler and a javascript: link from the model as text; none of them runs', async () => {
     const panel = await freshPanel();
     const payload =
