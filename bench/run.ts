@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { AsyncRequestWatcher, BasetenClient, DEVELOPMENT, PRODUCTION, StatusBudget, bytesInput, environment, jsonInput } from '../src/client';
 import type { BasetenEndpoints, Invocable, PredictInput, Target } from '../src/client';
 import { SEED } from '../emulator/seed';
-import { activationInVsCode } from './activation';
+import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
 import { renderResponse } from '../src/predict/responseBody';
 
@@ -490,7 +490,7 @@ function table(): string {
 
 /** Seconds a suite may run before it is reported as failed and the bench moves on. */
 const DEFAULT_SUITE_LIMIT_S = 180;
-const SUITE_LIMIT_S: Record<string, number> = { async: 240, activation: 600 };
+const SUITE_LIMIT_S: Record<string, number> = { async: 240, activation: 600, hostpredict: 600 };
 
 /** Resolves with the suite, or rejects once it has run `limitMs`; a suite given up on adds no more rows. */
 function withinLimit(run: Promise<void>, limitMs: number, name: string): Promise<void> {
@@ -522,6 +522,9 @@ async function main(): Promise<void> {
     chatpanel: () => withPacedEmulator(chatPanelCost),
     activation: async () => {
       for (const row of await activationInVsCode(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
+    },
+    hostpredict: async () => {
+      for (const row of await hostPredictInVsCode(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
     },
     async: () => asyncPolling(client, emulator.baseUrl),
   };

@@ -54,6 +54,9 @@ async function timeBaselineActivation(): Promise<number | undefined> {
   return last;
 }
 
+/** Figures measured in the extension host for the bench (test/integration/hostLoad.test.ts); never asserted. */
+export const hostFigures: { predict50MB?: { stallMs: number; heapMB: number; aloneStallMs: number; aloneHeapMB: number } } = {};
+
 /**
  * What the first activation seen by `extensionApi()` sent: the emulator's requests that arrived from just
  * before `activate()` until its deferred key lookup had rendered the status bar, and whether a client

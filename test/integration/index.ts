@@ -6,7 +6,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
-import { activationTiming, emulatorEndpoints, screenshot } from './harness';
+import { activationTiming, emulatorEndpoints, hostFigures, screenshot } from './harness';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
   await screenshot('workbench').catch((error: unknown) => console.error(`final screenshot failed: ${String(error)}`));
   // Every mocha failure (tests and hooks) is in `failures`, plus the harness check above.
   const failed = Math.max(failures.length, stats.failures);
-  const results = { passed: stats.passes, failed, pending: stats.pending, failures, activationMs: activationTiming.wallMs, activationInsideMs: activationTiming.insideMs, activationBaselineMs: activationTiming.baselineMs };
+  const results = { passed: stats.passes, failed, pending: stats.pending, failures, activationMs: activationTiming.wallMs, activationInsideMs: activationTiming.insideMs, activationBaselineMs: activationTiming.baselineMs, hostFigures };
   if (process.env.BASETEN_TEST_RESULTS) writeFileSync(process.env.BASETEN_TEST_RESULTS, JSON.stringify(results, null, 2));
   if (failed) throw new Error(`${failed} integration test(s) failed`);
 }

@@ -41,6 +41,8 @@ export interface TestResults {
   activationInsideMs?: number;
   /** The same for an empty extension activated just before ours: VS Code's own share (the baseline). */
   activationBaselineMs?: number;
+  /** Extension-host figures for the bench (test/integration/hostLoad.test.ts). */
+  hostFigures?: { predict50MB?: { stallMs: number; heapMB: number; aloneStallMs: number; aloneHeapMB: number } };
 }
 
 /** The emulator signs its webhook deliveries with this; tests give it to the extension's receiver. */
@@ -177,6 +179,10 @@ export function report(results: TestResults | undefined, exitCode: number | unde
   if (results.activationMs !== undefined || results.activationInsideMs !== undefined) {
     const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
     console.log(`activation: ${ms(results.activationMs)} (extension.activate()), ${ms(results.activationInsideMs)} inside activate(), ${ms(results.activationBaselineMs)} for an empty extension`);
+  }
+  const predict = results.hostFigures?.predict50MB;
+  if (predict) {
+    console.log(`host predict 50 MB: ${predict.stallMs.toFixed(1)} ms stall, ${predict.heapMB.toFixed(1)} MB heap; client alone ${predict.aloneStallMs.toFixed(1)} ms stall, ${predict.aloneHeapMB.toFixed(1)} MB heap`);
   }
   const failed = results.failed + (results.failed === 0 && exitCode !== undefined && exitCode !== 0 ? 1 : 0);
   console.log(`integration: ${results.passed} passed, ${failed} failed${results.pending ? `, ${results.pending} pending` : ''}`);
