@@ -8,6 +8,7 @@ import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 import type { PredictResponse } from '../client';
 import { Base64Media, MediaType, detectMedia, extensionFor, findBase64Media } from './media';
+import { formatSize } from './format';
 import { prettyJson } from './prettyJson';
 
 export type ResponseLanguage = 'json' | 'jsonl' | 'plaintext';
@@ -22,7 +23,15 @@ export interface RenderOptions {
   /** Text appended since the last call, at most every `flushMs` (streams only). */
   onText?: (appended: string) => void;
   flushMs?: number;
+  /**
+   * How much of a stream `onText` shows while it arrives (default 1 MiB, at most `limitBytes`). VS Code copies a
+   * changed document whole to the editor, so a live document of many megabytes stalls the extension host;
+   * the whole text still comes with the result when the stream ends under the limit.
+   */
+  livePreviewBytes?: number;
 }
+
+const LIVE_PREVIEW_BYTES = 1024 * 1024;
 
 export interface RenderedDocument {
   kind: 'document';
@@ -112,6 +121,21 @@ async function collectText(pieces: AsyncIterable<string>, options: RenderOptions
   let size = 0;
   let language: ResponseLanguage | undefined;
   const batcher = new Batcher(options.onText, options.flushMs ?? 150);
+  const previewBytes = Math.min(options.livePreviewBytes ?? LIVE_PREVIEW_BYTES, options.limitBytes);
+  const previewParts: string[] = [];
+  let previewed = 0;
+  let previewEnded = false;
+  const preview = (piece: string, bytes: number): void => {
+    if (previewEnded) return;
+    if (previewed + bytes <= previewBytes) {
+      previewed += bytes;
+      previewParts.push(piece);
+      batcher.add(piece);
+      return;
+    }
+    previewEnded = true;
+    batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
+  };
   let file: FileSink | undefined;
   try {
     for await (const piece of pieces) {
@@ -130,18 +154,20 @@ async function collectText(pieces: AsyncIterable<string>, options: RenderOptions
         continue;
       }
       parts.push(piece);
-      batcher.add(piece);
+      preview(piece, bytes);
     }
   } catch (error) {
     await file?.discard();
+    // A failure or a cancel ends the stream: what arrived past the live preview is shown now, none of it lost.
+    if (!file && previewEnded) batcher.add(parts.slice(previewParts.length).join(''));
     throw error;
   } finally {
     // What arrived before a failure or a cancel is still shown.
     batcher.flush();
     batcher.dispose();
   }
+  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: language ?? 'plaintext', shown: previewParts.join('') };
   const text = parts.join('');
-  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: language ?? 'plaintext', shown: text };
   if (from === 'stream' && looksWhollyJson(text)) language = 'json';
   return { kind: 'document', text, language: language ?? 'plaintext', size, media: [] };
 }

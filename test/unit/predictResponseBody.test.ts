@@ -121,4 +121,28 @@ describe('predict response path (document or file)', function () {
     assert.ok(shown.join('').length > 0);
     assert.deepEqual(await fs.readdir(folder), []);
   });
+
+  it('a long stream is shown live only up to the preview size; the whole text comes with the result', async () => {
+    const shown: string[] = [];
+    const rendered = await renderResponse(await predict('chunked', { bytes: 300_000 }), options({ livePreviewBytes: 64 * 1024, onText: (text) => shown.push(text) }));
+    assert.ok(rendered.kind === 'document');
+    assert.equal(rendered.text.length, 300_000, 'the document has every byte');
+    const live = shown.join('');
+    assert.ok(live.length < 70 * 1024, `${live.length} characters shown live`);
+    assert.match(live, /64\.0 KB shown while it streams; the rest comes when the response ends/);
+    const before = live.slice(0, live.indexOf('\n… (64.0 KB'));
+    assert.ok(before.length > 32 * 1024 && rendered.text.startsWith(before), 'the live part is the start of the answer');
+  });
+
+  it('a stream cut off past the live preview still shows every byte that arrived', async () => {
+    emulator.faults.add({ match: { path: /\/predict$/ }, times: 1, fault: { kind: 'drop', afterBytes: 200_000 } });
+    const shown: string[] = [];
+    const failed = await renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ livePreviewBytes: 32 * 1024, onText: (text) => shown.push(text) })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(failed, 'the drop fails the render');
+    const text = shown.join('').replace(/\n… \(32\.0 KB shown while it streams; the rest comes when the response ends\)\n/, '');
+    assert.ok(text.length >= 150_000, `${text.length} characters shown of the ~200 KB that arrived`);
+  });
 });
