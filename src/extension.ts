@@ -44,11 +44,12 @@ export function activate(context: vscode.ExtensionContext): BasetenExtensionApi 
   const trees = registerExplorer(context, services);
   const chat = new ChatPanels(context, services, trees);
   const inline = new InlineEdits(context, services, chat);
-  const websocket = new WebSocketPanels(context, services, coldStartCheck(trees));
+  const coldStart = coldStartCheck(trees);
+  const websocket = new WebSocketPanels(context, services, coldStart);
   context.subscriptions.push(chat, inline, websocket);
   registerCommands(context, services, trees, { chat, inline });
   const predict = registerPredict(context, services, trees);
-  const asyncRequests = registerAsyncRequests(context, services, coldStartCheck(trees));
+  const asyncRequests = registerAsyncRequests(context, services, coldStart);
   const languageModels = registerLanguageModels(services);
   if (languageModels) context.subscriptions.push(languageModels);
 

@@ -4,7 +4,7 @@
  */
 import type { ManagementClient } from '../client/management';
 import type { ModelV1 } from '../client/types';
-import { DEVELOPMENT, PRODUCTION, environment } from '../client/urls';
+import { DEVELOPMENT, environmentByName } from '../client/urls';
 import type { Invocable, Target } from '../client/urls';
 
 export interface DeployedChoice {
@@ -15,10 +15,6 @@ export interface DeployedChoice {
   /** Where it is called: an environment's name, or `development`. */
   where: string;
   kind: 'environment' | 'development';
-}
-
-function environmentTarget(name: string): Target {
-  return name === 'production' ? PRODUCTION : environment(name);
 }
 
 /** The default environment first, then production, then the others by name. */
@@ -41,7 +37,7 @@ export async function deployedChoices(
   );
   const choices: DeployedChoice[] = [...new Set(listed)]
     .sort(environmentOrder(defaultEnvironment))
-    .map((name) => ({ on, target: environmentTarget(name), name: model.name, where: name, kind: 'environment' }));
+    .map((name) => ({ on, target: environmentByName(name), name: model.name, where: name, kind: 'environment' }));
   if (model.development_deployment_id) choices.push({ on, target: DEVELOPMENT, name: model.name, where: 'development', kind: 'development' });
   return choices;
 }

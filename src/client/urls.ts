@@ -44,6 +44,8 @@ export type Target =
 export const PRODUCTION: Target = Object.freeze({ kind: 'production' });
 export const DEVELOPMENT: Target = Object.freeze({ kind: 'development' });
 export const environment = (name: string): Target => ({ kind: 'environment', name });
+/** An environment by its name, production as the production target (its own paths: `/production/predict`…). */
+export const environmentByName = (name: string): Target => (name === 'production' ? PRODUCTION : environment(name));
 export const deployment = (id: string): Target => ({ kind: 'deployment', id });
 export const regional = (environmentName: string): Target => ({ kind: 'regional', environment: environmentName });
 

@@ -92,7 +92,6 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
     return target.kind === 'deployment' && coldStartCheck(this.trees)(target);
   }
 
-
   /** The open panel, or a new one with the last target used. */
   open(): ChatPanel {
     if (this.active) {

@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
-import { isFailedStatus } from '../client';
+import { environmentByName, isFailedStatus } from '../client';
 import type { DeploymentStatus, Target } from '../client';
 import { configuredChains, configuredModels } from '../config/settings';
 import { PredictTarget, targetTitle } from '../predict/request';
-import { ChainNode } from '../views/explorer/chainsTree';
-import { ModelNode } from '../views/explorer/modelsTree';
 import { BasetenServices } from '../services';
 import { ExplorerTrees } from '../views/explorer/register';
-import { listTargets } from '../views/explorer/targetListing';
+import { listTargets, shownTargetNodes } from '../views/explorer/targetListing';
 import { TargetNode } from '../views/explorer/targetNode';
 import { statusLabel } from '../views/explorer/status';
 import { pickLoaded } from '../views/loadingQuickPick';
@@ -28,16 +26,11 @@ export function knownTargets(trees: ExplorerTrees): KnownTarget[] {
   const add = (target: KnownTarget): void => {
     if (!found.some((t) => t.on.id === target.on.id && sameTarget(t.target, target.target))) found.push(target);
   };
-  for (const tree of [trees.models, trees.chains]) {
-    for (const parent of tree.shownChildren() ?? []) {
-      if (!(parent instanceof ModelNode) && !(parent instanceof ChainNode)) continue;
-      for (const node of tree.shownChildren(parent) ?? []) if (node instanceof TargetNode) add(fromNode(node));
-    }
-  }
+  for (const tree of [trees.models, trees.chains]) for (const node of shownTargetNodes(tree)) add(fromNode(node));
   for (const [kind, list] of [['model', configuredModels()], ['chain', configuredChains()]] as const) {
     for (const entry of list) {
       const on = { kind, id: entry.id, name: entry.name || entry.id };
-      for (const name of entry.environments?.length ? entry.environments : ['production']) add({ on, target: name === 'production' ? { kind: 'production' } : { kind: 'environment', name } });
+      for (const name of entry.environments?.length ? entry.environments : ['production']) add({ on, target: environmentByName(name) });
       if (entry.development) add({ on, target: { kind: 'development' } });
       for (const id of entry.deployments ?? []) add({ on, target: { kind: 'deployment', id } });
     }

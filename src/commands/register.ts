@@ -8,7 +8,8 @@ import { changeActivation, copyAsCurl, copyEndpointUrl, copyId, openInDashboard 
 import { clearApiKey, keyActions, setApiKey, testConnection } from './keys';
 import { showLog } from './showLog';
 import { wake } from './wake';
-import { pickWakeTarget, shownTargets } from './wakeTarget';
+import { shownTargetNodes } from '../views/explorer/targetListing';
+import { pickWakeTarget } from './wakeTarget';
 
 /** Every command of the extension; each is a thin adapter over a client call or a view. */
 /** Features built in `activate` that commands drive. */
@@ -35,7 +36,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Bas
     const node = given instanceof TargetNode ? given : await pickWakeTarget(services, trees);
     if (!node) return undefined;
     // A target picked from the API's listing that the tree does not show has nothing in the view to update.
-    const shown = shownTargets(trees).includes(node);
+    const shown = shownTargetNodes(trees.models).includes(node);
     const outcome = await wake(services, node, (changed) => shown && trees.models.refresh(changed));
     // Cancelled, timed out or failed: the node still shows the last step seen (Waking up…). Reload it
     // from Baseten, which also keeps polling it while it is still changing.

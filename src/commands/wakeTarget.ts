@@ -2,23 +2,12 @@ import * as vscode from 'vscode';
 import { BasetenServices } from '../services';
 import { ModelNode } from '../views/explorer/modelsTree';
 import { ExplorerTrees } from '../views/explorer/register';
-import { listTargets } from '../views/explorer/targetListing';
+import { listTargets, shownTargetNodes } from '../views/explorer/targetListing';
 import { TargetNode } from '../views/explorer/targetNode';
 import { statusLabel } from '../views/explorer/status';
 import { pickLoaded } from '../views/loadingQuickPick';
 
 type WakeItem = vscode.QuickPickItem & { node?: TargetNode };
-
-/** The model targets the models view shows now. */
-export function shownTargets(trees: ExplorerTrees): TargetNode[] {
-  const tree = trees.models;
-  const found: TargetNode[] = [];
-  for (const model of tree.shownChildren() ?? []) {
-    if (!(model instanceof ModelNode)) continue;
-    for (const node of tree.shownChildren(model) ?? []) if (node instanceof TargetNode) found.push(node);
-  }
-  return found;
-}
 
 /** Scaled-to-zero targets first, then those whose status cannot be read (hand-configured, invoke-only key). */
 function wakeItems(nodes: TargetNode[]): WakeItem[] {
@@ -41,7 +30,7 @@ export async function pickWakeTarget(services: BasetenServices, trees: ExplorerT
     {
       title: 'Baseten: Wake',
       placeholder: 'Wake which environment or deployment?',
-      initial: wakeItems(shownTargets(trees)),
+      initial: wakeItems(shownTargetNodes(trees.models)),
       key: (item) => item.node?.id ?? item.label,
     },
     async (signal) => {
@@ -55,5 +44,5 @@ export async function pickWakeTarget(services: BasetenServices, trees: ExplorerT
     },
   );
   const node = picked?.node;
-  return node && (shownTargets(trees).find((shown) => shown.id === node.id) ?? node);
+  return node && (shownTargetNodes(trees.models).find((shown) => shown.id === node.id) ?? node);
 }

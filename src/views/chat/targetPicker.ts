@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BasetenError, PRODUCTION, environment } from '../../client';
+import { BasetenError, environmentByName } from '../../client';
 import type { Invocable, Target } from '../../client';
 import { DeployedChoice, deployedChoices } from '../../chat/deployedTargets';
 import type { ChatTargetRef } from '../../chat/protocol';
@@ -71,7 +71,7 @@ export async function pickChatTarget(services: BasetenServices, current?: ChatTa
       items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
       const configured = configuredModels();
       for (const model of configured) {
-        const choice: DeployedChoice = { on: { kind: 'model', id: model.id }, target: envName === 'production' ? PRODUCTION : environment(envName), name: model.name ?? model.id, where: envName, kind: 'environment' };
+        const choice: DeployedChoice = { on: { kind: 'model', id: model.id }, target: environmentByName(envName), name: model.name ?? model.id, where: envName, kind: 'environment' };
         items.push({ ...deployedItem(choice, current), label: choice.name, description: `${model.id} · ${envName}` });
       }
       if (!configured.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });

@@ -4,7 +4,7 @@ import { BasetenServices } from '../../services';
 import { ChainNode } from './chainsTree';
 import { ModelNode } from './modelsTree';
 import { TargetNode } from './targetNode';
-import { errorMessage } from './treeProvider';
+import { BasetenTreeProvider, errorMessage } from './treeProvider';
 
 export type TargetOwner = ModelNode | ChainNode;
 
@@ -20,6 +20,16 @@ export interface OwnerTargets {
   /** Environments (production first), development, then the other deployments, as the explorer shows them. */
   targets: TargetNode[];
   error?: string;
+}
+
+/** The targets a tree shows now under its models or chains: what it last loaded, nothing fetched. */
+export function shownTargetNodes(tree: BasetenTreeProvider): TargetNode[] {
+  const found: TargetNode[] = [];
+  for (const owner of tree.shownChildren() ?? []) {
+    if (!(owner instanceof ModelNode) && !(owner instanceof ChainNode)) continue;
+    for (const node of tree.shownChildren(owner) ?? []) if (node instanceof TargetNode) found.push(node);
+  }
+  return found;
 }
 
 /** Every model and chain the target pickers offer: the management API's, then the hand-configured ones. */

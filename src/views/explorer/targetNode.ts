@@ -3,11 +3,10 @@ import {
   DEVELOPMENT,
   DeploymentStatus,
   Invocable,
-  PRODUCTION,
   Target,
   actionUrl,
   deployment as deploymentTarget,
-  environment as environmentTarget,
+  environmentByName,
   isSleeping,
   isTransitionalStatus,
   predictAction,
@@ -70,7 +69,7 @@ export class TargetNode implements ExplorerNode {
   get target(): Target {
     if (this.kind === 'development') return DEVELOPMENT;
     if (this.kind === 'deployment') return deploymentTarget(this.key);
-    return this.key === 'production' ? PRODUCTION : environmentTarget(this.key);
+    return environmentByName(this.key);
   }
 
   get label(): string {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PRODUCTION, environment } from '../../client';
+import { environmentByName } from '../../client';
 import type { Invocable } from '../../client';
 import type { SessionTargetRef } from '../../websocket/protocol';
 import { BasetenServices } from '../../services';
@@ -11,7 +11,7 @@ interface TargetItem extends vscode.QuickPickItem {
 }
 
 export function environmentRef(on: Invocable & { name: string }, name: string): SessionTargetRef {
-  return { on, target: name === 'production' ? PRODUCTION : environment(name), label: `${name} of ${on.name}` };
+  return { on, target: environmentByName(name), label: `${name} of ${on.name}` };
 }
 
 /** Environments of every model and chain (WebSockets are served on environments and deployments, not development). */
