@@ -6,6 +6,24 @@ import type { TargetNode } from '../../src/views/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
 import { SEED } from '../../emulator/seed';
 
+type ExtensionApi = Awaited<ReturnType<typeof extensionApi>>;
+
+/**
+ * Opens the Baseten view and has it show the seed's scaled-to-zero "sleepy" model with its production
+ * environment, loaded by the view itself as for a user; `shown()` reads the node the view holds now.
+ */
+async function sleepyProductionAsShown(api: ExtensionApi) {
+  const tree = api.trees.models;
+  await vscode.commands.executeCommand('workbench.view.extension.baseten');
+  const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
+  assert.ok(model, 'the view shows the sleepy model');
+  await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
+  const targetId = `model/${model.model.id}/environment/production`;
+  const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
+  await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
+  return { model, shown, node: shown()! };
+}
+
 describe('Wake', function () {
   this.timeout(60_000);
 
@@ -42,19 +60,10 @@ describe('Wake', function () {
   it('a wake that fails part-way does not leave the node Waking up: the tree reloads it and polls until it settles', async () => {
     await emulatorControl('POST', 'reset');
     const api = await extensionApi();
-    const tree = api.trees.models;
     const settings = vscode.workspace.getConfiguration('baseten');
     await settings.update('statusPollSeconds', 1, vscode.ConfigurationTarget.Global);
     try {
-      await vscode.commands.executeCommand('workbench.view.extension.baseten');
-      // The seed's "sleepy" model is scaled to zero; the view itself loads it, as for a user.
-      const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
-      assert.ok(model, 'the view shows the sleepy model');
-      await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
-      const targetId = `model/${model.model.id}/environment/production`;
-      const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
-      await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
-      const node = shown()!;
+      const { model, shown, node } = await sleepyProductionAsShown(api);
       // The first status read after the wake request fails: the wake ends while the node says Waking up.
       await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${model.model.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
       const outcome = await vscode.commands.executeCommand<string>('baseten.wake', node);
@@ -72,14 +81,7 @@ describe('Wake', function () {
     await emulatorControl('POST', 'reset');
     const api = await extensionApi();
     const tree = api.trees.models;
-    await vscode.commands.executeCommand('workbench.view.extension.baseten');
-    const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
-    assert.ok(model, 'the view shows the sleepy model');
-    await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
-    const targetId = `model/${model.model.id}/environment/production`;
-    const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
-    await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
-    const node = shown()!;
+    const { model, node } = await sleepyProductionAsShown(api);
     const seen: DeploymentStatus[] = [];
     const subscription = tree.onDidChangeTreeData((changed) => {
       if (changed === node && node.state.status && seen[seen.length - 1] !== node.state.status) seen.push(node.state.status);
