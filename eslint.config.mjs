@@ -10,11 +10,11 @@ export default tseslint.config(
     },
   },
   {
-    // The client is plain Node: it must never depend on the editor.
-    files: ['src/client/**/*.ts', 'src/chat/**/*.ts', 'src/predict/**/*.ts', 'src/websocket/**/*.ts', 'emulator/**/*.ts', 'media/**/*.ts'],
+    // The client, the catalog and every feature's logic/ folder are plain Node: they never depend on the editor.
+    files: ['src/client/**/*.ts', 'src/catalog/**/*.ts', 'src/features/*/logic/**/*.ts', 'emulator/**/*.ts', 'media/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/client, src/chat, src/predict, emulator/ and the webview front ends do not use the editor API; pass what you need in from the extension side.' }],
+        paths: [{ name: 'vscode', message: 'src/client, src/catalog, src/features/*/logic, emulator/ and the webview front ends do not use the editor API; pass what you need in from the extension side.' }],
       }],
     },
   },

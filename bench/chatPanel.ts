@@ -4,8 +4,8 @@
  * against the client reading the same stream with no UI, in the same run. The emulator streams at about
  * one token a millisecond in its own process, so messages per second is measured on a realistic clock.
  */
-import { askModel } from '../src/chat/askModel';
-import type { AssistantTurn, HostToWebview } from '../src/chat/protocol';
+import { askModel } from '../src/features/chat/logic/askModel';
+import type { AssistantTurn, HostToWebview } from '../src/features/chat/logic/protocol';
 import type { BasetenClient } from '../src/client';
 
 export interface BenchRow {

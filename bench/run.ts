@@ -16,7 +16,7 @@ import type { BasetenEndpoints, Invocable, PredictInput, Target } from '../src/c
 import { SEED } from '../emulator/seed';
 import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
-import { renderResponse } from '../src/predict/responseBody';
+import { renderResponse } from '../src/features/predict/logic/responseBody';
 
 interface Row {
   figure: string;

@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
-import { AsyncRequestsApi, registerAsyncRequests } from './async/register';
-import { ChatPanels } from './commands/chat';
-import { InlineEdits } from './commands/inlinePrompt';
-import { PredictApi, registerPredict } from './commands/predict';
-import { registerCommands } from './commands/register';
-import { WebSocketPanels } from './commands/websocket';
-import { coldStartCheck } from './commands/coldStart';
-import { ApiKeyStore } from './config/apiKey';
-import { registerLanguageModels } from './lm/basetenChatProvider';
-import { BasetenLog } from './log';
-import { BasetenServices } from './services';
-import { ExplorerTrees, registerExplorer } from './views/explorer/register';
-import { KeyStatusBar } from './views/statusBar';
+import { AsyncRequestsApi, registerAsyncRequests } from './features/async/register';
+import { ChatPanels } from './features/chat/chatPanels';
+import { InlineEdits } from './features/inline/inlineEdits';
+import { PredictApi, registerPredict } from './features/predict/register';
+import { registerCommands } from './features/commands';
+import { WebSocketPanels } from './features/websocket/sessionPanels';
+import { coldStartCheck } from './platform/coldStart';
+import { ApiKeyStore } from './platform/apiKeyStore';
+import { registerLanguageModels } from './features/lm/chatProvider';
+import { BasetenLog } from './platform/log';
+import { BasetenServices } from './platform/services';
+import { ExplorerTrees, registerExplorer } from './features/explorer/register';
+import { KeyStatusBar } from './features/keys/statusBar';
 
 /** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
 export interface BasetenExtensionApi {

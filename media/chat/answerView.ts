@@ -6,7 +6,7 @@
  * belongs) and the code that arrives is appended to it as plain text, highlighted once when its fence
  * closes or the answer ends. When the answer ends it is rendered whole once.
  */
-import type { AnswerDelta, AnswerStats, AssistantTurn } from '../../src/chat/protocol';
+import type { AnswerDelta, AnswerStats, AssistantTurn } from '../../src/features/chat/logic/protocol';
 import type { ToolCall } from '../../src/client/types';
 import { renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
 

@@ -2,7 +2,7 @@
  * The chat panel's front end. The conversation lives in the extension host (which holds the key and
  * the connection); this page renders it, keeps a copy as its saved state, and sends the user's intents.
  */
-import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/chat/protocol';
+import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/features/chat/logic/protocol';
 import { AnswerView } from './answerView';
 import { renderMarkdown } from './markdown';
 

@@ -3,9 +3,9 @@
  * the transcript (at most `maxRendered` entries in the DOM), keeps it as its saved state, and sends the
  * user's intents. Message data is untrusted: it is only ever set as textContent.
  */
-import { describeText, formatSize, formatTime } from '../../src/websocket/format';
-import { describeJsonError, parseJsonInput } from '../../src/websocket/jsonInput';
-import type { ConnectionState, HostToWebview, SavedSession, SendMode, SessionTargetRef, TranscriptEntry, WebviewToHost } from '../../src/websocket/protocol';
+import { describeText, formatSize, formatTime } from '../../src/features/websocket/logic/format';
+import { describeJsonError, parseJsonInput } from '../../src/features/websocket/logic/jsonInput';
+import type { ConnectionState, HostToWebview, SavedSession, SendMode, SessionTargetRef, TranscriptEntry, WebviewToHost } from '../../src/features/websocket/logic/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentV1 } from '../../src/client';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { emulatorKeys, emulatorUrl, extensionApi } from './harness';
 import { isChain, isModel, isTarget } from './nodes';
 

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AsyncRequest } from '../../src/async/asyncRequest';
-import type { CancelOutcome, FinishedNotice } from '../../src/commands/async';
-import type { AsyncSubmitOutcome } from '../../src/commands/asyncSubmit';
+import type { AsyncRequest } from '../../src/features/async/logic/asyncRequest';
+import type { CancelOutcome, FinishedNotice } from '../../src/features/async/requestCommands';
+import type { AsyncSubmitOutcome } from '../../src/features/async/submit';
 import type { BasetenExtensionApi } from '../../src/extension';
-import type { AsyncRequestNode } from '../../src/views/asyncRequests/nodes';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { AsyncRequestNode } from '../../src/features/async/requestNodes';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, emulatorKeys, emulatorUrl, emulatorWebhookSecret, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 

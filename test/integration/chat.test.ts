@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Target } from '../../src/client';
-import type { ChatTargetRef, ConversationState } from '../../src/chat/protocol';
-import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
+import type { ChatTargetRef, ConversationState } from '../../src/features/chat/logic/protocol';
+import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/features/chat/chatPanel';
 import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isModelApi, isTarget } from './nodes';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 
 const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
 

@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SEED } from '../../emulator/seed';
-import type { AssistantTurn, ChatTargetRef, ConversationState } from '../../src/chat/protocol';
-import { emptyConversation } from '../../src/chat/protocol';
-import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/views/chat/chatPanel';
+import type { AssistantTurn, ChatTargetRef, ConversationState } from '../../src/features/chat/logic/protocol';
+import { emptyConversation } from '../../src/features/chat/logic/protocol';
+import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/features/chat/chatPanel';
 import { emulatorControl, extensionApi, hasBrowser, queryWebviews, savedWebviewStates, waitFor } from './harness';
 
 const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ChainDeploymentV1, DeploymentV1, EnvironmentV1, ModelV1, ChainV1 } from '../../src/client';
-import type { ExplorerNode } from '../../src/views/explorer/node';
+import type { ExplorerNode } from '../../src/platform/treeNodes';
 import { describeShown, emulatorKeys, emulatorUrl, extensionApi, rootAsShown, screenshot, shownNode, waitFor } from './harness';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { isChain, isError, isModel, isModelApi, isTarget } from './nodes';
 
 /** Reads the emulator's management API directly, to compare the tree against. */

@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import type { BasetenEndpoints } from '../../src/client/urls';
 import type { BasetenExtensionApi } from '../../src/extension';
-import type { ExplorerNode } from '../../src/views/explorer/node';
-import type { BasetenTreeProvider } from '../../src/views/explorer/treeProvider';
+import type { ExplorerNode } from '../../src/platform/treeNodes';
+import type { BasetenTreeProvider } from '../../src/features/explorer/treeProvider';
 
 export const EXTENSION_ID = 'baseten-community.baseten-vscode';
 

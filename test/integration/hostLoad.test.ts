@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { SEED } from '../../emulator/seed';
-import type { PredictOutcome } from '../../src/commands/predictRun';
+import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import { extensionApi, hostFigures } from './harness';
 
 const BYTES = 50 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { InlineEditSession } from '../../src/views/inline/inlineEditSession';
+import type { InlineEditSession } from '../../src/features/inline/inlineEditSession';
 import { emulatorControl, extensionApi, screenshot, waitFor } from './harness';
 
 const ORIGINAL = 'function greet(name) {\n  return "hi " + name;\n}\n\nconsole.log(greet("you"));\n';

@@ -2,11 +2,11 @@
  * Tree nodes told apart by their `contextValue`. The extension under test runs from the esbuild bundle,
  * which has its own copies of the node classes, so `instanceof` against the compiled sources never matches.
  */
-import type { ChainNode } from '../../src/views/explorer/chainsTree';
-import type { ModelApiNode } from '../../src/views/explorer/modelApisTree';
-import type { ModelNode } from '../../src/views/explorer/modelsTree';
-import type { ErrorNode, ExplorerNode, MessageNode } from '../../src/views/explorer/node';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { ChainNode } from '../../src/features/explorer/chainsTree';
+import type { ModelApiNode } from '../../src/features/explorer/modelApisTree';
+import type { ModelNode } from '../../src/features/explorer/modelsTree';
+import type { ErrorNode, ExplorerNode, MessageNode } from '../../src/platform/treeNodes';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 
 function kind(node: ExplorerNode): string {
   return String(node.treeItem().contextValue ?? '').split(' ')[0];

@@ -3,9 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SEED } from '../../emulator/seed';
-import type { PredictOutcome } from '../../src/commands/predictRun';
-import type { PredictTarget } from '../../src/predict/request';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { PredictOutcome } from '../../src/features/predict/predictRun';
+import type { PredictTarget } from '../../src/features/predict/logic/request';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, emulatorKeys, fillInUi, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../src/client';
 import { clickInUi, describeShown, emulatorControl, emulatorStats, emulatorUrl, extensionApi, hasBrowser, rootAsShown, runCommandInUi, screenshot, shownNode, waitFor } from './harness';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
 import { SEED } from '../../emulator/seed';
 

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { WebSocketPanel } from '../../src/views/websocket/sessionPanel';
-import { WEBSOCKET_VIEW_TYPE } from '../../src/views/websocket/sessionPanel';
-import type { SavedSession } from '../../src/websocket/protocol';
-import type { TargetNode } from '../../src/views/explorer/targetNode';
+import type { WebSocketPanel } from '../../src/features/websocket/sessionPanel';
+import { WEBSOCKET_VIEW_TYPE } from '../../src/features/websocket/sessionPanel';
+import type { SavedSession } from '../../src/features/websocket/logic/protocol';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 

@@ -3,11 +3,11 @@
  * the panel, and one answer asked of the emulator over real HTTP, whole, stopped and broken.
  */
 import * as assert from 'node:assert/strict';
-import { AnswerBatcher } from '../../src/chat/answerBatcher';
-import { askModel } from '../../src/chat/askModel';
-import { chatMessages, chatRequest, fenceFor, userContent } from '../../src/chat/conversation';
-import type { AnswerDelta, AssistantTurn, ChatContext, ConversationState } from '../../src/chat/protocol';
-import { emptyConversation } from '../../src/chat/protocol';
+import { AnswerBatcher } from '../../src/features/chat/logic/answerBatcher';
+import { askModel } from '../../src/features/chat/logic/askModel';
+import { chatMessages, chatRequest, fenceFor, userContent } from '../../src/features/chat/logic/conversation';
+import type { AnswerDelta, AssistantTurn, ChatContext, ConversationState } from '../../src/features/chat/logic/protocol';
+import { emptyConversation } from '../../src/features/chat/logic/protocol';
 import { BasetenClient } from '../../src/client';
 import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
 

@@ -1,7 +1,7 @@
 /** The chat target picker's deployed-model choices, read from the emulator's management API. */
 import * as assert from 'node:assert/strict';
 import { SEED } from '../../emulator';
-import { deployedChoices } from '../../src/chat/deployedTargets';
+import { deployedChoices } from '../../src/features/chat/logic/deployedTargets';
 import { BasetenClient } from '../../src/client';
 import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_INLINE_TEMPLATE, fillTemplate, replacementFrom } from '../../src/chat/inlinePrompt';
+import { DEFAULT_INLINE_TEMPLATE, fillTemplate, replacementFrom } from '../../src/features/inline/logic/prompt';
 
 const values = { instruction: 'Add types', selection: 'function f(a) {}', file: 'src/f.ts', language: 'typescript' };
 

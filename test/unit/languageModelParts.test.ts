@@ -1,8 +1,8 @@
 /** The plain parts of the VS Code language-model provider (src/lm): token limits, tool-call ids, images. */
 import * as assert from 'node:assert/strict';
-import { imageUrlPart, isImagePart } from '../../src/lm/imageParts';
-import { tokenLimits } from '../../src/lm/tokenLimits';
-import { uniqueToolCallIds } from '../../src/lm/toolCallIds';
+import { imageUrlPart, isImagePart } from '../../src/features/lm/logic/imageParts';
+import { tokenLimits } from '../../src/features/lm/logic/tokenLimits';
+import { uniqueToolCallIds } from '../../src/features/lm/logic/toolCallIds';
 import type { ToolCall } from '../../src/client/types';
 
 describe('language-model provider parts', () => {

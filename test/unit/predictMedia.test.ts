@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { gradientPng } from '../../emulator/png';
-import { detectMedia, extensionFor, findBase64Media } from '../../src/predict/media';
+import { detectMedia, extensionFor, findBase64Media } from '../../src/features/predict/logic/media';
 
 const WAV = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.alloc(64)]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64)]);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_INPUT_TEMPLATE, applyTemplate, buildPayload, jsonErrorPosition, looksLikeJson, parseJson } from '../../src/predict/payload';
+import { DEFAULT_INPUT_TEMPLATE, applyTemplate, buildPayload, jsonErrorPosition, looksLikeJson, parseJson } from '../../src/features/predict/logic/payload';
 
 describe('predict payload', () => {
   describe('input template', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { gradientPng } from '../../emulator/png';
-import { prettyJson, reindent } from '../../src/predict/prettyJson';
+import { prettyJson, reindent } from '../../src/features/predict/logic/prettyJson';
 
 const SAMPLES: unknown[] = [
   { a: 1, b: [true, false, null], c: { d: 'x', e: {} }, f: [], g: [[]], h: [{}] },

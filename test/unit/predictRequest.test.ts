@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { MAX_HISTORY_PAYLOAD_BYTES, addToHistory, historyEntry, readHistory, requestOf } from '../../src/predict/history';
-import { responseTitle } from '../../src/predict/format';
-import { parseSavedRequest, requestFileName, savedRequestText, targetTitle } from '../../src/predict/request';
-import type { PredictRequest } from '../../src/predict/request';
+import { MAX_HISTORY_PAYLOAD_BYTES, addToHistory, historyEntry, readHistory, requestOf } from '../../src/features/predict/logic/history';
+import { responseTitle } from '../../src/features/predict/logic/format';
+import { parseSavedRequest, requestFileName, savedRequestText, targetTitle } from '../../src/features/predict/logic/request';
+import type { PredictRequest } from '../../src/features/predict/logic/request';
 
 const request: PredictRequest = { on: { kind: 'model', id: 'adyqnviz', name: 'echo' }, target: { kind: 'environment', name: 'staging' }, payload: { prompt: 'hi' } };
 

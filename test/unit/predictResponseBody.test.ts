@@ -6,7 +6,7 @@ import { SEED } from '../../emulator/seed';
 import { binaryBytes } from '../../emulator/predictors';
 import { BasetenClient, PRODUCTION, jsonInput } from '../../src/client';
 import type { Invocable } from '../../src/client';
-import { RenderOptions, renderResponse } from '../../src/predict/responseBody';
+import { RenderOptions, renderResponse } from '../../src/features/predict/logic/responseBody';
 import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
 
 const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });

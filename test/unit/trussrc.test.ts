@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseTrussrcApiKey, readTrussrcApiKey, trussrcPath } from '../../src/config/trussrc';
+import { parseTrussrcApiKey, readTrussrcApiKey, trussrcPath } from '../../src/platform/trussrc';
 
 describe('~/.trussrc key lookup', () => {
   it('reads api_key from the [baseten] section only', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ROTATION_WINDOW_MS, previousSecretIfValid, rotatedRecord } from '../../src/async/secretRotation';
+import { ROTATION_WINDOW_MS, previousSecretIfValid, rotatedRecord } from '../../src/features/async/logic/secretRotation';
 
 describe('Webhook secret rotation', () => {
   const rotatedAt = Date.UTC(2026, 0, 10, 12);

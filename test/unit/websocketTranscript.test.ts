@@ -3,11 +3,11 @@
  * position, the transcript's cap and JSON-lines export, batching for the page, and the page's saved state.
  */
 import * as assert from 'node:assert/strict';
-import { describeText, formatSize, hexPreview } from '../../src/websocket/format';
-import { describeJsonError, jsonErrorOffset, parseJsonInput } from '../../src/websocket/jsonInput';
-import type { TranscriptEntry } from '../../src/websocket/protocol';
-import { EntryBatcher, KEPT_BINARY_BYTES, SHOWN_TEXT_CHARS, Transcript } from '../../src/websocket/transcript';
-import { parseSavedSession, parseWebviewMessage } from '../../src/views/websocket/messages';
+import { describeText, formatSize, hexPreview } from '../../src/features/websocket/logic/format';
+import { describeJsonError, jsonErrorOffset, parseJsonInput } from '../../src/features/websocket/logic/jsonInput';
+import type { TranscriptEntry } from '../../src/features/websocket/logic/protocol';
+import { EntryBatcher, KEPT_BINARY_BYTES, SHOWN_TEXT_CHARS, Transcript } from '../../src/features/websocket/logic/transcript';
+import { parseSavedSession, parseWebviewMessage } from '../../src/features/websocket/logic/panelMessages';
 
 describe('WebSocket transcript formatting', () => {
   it('previews binary as hex pairs with how many bytes are left out', () => {

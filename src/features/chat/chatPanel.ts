@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { askModel } from './logic/askModel';
+import { chatRequest } from './logic/conversation';
+import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, CodeAction, ConversationState, HostToWebview, UserTurn } from './logic/protocol';
+import { emptyConversation } from './logic/protocol';
+import { chatEndpoint } from './logic/chatTargets';
+import { BasetenServices } from '../../platform/services';
+import { showPage } from '../../platform/webviewPage';
+import { chatPage } from './logic/chatHtml';
+import { parseWebviewMessage } from './logic/panelMessages';
+
+export const CHAT_VIEW_TYPE = 'baseten.chat';
+
+export interface ChatPanelHost {
+  readonly services: BasetenServices;
+  readonly mediaRoot: vscode.Uri;
+  pickTarget(current?: ChatTargetRef): Promise<ChatTargetRef | undefined>;
+  /** The editor code actions act on: the last text editor the user was in. */
+  lastEditor(): vscode.TextEditor | undefined;
+  rememberTarget(target: ChatTargetRef): void;
+  /** Says a deployment is asleep, so that the first answer waits for a cold start. */
+  isSleeping(target: ChatTargetRef): boolean;
+}
+
+/** Counters that tests and the benchmark read. */
+export interface ChatPanelStats {
+  posted: number;
+  deltas: number;
+  /** Messages from the page that were not part of the protocol (a sanitiser failure would show here). */
+  unexpected: number;
+}
+
+/** One chat panel: the conversation, the running answer, and the webview that shows them. */
+export class ChatPanel implements vscode.Disposable {
+  private state: ConversationState;
+  private running?: { controller: AbortController; answer: AssistantTurn; done: Promise<AssistantTurn> };
+  /** The model picker while it is open: a second send or pick waits on it instead of opening another. */
+  private picking?: Promise<ChatTargetRef | undefined>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly ended = new vscode.EventEmitter<AssistantTurn>();
+  /** Fires when an answer ends (done, stopped or failed). */
+  readonly onDidEndAnswer = this.ended.event;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.closed.event;
+  readonly stats: ChatPanelStats = { posted: 0, deltas: 0, unexpected: 0 };
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly host: ChatPanelHost,
+    state?: ConversationState,
+  ) {
+    this.state = state ?? emptyConversation();
+    // A restored conversation cannot still be streaming: that request died with the window.
+    for (const turn of this.state.turns) if (turn.role === 'assistant' && turn.state === 'streaming') turn.state = 'stopped';
+    showPage(panel, host.mediaRoot, chatPage());
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get conversation(): ConversationState {
+    return structuredClone(this.state);
+  }
+
+  get target(): ChatTargetRef | undefined {
+    return this.state.target;
+  }
+
+  get isStreaming(): boolean {
+    return !!this.running;
+  }
+
+  setTarget(target: ChatTargetRef): void {
+    this.state.target = target;
+    this.host.rememberTarget(target);
+    this.post({ type: 'target', target });
+  }
+
+  attach(context: ChatContext): void {
+    this.state.pending.push(context);
+    this.post({ type: 'pending', pending: this.state.pending });
+    this.post({ type: 'focusInput' });
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Asks the current target; resolves with the answer when it ends, however it ends. */
+  async ask(text: string, settings?: ChatSettings): Promise<AssistantTurn | undefined> {
+    // The page sends nothing while an answer runs; a send while the picker is open is the same question again.
+    if (this.running || this.picking) return undefined;
+    if (settings) this.state.settings = settings;
+    if (!this.state.target) {
+      const picked = await this.pick();
+      if (!picked) return undefined;
+      this.setTarget(picked);
+    }
+    if (this.running) return undefined;
+    const target = this.state.target!;
+    const context = this.state.pending;
+    const request = chatRequest(this.state, text, context, target.model);
+    // vLLM-style servers send usage only when asked; Model APIs send it anyway.
+    if (target.kind === 'deployment') request.stream_options = { include_usage: true };
+    const user: UserTurn = { role: 'user', id: randomUUID(), text, context };
+    const answer: AssistantTurn = { role: 'assistant', id: randomUUID(), model: target.label, text: '', reasoning: '', toolCalls: [], state: 'streaming', stats: {} };
+    this.state.turns.push(user, answer);
+    this.state.pending = [];
+    this.post({ type: 'turns', user, answer });
+    const controller = new AbortController();
+    const done = this.stream(request, answer, target, controller);
+    this.running = { controller, answer, done };
+    return done;
+  }
+
+  private async stream(request: ReturnType<typeof chatRequest>, answer: AssistantTurn, target: ChatTargetRef, controller: AbortController): Promise<AssistantTurn> {
+    const coldStart = target.kind === 'deployment' && this.host.isSleeping(target);
+    const progress = coldStart ? this.coldStartNotice(controller) : undefined;
+    try {
+      const outcome = await askModel(this.host.services.client.modelApis, request, answer, {
+        signal: controller.signal,
+        endpoint: chatEndpoint(target),
+        onStarted: () => progress?.resolve(),
+        onDelta: (delta: AnswerDelta) => {
+          this.stats.deltas++;
+          this.post({ type: 'delta', answerId: answer.id, delta });
+        },
+      });
+      if (outcome.error && outcome.answer.state === 'failed') this.host.services.log.failure(`Chat with ${target.label}`, outcome.error);
+      return outcome.answer;
+    } finally {
+      progress?.resolve();
+      // A new conversation may already have let go of this answer and started another.
+      if (this.running?.answer === answer) this.running = undefined;
+      this.post({ type: 'answerEnded', answer });
+      this.ended.fire(answer);
+    }
+  }
+
+  private coldStartNotice(controller: AbortController): { resolve: () => void } {
+    let resolve = (): void => undefined;
+    const finished = new Promise<void>((done) => (resolve = done));
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Baseten: the deployment is scaled to zero; waiting for a cold start…', cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        const started = Date.now();
+        const ticker = setInterval(() => progress.report({ message: `${Math.round((Date.now() - started) / 1000)} s` }), 1000);
+        return finished.finally(() => clearInterval(ticker));
+      },
+    );
+    return { resolve };
+  }
+
+  /** Aborts the running answer (its socket closes); what streamed stays. */
+  stop(): void {
+    this.running?.controller.abort();
+  }
+
+  /** Resolves when no answer is running. */
+  async idle(): Promise<void> {
+    await this.running?.done;
+  }
+
+  /** Opens the model picker, or joins the one already open. */
+  private pick(current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
+    this.picking ??= this.host.pickTarget(current).finally(() => (this.picking = undefined));
+    return this.picking;
+  }
+
+  /** Stops the running answer and lets go of it at once, so that the next question is not refused while it ends. */
+  newConversation(): void {
+    const running = this.running;
+    this.running = undefined;
+    running?.controller.abort();
+    this.state = { ...emptyConversation(this.state.settings), target: this.state.target };
+    this.post({ type: 'state', state: this.state });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.stats.unexpected++;
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'state', state: this.state });
+        return;
+      case 'send':
+        await this.ask(message.text, message.settings);
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'pickTarget': {
+        if (this.picking) return;
+        const picked = await this.pick(this.state.target);
+        if (picked) this.setTarget(picked);
+        return;
+      }
+      case 'newConversation':
+        this.newConversation();
+        return;
+      case 'removeContext':
+        this.state.pending = this.state.pending.filter((piece) => piece.id !== message.id);
+        this.post({ type: 'pending', pending: this.state.pending });
+        return;
+      case 'code':
+        await this.codeAction(message.action, message.code);
+        return;
+      case 'openLink':
+        if (/^(https?|mailto):/i.test(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
+        return;
+      case 'settings':
+        this.state.settings = message.settings;
+        return;
+    }
+  }
+
+  private async codeAction(action: CodeAction, code: string): Promise<void> {
+    if (action === 'copy') {
+      await vscode.env.clipboard.writeText(code);
+      vscode.window.setStatusBarMessage('Baseten: code copied', 2000);
+      return;
+    }
+    const remembered = this.host.lastEditor();
+    if (!remembered) {
+      void vscode.window.showWarningMessage('Open a text editor to insert the code into.');
+      return;
+    }
+    // An editor object goes stale once its tab is hidden; the document's visible editor (or a new one) is live.
+    const editor =
+      vscode.window.visibleTextEditors.find((candidate) => candidate.document === remembered.document) ??
+      (await vscode.window.showTextDocument(remembered.document, { viewColumn: remembered.viewColumn, preserveFocus: true }));
+    await editor.edit((edit) => {
+      for (const selection of editor.selections) {
+        if (action === 'insert') {
+          edit.insert(selection.active, code);
+          continue;
+        }
+        // A fenced block always ends with a newline; a selection inside a line does not.
+        const selected = editor.document.getText(selection);
+        edit.replace(selection, /\n$/.test(selected) ? code : code.replace(/\r?\n$/, ''));
+      }
+    });
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.disposed) return;
+    this.stats.posted++;
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stop();
+    this.closed.fire();
+    this.ended.dispose();
+    this.closed.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ChatContext, ChatTargetRef, ConversationState } from './logic/protocol';
+import { modelApiTarget } from './logic/chatTargets';
+import { BasetenServices } from '../../platform/services';
+import { CHAT_VIEW_TYPE, ChatPanel, ChatPanelHost } from './chatPanel';
+import { isConversationState } from './logic/panelMessages';
+import { deployedChatTarget, pickChatTarget } from './chatTargetPick';
+import { ModelApiNode } from '../explorer/modelApisTree';
+import { ExplorerTrees } from '../explorer/register';
+import { coldStartCheck } from '../../platform/coldStart';
+import { TargetNode } from '../explorer/targetNode';
+
+const LAST_TARGET_KEY = 'baseten.chat.lastTarget';
+
+/** The selection of an editor as chat context, with the file and lines it came from. */
+export function selectionContext(editor: vscode.TextEditor): ChatContext | undefined {
+  const selection = editor.selection;
+  const document = editor.document;
+  const range = selection.isEmpty ? undefined : selection;
+  const text = range ? document.getText(range) : '';
+  if (!text.trim()) return undefined;
+  return {
+    id: randomUUID(),
+    file: vscode.workspace.asRelativePath(document.uri, false),
+    language: document.languageId,
+    startLine: range!.start.line + 1,
+    endLine: range!.end.character === 0 && range!.end.line > range!.start.line ? range!.end.line : range!.end.line + 1,
+    text,
+  };
+}
+
+/**
+ * The chat panel(s): one is reused for every "send to chat"; panels restored after a reload come back
+ * with their conversation.
+ */
+export class ChatPanels implements vscode.Disposable, ChatPanelHost {
+  private panels = new Set<ChatPanel>();
+  private active?: ChatPanel;
+  private editor?: vscode.TextEditor;
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly mediaRoot: vscode.Uri;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly services: BasetenServices,
+    private readonly trees: ExplorerTrees,
+  ) {
+    this.mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
+    this.editor = vscode.window.activeTextEditor;
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.editor = editor;
+      }),
+      vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          this.revive(panel, state);
+        },
+      }),
+    );
+  }
+
+  /** A panel VS Code restored after a reload, with the conversation its page had saved. */
+  revive(panel: vscode.WebviewPanel, state: unknown): ChatPanel {
+    return this.adopt(new ChatPanel(panel, this, isConversationState(state) ? state : undefined));
+  }
+
+  /** The panel used last, if one is open. */
+  get current(): ChatPanel | undefined {
+    return this.active;
+  }
+
+  lastEditor(): vscode.TextEditor | undefined {
+    const editor = this.editor;
+    return editor && !editor.document.isClosed ? editor : undefined;
+  }
+
+  pickTarget(current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
+    return pickChatTarget(this.services, current);
+  }
+
+  /** The target chosen last in any chat panel (remembered across reloads). */
+  lastTarget(): ChatTargetRef | undefined {
+    return this.active?.target ?? this.context.globalState.get<ChatTargetRef>(LAST_TARGET_KEY);
+  }
+
+  rememberTarget(target: ChatTargetRef): void {
+    void this.context.globalState.update(LAST_TARGET_KEY, target);
+  }
+
+  isSleeping(target: ChatTargetRef): boolean {
+    return target.kind === 'deployment' && coldStartCheck(this.trees)(target);
+  }
+
+  /** The open panel, or a new one with the last target used. */
+  open(): ChatPanel {
+    if (this.active) {
+      this.active.reveal();
+      return this.active;
+    }
+    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: [this.mediaRoot],
+    });
+    const last = this.context.globalState.get<ChatTargetRef>(LAST_TARGET_KEY);
+    const state: ConversationState | undefined = last ? { version: 1, settings: { system: '' }, turns: [], pending: [], target: last } : undefined;
+    return this.adopt(new ChatPanel(panel, this, state));
+  }
+
+  /** `Baseten: Send Selection to Chat`: the selection goes along with the next question. */
+  sendSelection(editor = vscode.window.activeTextEditor): ChatPanel | undefined {
+    const context = editor && selectionContext(editor);
+    if (!context) {
+      void vscode.window.showInformationMessage('Select some text to send to Baseten Chat.');
+      return undefined;
+    }
+    this.editor = editor;
+    const panel = this.open();
+    panel.attach(context);
+    return panel;
+  }
+
+  /** Opens the chat with the model of a tree node (a Model API, or an environment or deployment). */
+  async chatWith(node: ModelApiNode | TargetNode): Promise<ChatPanel | undefined> {
+    let target: ChatTargetRef | undefined;
+    if (node instanceof ModelApiNode) target = modelApiTarget(node.model);
+    else if (node instanceof TargetNode) target = await deployedChatTarget(this.services, { kind: node.on.kind, id: node.on.id }, node.target, node.on.name, `${node.on.name} (${node.label})`);
+    const panel = this.open();
+    if (target) panel.setTarget(target);
+    return panel;
+  }
+
+  private adopt(panel: ChatPanel): ChatPanel {
+    this.panels.add(panel);
+    this.active = panel;
+    panel.panel.onDidChangeViewState((event) => {
+      if (event.webviewPanel.active) this.active = panel;
+    });
+    panel.onDidDispose(() => {
+      this.panels.delete(panel);
+      if (this.active === panel) this.active = [...this.panels].pop();
+    });
+    return panel;
+  }
+
+  dispose(): void {
+    for (const panel of this.panels) panel.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { ModelApi, pricePerMillionTokens } from '../../client';
+import { BasetenServices } from '../../platform/services';
+import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
+import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
+
+const FEATURE_LABELS: Record<string, string> = {
+  tools: 'tools',
+  reasoning: 'reasoning',
+  reasoning_effort: 'reasoning effort',
+  json_mode: 'JSON mode',
+  structured_outputs: 'structured output',
+};
+
+export function formatTokens(count: number | undefined): string | undefined {
+  if (!count) return undefined;
+  if (count >= 1_000_000) return `${Math.round(count / 100_000) / 10}M`;
+  if (count >= 1000) return `${Math.round(count / 1000)}K`;
+  return String(count);
+}
+
+export function formatPrice(perMillion: number | undefined): string {
+  if (perMillion === undefined) return '?';
+  return `$${perMillion < 1 ? perMillion.toFixed(2).replace(/0$/, '') : perMillion.toFixed(2)}`;
+}
+
+/** One Model API of the live catalogue: name, context length, price per million tokens, features. */
+export class ModelApiNode implements ExplorerNode {
+  readonly id: string;
+
+  constructor(readonly model: ModelApi) {
+    this.id = `modelApi/${model.id}`;
+  }
+
+  get features(): string[] {
+    return (this.model.supported_features ?? []).map((feature) => FEATURE_LABELS[feature] ?? feature);
+  }
+
+  treeItem(): vscode.TreeItem {
+    const model = this.model;
+    const item = new vscode.TreeItem(model.name || model.id, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const input = pricePerMillionTokens(model.pricing?.prompt);
+    const output = pricePerMillionTokens(model.pricing?.completion);
+    const context = formatTokens(model.context_length);
+    item.description = [context && `${context} ctx`, `${formatPrice(input)}/${formatPrice(output)} per M`, this.features.includes('reasoning') ? 'reasoning' : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${escapeMarkdown(model.name || model.id)}**  \n\`${model.id}\`\n\n`);
+    if (model.description) tooltip.appendMarkdown(`${escapeMarkdown(model.description)}\n\n`);
+    tooltip.appendMarkdown(`| | |\n|---|---|\n`);
+    if (model.context_length) tooltip.appendMarkdown(`| Context | ${model.context_length.toLocaleString('en-US')} tokens |\n`);
+    if (model.max_completion_tokens) tooltip.appendMarkdown(`| Max output | ${model.max_completion_tokens.toLocaleString('en-US')} tokens |\n`);
+    tooltip.appendMarkdown(`| Input | ${formatPrice(input)} per M tokens |\n| Output | ${formatPrice(output)} per M tokens |\n`);
+    const cached = pricePerMillionTokens(model.pricing?.input_cache_read);
+    if (cached !== undefined) tooltip.appendMarkdown(`| Cached input | ${formatPrice(cached)} per M tokens |\n`);
+    if (this.features.length) tooltip.appendMarkdown(`| Features | ${this.features.join(', ')} |\n`);
+    if (model.input_modalities?.length) tooltip.appendMarkdown(`| Input | ${model.input_modalities.join(', ')} |\n`);
+    if (model.quantization) tooltip.appendMarkdown(`| Quantization | ${model.quantization} |\n`);
+    item.tooltip = tooltip;
+    item.iconPath = new vscode.ThemeIcon(this.features.includes('reasoning') ? 'lightbulb-sparkle' : 'sparkle');
+    item.contextValue = 'baseten.modelApi';
+    return item;
+  }
+}
+
+export class ModelApisTreeProvider extends BasetenTreeProvider {
+  constructor(
+    private readonly services: BasetenServices,
+    options: Omit<TreeProviderOptions, 'viewId' | 'what'>,
+  ) {
+    super({ ...options, viewId: 'baseten.modelApis', what: 'Model APIs' });
+  }
+
+  protected async loadRoot(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const models = await this.services.client.modelApis.listModels({ signal });
+    return models
+      .slice()
+      .sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id))
+      .map((model) => new ModelApiNode(model));
+  }
+}

@@ -1,0 +1,153 @@
+import * as vscode from 'vscode';
+import { BasetenError } from '../../client';
+import { BasetenLog } from '../../platform/log';
+import { ErrorNode, ExplorerNode, MessageNode } from '../../platform/treeNodes';
+
+export interface TreeProviderOptions {
+  viewId: string;
+  /** What the root lists, in the user's words ("models"), for errors and placeholders. */
+  what: string;
+  log: BasetenLog;
+  pollMs: () => number;
+  hasKey: () => Promise<boolean>;
+}
+
+/**
+ * The shared mechanics of the Baseten trees: loading with progress in the view, a failed load as an
+ * error node, an empty one as a placeholder, refresh of one node or all, and polling of nodes whose
+ * status is changing by itself.
+ */
+export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly polls = new Map<ExplorerNode, NodeJS.Timeout>();
+  private readonly loads = new Set<AbortController>();
+  private readonly lastChildren = new Map<ExplorerNode | undefined, ExplorerNode[]>();
+  private readonly parents = new WeakMap<ExplorerNode, ExplorerNode>();
+
+  constructor(protected readonly options: TreeProviderOptions) {}
+
+  protected abstract loadRoot(signal: AbortSignal): Promise<ExplorerNode[]>;
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (!node && !(await this.options.hasKey())) return [];
+    if (node && !node.children) return [];
+    const controller = new AbortController();
+    this.loads.add(controller);
+    try {
+      const load = (): Promise<ExplorerNode[]> => (node?.children ? node.children(controller.signal) : this.loadRoot(controller.signal));
+      const children = await vscode.window.withProgress({ location: { viewId: this.options.viewId } }, load);
+      const shown = children.length ? children : [this.placeholder(node)];
+      if (!node) this.carryOverGrandchildren(shown);
+      this.lastChildren.set(node, shown);
+      if (node) for (const child of shown) this.parents.set(child, node);
+      this.schedulePolling(node, shown);
+      return shown;
+    } catch (error) {
+      if (error instanceof BasetenError && error.kind === 'aborted') return [];
+      const what = node ? `the children of ${String(node.treeItem().label ?? node.id)}` : this.options.what;
+      const reference = this.options.log.failure(`Loading ${what}`, error);
+      return [new ErrorNode(`${node?.id ?? this.options.viewId}/error`, what, errorMessage(error), reference)];
+    } finally {
+      this.loads.delete(controller);
+    }
+  }
+
+  /** Lets `TreeView.reveal` find a node's place; nodes are known once their parent was loaded. */
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return this.parents.get(node);
+  }
+
+  /** The children last shown for a node (the root when undefined); for tests and commands. */
+  shownChildren(node?: ExplorerNode): readonly ExplorerNode[] | undefined {
+    return this.lastChildren.get(node);
+  }
+
+  /**
+   * Reloads a node, or the whole tree. What was shown stays known (to the target pickers) until the new
+   * load replaces it, so a command run mid-refresh still offers every target; `forget` drops it at once,
+   * for when the key or the hosts changed and the old list belongs to someone else.
+   */
+  refresh(node?: ExplorerNode, options: { forget?: boolean } = {}): void {
+    if (!node) {
+      for (const timer of this.polls.values()) clearTimeout(timer);
+      this.polls.clear();
+      if (options.forget) this.lastChildren.clear();
+    }
+    this.changed.fire(node);
+  }
+
+  /**
+   * Reloads the parent of a node, so the node shows what Baseten says now (after a wake that did not end
+   * in ACTIVE, its last state may be one Baseten has left). The whole tree when the parent is not shown.
+   */
+  reloadParentOf(node: ExplorerNode): void {
+    this.changed.fire(this.shownParentOf(node));
+  }
+
+  /** The parent as shown now: a reload may have replaced the object the node was loaded under. */
+  private shownParentOf(node: ExplorerNode): ExplorerNode | undefined {
+    const parent = this.parents.get(node);
+    if (!parent) return undefined;
+    if (this.lastChildren.has(parent)) return parent;
+    for (const shown of this.lastChildren.keys()) if (shown?.id === parent.id) return shown;
+    return undefined;
+  }
+
+  /** A reloaded root has new node objects: they keep the children their predecessors (same id) showed. */
+  private carryOverGrandchildren(root: ExplorerNode[]): void {
+    const previous = new Map<string, readonly ExplorerNode[]>();
+    for (const [parent, children] of this.lastChildren) if (parent) previous.set(parent.id, children);
+    for (const parent of [...this.lastChildren.keys()]) if (parent) this.lastChildren.delete(parent);
+    for (const parent of root) {
+      const children = previous.get(parent.id);
+      if (!children) continue;
+      this.lastChildren.set(parent, [...children]);
+      for (const child of children) this.parents.set(child, parent);
+    }
+  }
+
+  protected placeholder(node?: ExplorerNode): ExplorerNode {
+    return new MessageNode(`${node?.id ?? this.options.viewId}/empty`, node ? 'Nothing here' : `No ${this.options.what} found`, {
+      icon: 'info',
+    });
+  }
+
+  /**
+   * A parent whose children are changing state by themselves is reloaded until they settle. Children that
+   * came with their parent's own data are fetched again through the grandparent.
+   */
+  private schedulePolling(node: ExplorerNode | undefined, children: ExplorerNode[]): void {
+    const reloaded = node?.childrenLoadedWithIt ? this.shownParentOf(node) : node;
+    const key = reloaded ?? ROOT;
+    const transitional = children.some((child) => child.transitional);
+    // A grandparent's own load decides about its timer; children that settled leave it alone.
+    if (reloaded !== node && !transitional) return;
+    const existing = this.polls.get(key);
+    if (existing) clearTimeout(existing);
+    this.polls.delete(key);
+    if (!transitional) return;
+    const timer = setTimeout(() => {
+      this.polls.delete(key);
+      this.changed.fire(reloaded);
+    }, this.options.pollMs());
+    this.polls.set(key, timer);
+  }
+
+  dispose(): void {
+    for (const timer of this.polls.values()) clearTimeout(timer);
+    for (const controller of this.loads) controller.abort();
+    this.changed.dispose();
+  }
+}
+
+const ROOT: ExplorerNode = { id: '<root>', treeItem: () => new vscode.TreeItem('') };
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof BasetenError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
