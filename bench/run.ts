@@ -12,7 +12,7 @@ import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { AsyncRequestWatcher, BasetenClient, DEVELOPMENT, PRODUCTION, StatusBudget, bytesInput, environment, jsonInput } from '../src/client';
-import type { BasetenEndpoints, Invocable, PredictInput, Target } from '../src/client';
+import type { BasetenEndpoints, Owner, PredictInput, Target } from '../src/client';
 import { SEED } from '../emulator/seed';
 import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
@@ -235,11 +235,11 @@ async function predictUi(client: BasetenClient): Promise<void> {
     }
     return Buffer.from(`[${records.join(',')}]`);
   };
-  const cases: Array<{ name: string; on: Invocable; input: () => PredictInput; bytes: number; limit: number }> = [
-    { name: '50 MB chunked text → file', on: CHUNKED, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes },
-    { name: '50 MB binary → file', on: { kind: 'model', id: SEED.models.binary.id }, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes },
-    { name: '50 MB JSON → file', on: ECHO, input: () => bytesInput(jsonBody(size), 'application/json'), bytes: size, limit: limitBytes },
-    { name: '9.5 MB JSON → document (pretty-printed in slices)', on: ECHO, input: () => bytesInput(jsonBody(9.5 * 1024 * 1024), 'application/json'), bytes: 9.5 * 1024 * 1024, limit: limitBytes },
+  const cases: Array<{ name: string; owner: Pick<Owner, 'kind' | 'id'>; input: () => PredictInput; bytes: number; limit: number }> = [
+    { name: '50 MB chunked text → file', owner: CHUNKED, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes },
+    { name: '50 MB binary → file', owner: { kind: 'model', id: SEED.models.binary.id }, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes },
+    { name: '50 MB JSON → file', owner: ECHO, input: () => bytesInput(jsonBody(size), 'application/json'), bytes: size, limit: limitBytes },
+    { name: '9.5 MB JSON → document (pretty-printed in slices)', owner: ECHO, input: () => bytesInput(jsonBody(9.5 * 1024 * 1024), 'application/json'), bytes: 9.5 * 1024 * 1024, limit: limitBytes },
   ];
   try {
     for (const c of cases) {
@@ -250,7 +250,7 @@ async function predictUi(client: BasetenClient): Promise<void> {
       for (let round = 0; round < 3; round++) {
         runs.baseline.push(
           await measure(async () => {
-            const response = await client.inference.predict(c.on, PRODUCTION, input, { readJson: false });
+            const response = await client.inference.predict(c.owner, PRODUCTION, input, { readJson: false });
             if (response.kind !== 'stream' && response.kind !== 'binary') throw new Error(`expected a body stream, got ${response.kind}`);
             let bytes = 0;
             for await (const chunk of response.chunks) bytes += chunk.length;
@@ -260,7 +260,7 @@ async function predictUi(client: BasetenClient): Promise<void> {
         );
         runs.ours.push(
           await measure(async () => {
-            const response = await client.inference.predict(c.on, PRODUCTION, input, { readJson: false });
+            const response = await client.inference.predict(c.owner, PRODUCTION, input, { readJson: false });
             const rendered = await renderResponse(response, { limitBytes: c.limit, folder, fileStem: `response-${++stem}`, onText: () => undefined });
             await settle();
             return rendered.size;
@@ -364,14 +364,14 @@ function peakPerSecond(times: number[]): number {
   return peak;
 }
 
-async function submitAll(client: BasetenClient, jobs: Array<{ on: Invocable; target: Target; input: Record<string, unknown> }>): Promise<string[]> {
+async function submitAll(client: BasetenClient, jobs: Array<{ owner: Pick<Owner, 'kind' | 'id'>; target: Target; input: Record<string, unknown> }>): Promise<string[]> {
   const ids: string[] = new Array<string>(jobs.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < jobs.length) {
         const i = next++;
-        ids[i] = (await client.inference.asyncPredict(jobs[i].on, jobs[i].target, { model_input: jobs[i].input })).requestId;
+        ids[i] = (await client.inference.asyncPredict(jobs[i].owner, jobs[i].target, { model_input: jobs[i].input })).requestId;
       }
     }),
   );
@@ -386,12 +386,12 @@ async function submitAll(client: BasetenClient, jobs: Array<{ on: Invocable; tar
 async function asyncPolling(client: BasetenClient, baseUrl: string): Promise<void> {
   const budgetPerSecond = 10;
   await fetch(`${baseUrl}/__emulator/reset`, { method: 'POST' });
-  const ids = await submitAll(client, Array.from({ length: 1000 }, (_, i) => ({ on: ECHO, target: PRODUCTION, input: i === 0 ? { sleep_ms: 600_000 } : { i } })));
+  const ids = await submitAll(client, Array.from({ length: 1000 }, (_, i) => ({ owner: ECHO, target: PRODUCTION, input: i === 0 ? { sleep_ms: 600_000 } : { i } })));
   await fetch(`${baseUrl}/__emulator/stats/reset`, { method: 'POST' });
   let budget = new StatusBudget({ perSecond: () => budgetPerSecond });
-  let watcher = new AsyncRequestWatcher({ budget, status: (on, id, signal) => client.inference.asyncStatus(on, id, { signal, retry: false }) });
+  let watcher = new AsyncRequestWatcher({ budget, status: (owner, id, signal) => client.inference.asyncStatus(owner, id, { signal, retry: false }) });
   const started = Date.now();
-  for (const requestId of ids) watcher.watch({ on: ECHO, requestId, submittedAt: started });
+  for (const requestId of ids) watcher.watch({ owner: ECHO, requestId, submittedAt: started });
   await new Promise((resolve) => setTimeout(resolve, 11_000));
   watcher.dispose();
   budget.dispose();
@@ -408,13 +408,13 @@ async function asyncPolling(client: BasetenClient, baseUrl: string): Promise<voi
 
   // Ten queues, ten requests of 1 s each: request k of a queue ends about k s after submitting.
   await fetch(`${baseUrl}/__emulator/reset`, { method: 'POST' });
-  const model = (handle: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[handle].id });
-  const chain: Invocable = { kind: 'chain', id: SEED.chains.pipeline.id };
-  const queues: Array<[Invocable, Target]> = [
+  const model = (handle: keyof typeof SEED.models): Pick<Owner, 'kind' | 'id'> => ({ kind: 'model', id: SEED.models[handle].id });
+  const chain: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
+  const queues: Array<[Pick<Owner, 'kind' | 'id'>, Target]> = [
     [ECHO, PRODUCTION], [ECHO, environment('staging')], [ECHO, DEVELOPMENT], [model('transform'), PRODUCTION], [CHUNKED, PRODUCTION],
     [model('sse'), PRODUCTION], [model('binary'), PRODUCTION], [model('llm'), PRODUCTION], [chain, PRODUCTION], [chain, DEVELOPMENT],
   ];
-  const jobs = queues.flatMap(([on, target]) => Array.from({ length: 10 }, () => ({ on, target, input: { sleep_ms: 1000 } })));
+  const jobs = queues.flatMap(([owner, target]) => Array.from({ length: 10 }, () => ({ owner, target, input: { sleep_ms: 1000 } })));
   const submittedAt = Date.now();
   const jobIds = await submitAll(client, jobs);
   await fetch(`${baseUrl}/__emulator/stats/reset`, { method: 'POST' });
@@ -424,13 +424,13 @@ async function asyncPolling(client: BasetenClient, baseUrl: string): Promise<voi
   const allDone = new Promise<void>((resolve) => (done = resolve));
   watcher = new AsyncRequestWatcher({
     budget,
-    status: (on, id, signal) => client.inference.asyncStatus(on, id, { signal, retry: false }),
+    status: (owner, id, signal) => client.inference.asyncStatus(owner, id, { signal, retry: false }),
     onEnd: (id, end) => {
       if (end.reason === 'terminal') seen.set(id, { at: Date.now(), statusAt: Date.parse(end.status.status_at) });
       if (seen.size === jobIds.length) done();
     },
   });
-  jobIds.forEach((requestId, i) => watcher.watch({ on: jobs[i].on, requestId, submittedAt }));
+  jobIds.forEach((requestId, i) => watcher.watch({ owner: jobs[i].owner, requestId, submittedAt }));
   await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, 120_000))]);
   const endedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, 2000));

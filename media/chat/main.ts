@@ -2,7 +2,7 @@
  * The chat panel's front end. The conversation lives in the extension host (which holds the key and
  * the connection); this page renders it, keeps a copy as its saved state, and sends the user's intents.
  */
-import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/features/chat/logic/protocol';
+import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/features/chat/logic/protocol';
 import { AnswerView } from './answerView';
 import { renderMarkdown } from './markdown';
 
@@ -107,7 +107,7 @@ function grow(turn: AssistantTurn, delta: AnswerDelta): void {
   if (delta.toolCalls) turn.toolCalls = delta.toolCalls;
 }
 
-function showTarget(target: ChatTargetRef | undefined): void {
+function showTarget(target: ChatModel | undefined): void {
   state.target = target;
   targetButton.textContent = target ? target.label : 'Choose a model…';
   targetButton.title = target ? `${target.kind === 'model_api' ? 'Model API' : 'Deployed model'} ${target.model}. Click to change.` : 'Choose the model that answers';

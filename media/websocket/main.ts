@@ -5,7 +5,10 @@
  */
 import { describeText, formatSize, formatTime } from '../../src/features/websocket/logic/format';
 import { describeJsonError, parseJsonInput } from '../../src/features/websocket/logic/jsonInput';
-import type { ConnectionState, HostToWebview, SavedSession, SendMode, SessionTargetRef, TranscriptEntry, WebviewToHost } from '../../src/features/websocket/logic/protocol';
+import { parseSavedSession } from '../../src/features/websocket/logic/panelMessages';
+import type { ConnectionState, HostToWebview, SavedSession, SendMode, TranscriptEntry, WebviewToHost } from '../../src/features/websocket/logic/protocol';
+import { targetLabel } from '../../src/client/target';
+import type { TargetRef } from '../../src/client/target';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -21,7 +24,7 @@ function byId<T extends HTMLElement>(id: string): T {
 }
 
 const transcript = byId<HTMLElement>('transcript');
-const targetLabel = byId<HTMLElement>('target');
+const targetLabelElement = byId<HTMLElement>('target');
 const statusLabel = byId<HTMLElement>('status');
 const connectButton = byId<HTMLButtonElement>('connect');
 const reconnectButton = byId<HTMLButtonElement>('reconnect');
@@ -37,7 +40,7 @@ const jsonError = byId<HTMLElement>('json-error');
 const sendError = byId<HTMLElement>('send-error');
 const sendButton = byId<HTMLButtonElement>('send');
 
-let target: SessionTargetRef | undefined;
+let target: TargetRef | undefined;
 let entries: TranscriptEntry[] = [];
 let hidden = 0;
 let maxRendered = 500;
@@ -172,10 +175,10 @@ function showConnection(next: ConnectionState): void {
   }
 }
 
-function showTarget(next: SessionTargetRef): void {
+function showTarget(next: TargetRef): void {
   target = next;
-  targetLabel.textContent = next.label;
-  targetLabel.title = `${next.on.kind} ${next.on.id}`;
+  targetLabelElement.textContent = targetLabel(next);
+  targetLabelElement.title = `${next.owner.kind} ${next.owner.id}`;
 }
 
 /** The JSON error of the composer, when in JSON mode and the text is not JSON. */
@@ -257,8 +260,9 @@ input.addEventListener('keydown', (event) => {
   }
 });
 
-const saved = vscode.getState() as SavedSession | undefined;
-if (saved?.version === 1) {
+// A page saved before `TargetRef` (its owner was `on`) is read through the same parser as the host's.
+const saved = parseSavedSession(vscode.getState());
+if (saved) {
   autoScrollBox.checked = saved.autoScroll;
   modeSelect.value = saved.mode;
   input.value = saved.draft;

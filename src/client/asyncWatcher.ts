@@ -8,7 +8,7 @@ import { BasetenError } from './errors';
 import { isTerminalAsyncStatus } from './inference';
 import type { StatusBudget } from './statusBudget';
 import type { AsyncRequestStatusResponse } from './types';
-import type { Invocable } from './urls';
+import type { Owner } from './target';
 
 /**
  * True once nothing about the request can change. A SUCCEEDED request whose webhook is still PENDING is
@@ -19,7 +19,7 @@ export function isSettledAsyncStatus(status: Pick<AsyncRequestStatusResponse, 's
 }
 
 export interface WatchedAsyncRequest {
-  on: Invocable;
+  owner: Pick<Owner, 'kind' | 'id'>;
   requestId: string;
   /** When it was submitted (ms since the epoch). */
   submittedAt: number;
@@ -59,7 +59,7 @@ export type WatchEnd =
   | { reason: 'retention' };
 
 export interface AsyncWatcherOptions {
-  status: (on: Invocable, requestId: string, signal: AbortSignal) => Promise<AsyncRequestStatusResponse>;
+  status: (owner: Pick<Owner, 'kind' | 'id'>, requestId: string, signal: AbortSignal) => Promise<AsyncRequestStatusResponse>;
   budget: StatusBudget;
   schedule?: Partial<PollSchedule>;
   retentionMs?: number;
@@ -175,7 +175,7 @@ export class AsyncRequestWatcher {
       const status = await this.options.budget.run(
         () => {
           entry.polls += 1;
-          return this.options.status(request.on, request.requestId, controller.signal);
+          return this.options.status(request.owner, request.requestId, controller.signal);
         },
         { signal: controller.signal },
       );

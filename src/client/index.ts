@@ -7,7 +7,7 @@ import { ManagementClient } from './management';
 import { ModelApisClient } from './modelApis';
 import { BasetenEndpoints, DEFAULT_ENDPOINTS } from './urls';
 import { WebSocketSession, WebSocketSessionOptions, openWebSocketSession } from './websocket';
-import type { Invocable, Target } from './urls';
+import type { Owner, Target } from './target';
 
 export interface BasetenClientOptions extends HttpClientOptions {
   /** Overrides of Baseten's real hosts (the emulator, a proxy gateway). */
@@ -31,8 +31,8 @@ export class BasetenClient {
   }
 
   /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
-  openWebSocket(on: Invocable, target: Target, options: WebSocketSessionOptions = {}): Promise<WebSocketSession> {
-    return openWebSocketSession(this.http, this.endpoints, on, target, options);
+  openWebSocket(owner: Pick<Owner, 'kind' | 'id'>, target: Target, options: WebSocketSessionOptions = {}): Promise<WebSocketSession> {
+    return openWebSocketSession(this.http, this.endpoints, owner, target, options);
   }
 
   /** Lets pooled sockets finish and closes them. */
@@ -53,6 +53,7 @@ function definedEndpoints(endpoints: Partial<BasetenEndpoints> | undefined): Par
 
 export * from './errors';
 export * from './keyRefusal';
+export * from './target';
 export * from './urls';
 export * from './types';
 export { HttpClient, DEFAULT_TIMEOUTS, DEFAULT_RETRY, callOutcome } from './http';

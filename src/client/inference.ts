@@ -7,15 +7,8 @@ import { BasetenError } from './errors';
 import { HttpClient, HttpRequest, HttpResponse, RetryPolicy, Timeouts } from './http';
 import { linkSignal } from './modelApis';
 import { PredictResponse, toPredictResponse } from './predictResponse';
-import {
-  BasetenEndpoints,
-  Invocable,
-  Target,
-  actionUrl,
-  asyncPredictAction,
-  asyncRequestUrl,
-  predictAction,
-} from './urls';
+import { BasetenEndpoints, actionUrl, asyncPredictAction, asyncRequestUrl, predictAction } from './urls';
+import { Owner, Target } from './target';
 import type {
   AsyncCancelResponse,
   AsyncPredictRequest,
@@ -114,8 +107,8 @@ export class InferenceClient {
    * is read whole first); streams are read through the returned response, and `cancel()` or the signal
    * closes the socket.
    */
-  async predict(on: Invocable, target: Target, input: PredictInput, options: PredictOptions = {}): Promise<PredictResponse> {
-    const url = actionUrl(this.endpoints(), on, target, predictAction(on));
+  async predict(owner: Pick<Owner, 'kind' | 'id'>, target: Target, input: PredictInput, options: PredictOptions = {}): Promise<PredictResponse> {
+    const url = actionUrl(this.endpoints(), owner, target, predictAction(owner));
     // A caller's signal is linked through our own controller, unlinked once the body is done; without one
     // nothing can abort, and the controller (and undici's abort listener) would be per-request cost for nothing.
     const controller = options.signal ? new AbortController() : undefined;
@@ -143,9 +136,9 @@ export class InferenceClient {
    * Queues an async request (`async_predict`, or `async_run_remote` on a chain) after checking every field
    * locally. Any 2xx is success: the spec says 201, the request-lifecycle docs say 202.
    */
-  async asyncPredict(on: Invocable, target: Target, request: AsyncPredictRequest, options: AsyncPredictOptions = {}): Promise<AsyncSubmitResult> {
+  async asyncPredict(owner: Pick<Owner, 'kind' | 'id'>, target: Target, request: AsyncPredictRequest, options: AsyncPredictOptions = {}): Promise<AsyncSubmitResult> {
     const { body } = validateAsyncPredictRequest(request, { maxBodyBytes: options.maxBodyBytes });
-    const url = actionUrl(this.endpoints(), on, target, asyncPredictAction(on));
+    const url = actionUrl(this.endpoints(), owner, target, asyncPredictAction(owner));
     const response = await this.http.send({
       method: 'POST',
       url,
@@ -174,10 +167,10 @@ export class InferenceClient {
   }
 
   /** `GET /async_request/{id}`: where an async request is. Baseten keeps it for an hour after it ends. */
-  async asyncStatus(on: Invocable, requestId: string, options: AsyncStatusCallOptions = {}): Promise<AsyncRequestStatusResponse> {
+  async asyncStatus(owner: Pick<Owner, 'kind' | 'id'>, requestId: string, options: AsyncStatusCallOptions = {}): Promise<AsyncRequestStatusResponse> {
     const response = await this.http.send({
       method: 'GET',
-      url: asyncRequestUrl(this.endpoints(), on, requestId),
+      url: asyncRequestUrl(this.endpoints(), owner, requestId),
       area: 'inference',
       signal: options.signal,
       retry: options.retry,
@@ -186,10 +179,10 @@ export class InferenceClient {
   }
 
   /** `DELETE /async_request/{id}`. Only a `QUEUED` request can be cancelled; otherwise `canceled` is false. */
-  async cancelAsync(on: Invocable, requestId: string, options: AsyncStatusCallOptions = {}): Promise<AsyncCancelResult> {
+  async cancelAsync(owner: Pick<Owner, 'kind' | 'id'>, requestId: string, options: AsyncStatusCallOptions = {}): Promise<AsyncCancelResult> {
     const response = await this.http.send({
       method: 'DELETE',
-      url: asyncRequestUrl(this.endpoints(), on, requestId),
+      url: asyncRequestUrl(this.endpoints(), owner, requestId),
       area: 'inference',
       signal: options.signal,
       retry: options.retry,
@@ -208,8 +201,8 @@ export class InferenceClient {
   }
 
   /** `…/async_queue_status`: queued and in-progress counts for a target's deployment. */
-  async asyncQueueStatus(on: Invocable, target: Target, options: AsyncStatusCallOptions = {}): Promise<AsyncQueueStatusResponse> {
-    const url = actionUrl(this.endpoints(), on, target, 'async_queue_status');
+  async asyncQueueStatus(owner: Pick<Owner, 'kind' | 'id'>, target: Target, options: AsyncStatusCallOptions = {}): Promise<AsyncQueueStatusResponse> {
+    const url = actionUrl(this.endpoints(), owner, target, 'async_queue_status');
     const response = await this.http.send({ method: 'GET', url, area: 'inference', signal: options.signal, retry: options.retry });
     return response.json<AsyncQueueStatusResponse>(undefined, options.signal);
   }
@@ -218,8 +211,8 @@ export class InferenceClient {
    * `…/wake`: asks Baseten to start a scaled-to-zero deployment and returns at once (202, no body). Whether it
    * is ready shows only in the management API: follow with `ManagementClient.waitForDeploymentStatus`.
    */
-  async wake(on: Invocable, target: Target, options: InferenceCallOptions = {}): Promise<WakeResult> {
-    const url = actionUrl(this.endpoints(), on, target, 'wake');
+  async wake(owner: Pick<Owner, 'kind' | 'id'>, target: Target, options: InferenceCallOptions = {}): Promise<WakeResult> {
+    const url = actionUrl(this.endpoints(), owner, target, 'wake');
     const response = await this.http.send({ method: 'POST', url, area: 'inference', accept: '*/*', signal: options.signal });
     expectSuccess(response, 'Wake');
     // Drained rather than cancelled, so the pooled connection can be reused.

@@ -5,11 +5,12 @@
 import { ChatResult, ChatStream } from './chatStream';
 import { BasetenError } from './errors';
 import { HttpClient } from './http';
-import { BasetenEndpoints, Invocable, Target, actionUrl, modelApisUrl } from './urls';
+import { BasetenEndpoints, actionUrl, modelApisUrl } from './urls';
+import { Owner, Target } from './target';
 import type { ChatCompletionRequest, ChatCompletionResponse, ModelApi, ModelApiList, ToolCall } from './types';
 
 /** Where a chat request goes: the shared Model APIs, or a deployed model's `sync/v1/chat/completions`. */
-export type ChatEndpoint = { kind: 'model_apis' } | { kind: 'deployment'; on: Invocable; target: Target };
+export type ChatEndpoint = { kind: 'model_apis' } | { kind: 'deployment'; owner: Pick<Owner, 'kind' | 'id'>; target: Target };
 
 export const MODEL_APIS: ChatEndpoint = Object.freeze({ kind: 'model_apis' });
 
@@ -33,7 +34,7 @@ export class ModelApisClient {
    */
   async listModels(options: ChatOptions = {}): Promise<ModelApi[]> {
     const endpoint = options.endpoint ?? MODEL_APIS;
-    const url = endpoint.kind === 'model_apis' ? modelApisUrl(this.endpoints(), 'models') : actionUrl(this.endpoints(), endpoint.on, endpoint.target, 'sync/v1/models');
+    const url = endpoint.kind === 'model_apis' ? modelApisUrl(this.endpoints(), 'models') : actionUrl(this.endpoints(), endpoint.owner, endpoint.target, 'sync/v1/models');
     const area = endpoint.kind === 'model_apis' ? 'model_apis' : 'inference';
     const response = await this.http.send({ method: 'GET', url, area, signal: options.signal });
     const body = await response.json<ModelApiList | ModelApi[]>(undefined, options.signal);
@@ -87,7 +88,7 @@ export class ModelApisClient {
     if (endpoint.kind === 'model_apis') {
       return { url: modelApisUrl(this.endpoints(), 'chat/completions'), area: 'model_apis' };
     }
-    return { url: actionUrl(this.endpoints(), endpoint.on, endpoint.target, 'sync/v1/chat/completions'), area: 'inference' };
+    return { url: actionUrl(this.endpoints(), endpoint.owner, endpoint.target, 'sync/v1/chat/completions'), area: 'inference' };
   }
 }
 

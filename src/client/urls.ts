@@ -3,6 +3,8 @@
  * Baseten's real hosts (the defaults) or the emulator on 127.0.0.1.
  */
 
+import type { Owner, Target } from './target';
+
 export interface BasetenEndpoints {
   /** OpenAI-compatible Model APIs, e.g. `https://inference.baseten.co/v1`. */
   modelApisBaseUrl: string;
@@ -23,31 +25,6 @@ export const DEFAULT_ENDPOINTS: Readonly<BasetenEndpoints> = Object.freeze({
   chainHostTemplate: 'https://chain-{id}.api.baseten.co',
   dashboardUrl: 'https://app.baseten.co',
 });
-
-/** What a request is sent to: a deployed model or a chain. */
-export interface Invocable {
-  kind: 'model' | 'chain';
-  id: string;
-}
-
-/**
- * Where on a model or chain a request goes. `regional` puts the environment into the host name; Baseten
- * serves only bare paths there.
- */
-export type Target =
-  | { kind: 'production' }
-  | { kind: 'environment'; name: string }
-  | { kind: 'development' }
-  | { kind: 'deployment'; id: string }
-  | { kind: 'regional'; environment: string };
-
-export const PRODUCTION: Target = Object.freeze({ kind: 'production' });
-export const DEVELOPMENT: Target = Object.freeze({ kind: 'development' });
-export const environment = (name: string): Target => ({ kind: 'environment', name });
-/** An environment by its name, production as the production target (its own paths: `/production/predict`…). */
-export const environmentByName = (name: string): Target => (name === 'production' ? PRODUCTION : environment(name));
-export const deployment = (id: string): Target => ({ kind: 'deployment', id });
-export const regional = (environmentName: string): Target => ({ kind: 'regional', environment: environmentName });
 
 /** Actions under a target. `sync/…` reaches any route the model's server exposes (e.g. `sync/v1/chat/completions`). */
 export type Action =
@@ -78,14 +55,14 @@ function trimSlash(url: string): string {
 }
 
 /** The host base URL for a model or chain, regional when an environment is given. */
-export function hostUrl(endpoints: BasetenEndpoints, on: Invocable, regionalEnvironment?: string): string {
-  const id = checkSegment(on.id, `${on.kind} ID`, ID_PATTERN);
+export function hostUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>, regionalEnvironment?: string): string {
+  const id = checkSegment(owner.id, `${owner.kind} ID`, ID_PATTERN);
   const hostId = regionalEnvironment === undefined
     ? id
     : `${id}-${checkSegment(regionalEnvironment, 'regional environment name', HOST_NAME_PATTERN)}`;
-  const template = on.kind === 'model' ? endpoints.modelHostTemplate : endpoints.chainHostTemplate;
+  const template = owner.kind === 'model' ? endpoints.modelHostTemplate : endpoints.chainHostTemplate;
   if (!template.includes('{id}')) {
-    throw new TypeError(`The ${on.kind} host template must contain {id}: ${template}`);
+    throw new TypeError(`The ${owner.kind} host template must contain {id}: ${template}`);
   }
   return trimSlash(template.replace('{id}', hostId));
 }
@@ -107,43 +84,43 @@ export function targetPath(target: Target): string {
 }
 
 /** `https://model-{id}.api.baseten.co/{target}/{action}`, or the regional form `https://model-{id}-{env}.api.baseten.co/{action}`. */
-export function actionUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target, action: Action): string {
+export function actionUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>, target: Target, action: Action): string {
   const regionalEnv = target.kind === 'regional' ? target.environment : undefined;
-  const base = hostUrl(endpoints, on, regionalEnv);
+  const base = hostUrl(endpoints, owner, regionalEnv);
   const path = targetPath(target);
   const cleanAction = action.replace(/^\/+/, '');
   return path ? `${base}/${path}/${cleanAction}` : `${base}/${cleanAction}`;
 }
 
 /** The sync action for a model's own predict, or a chain's run_remote. */
-export function predictAction(on: Invocable): Action {
-  return on.kind === 'model' ? 'predict' : 'run_remote';
+export function predictAction(owner: Pick<Owner, 'kind' | 'id'>): Action {
+  return owner.kind === 'model' ? 'predict' : 'run_remote';
 }
 
-export function asyncPredictAction(on: Invocable): Action {
-  return on.kind === 'model' ? 'async_predict' : 'async_run_remote';
+export function asyncPredictAction(owner: Pick<Owner, 'kind' | 'id'>): Action {
+  return owner.kind === 'model' ? 'async_predict' : 'async_run_remote';
 }
 
 /** Async status and cancel live at the host root, without a target. */
-export function asyncRequestUrl(endpoints: BasetenEndpoints, on: Invocable, requestId: string): string {
-  return `${hostUrl(endpoints, on)}/async_request/${encodeURIComponent(requestId)}`;
+export function asyncRequestUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>, requestId: string): string {
+  return `${hostUrl(endpoints, owner)}/async_request/${encodeURIComponent(requestId)}`;
 }
 
 /**
  * The WebSocket URL: the HTTP URL with `ws`/`wss`. Baseten documents no `/production/websocket`, so the
  * production target goes to `/environments/production/websocket` (reference §5.1).
  */
-export function websocketUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target): string {
+export function websocketUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>, target: Target): string {
   if (target.kind === 'development') {
     throw new TypeError('Baseten serves WebSockets on environments and deployments, not on the development target.');
   }
   const documented: Target = target.kind === 'production' ? { kind: 'environment', name: 'production' } : target;
-  return actionUrl(endpoints, on, documented, 'websocket').replace(/^http/, 'ws');
+  return actionUrl(endpoints, owner, documented, 'websocket').replace(/^http/, 'ws');
 }
 
 /** Base URL for an OpenAI client talking to a deployed model's own OpenAI-compatible server. */
-export function openAiCompatibleBaseUrl(endpoints: BasetenEndpoints, on: Invocable, target: Target): string {
-  return actionUrl(endpoints, on, target, 'sync/v1');
+export function openAiCompatibleBaseUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>, target: Target): string {
+  return actionUrl(endpoints, owner, target, 'sync/v1');
 }
 
 export function managementUrl(endpoints: BasetenEndpoints, path: string): string {
@@ -159,9 +136,9 @@ export function modelApisUrl(endpoints: BasetenEndpoints, path: string): string 
   return `${trimSlash(endpoints.modelApisBaseUrl)}/${path.replace(/^\/+/, '')}`;
 }
 
-export function dashboardModelUrl(endpoints: BasetenEndpoints, on: Invocable): string {
-  const section = on.kind === 'model' ? 'models' : 'chains';
-  return `${trimSlash(endpoints.dashboardUrl)}/${section}/${encodeURIComponent(on.id)}/overview`;
+export function dashboardModelUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>): string {
+  const section = owner.kind === 'model' ? 'models' : 'chains';
+  return `${trimSlash(endpoints.dashboardUrl)}/${section}/${encodeURIComponent(owner.id)}/overview`;
 }
 
 /** Human-readable name of a target, as Baseten's UI and docs say it. */

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { BasetenError, httpError, redactSecret } from './errors';
 import { HttpClient, formatBytes } from './http';
 import { connector } from './proxyTunnel';
-import { BasetenEndpoints, Invocable, Target, websocketUrl } from './urls';
+import { BasetenEndpoints, websocketUrl } from './urls';
+import { Owner, Target } from './target';
 
 let loadedWs: typeof WebSocket | undefined;
 /** WebSocket.OPEN, without loading `ws` to read a constant. */
@@ -414,13 +415,13 @@ function header(response: IncomingMessage, name: string): string | undefined {
 export async function openWebSocketSession(
   http: HttpClient,
   endpoints: BasetenEndpoints,
-  on: Invocable,
+  owner: Pick<Owner, 'kind' | 'id'>,
   target: Target,
   options: WebSocketSessionOptions = {},
 ): Promise<WebSocketSession> {
   let url: string;
   try {
-    url = websocketUrl(endpoints, on, target);
+    url = websocketUrl(endpoints, owner, target);
   } catch (error) {
     throw new BasetenError({ kind: 'validation', area: 'websocket', message: (error as Error).message, cause: error });
   }

@@ -47,7 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Bas
   register('baseten.copyAsCurl', (node: Parameters<typeof copyAsCurl>[1]) => copyAsCurl(services, node));
   register('baseten.copyId', (node: Parameters<typeof copyId>[0]) => copyId(node));
   register('baseten.openInDashboard', (node: Parameters<typeof openInDashboard>[1]) => openInDashboard(services, node));
-  const treeOf = (node: TargetNode): ExplorerTrees['models'] | ExplorerTrees['chains'] => (node.on.kind === 'chain' ? trees.chains : trees.models);
+  const treeOf = (node: TargetNode): ExplorerTrees['models'] | ExplorerTrees['chains'] => (node.owner.kind === 'chain' ? trees.chains : trees.models);
   register('baseten.activate', (node: TargetNode) => changeActivation(services, node, 'activate', () => treeOf(node).refresh()));
   register('baseten.deactivate', (node: TargetNode) => changeActivation(services, node, 'deactivate', () => treeOf(node).refresh()));
   register('baseten.configureModels', (what?: 'models' | 'chains') =>

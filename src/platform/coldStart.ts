@@ -5,7 +5,7 @@ import { knownStatus } from '../features/predict/predictTargets';
 
 /** A target as every feature names it: the model or chain it belongs to and the environment or deployment. */
 export interface ColdStartTarget {
-  on: { id: string };
+  owner: { id: string };
   target: Target;
 }
 

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Target } from '../../src/client';
-import type { ChatTargetRef, ConversationState } from '../../src/features/chat/logic/protocol';
+import type { ChatModel, ConversationState } from '../../src/features/chat/logic/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/features/chat/chatPanel';
 import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isModelApi, isTarget } from './nodes';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 
-const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
+const KIMI: ChatModel = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
 
 async function openEditor(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ content, language });
@@ -332,10 +332,10 @@ describe('Chat panel', function () {
   it('a deployed model the tree shows as scaled to zero is known to need a cold start (the check predict, WebSocket and async share)', async () => {
     await emulatorControl('POST', 'reset');
     const api = await extensionApi();
-    const deployed = (name: string, target: Target): ChatTargetRef => {
+    const deployed = (name: string, target: Target): ChatModel => {
       const model = api.trees.models.shownChildren()?.filter(isModel).find((node) => node.model.name === name);
       assert.ok(model, `${name} in the tree`);
-      return { kind: 'deployment', on: { kind: 'model', id: model.model.id }, target, model: name, label: name, features: [] };
+      return { kind: 'deployment', owner: { kind: 'model', id: model.model.id, name }, target, model: name, label: name, features: [] };
     };
     for (const model of (await api.trees.models.getChildren()).filter(isModel)) await api.trees.models.getChildren(model);
     assert.equal(api.chat.isSleeping(deployed('sleepy', { kind: 'production' })), true);

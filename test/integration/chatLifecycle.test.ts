@@ -5,12 +5,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SEED } from '../../emulator/seed';
-import type { AssistantTurn, ChatTargetRef, ConversationState } from '../../src/features/chat/logic/protocol';
+import type { AssistantTurn, ChatModel, ConversationState } from '../../src/features/chat/logic/protocol';
 import { emptyConversation } from '../../src/features/chat/logic/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/features/chat/chatPanel';
 import { emulatorControl, extensionApi, hasBrowser, queryWebviews, savedWebviewStates, waitFor } from './harness';
 
-const KIMI: ChatTargetRef = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
+const KIMI: ChatModel = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
 const LONG = 'Go on and on. [[tokens:20000]]';
 
 async function freshPanel(): Promise<ChatPanel> {
@@ -138,7 +138,7 @@ describe('Chat panel over an answer’s life', function () {
 
   it("a deployed model's answer shows its token figures (the panel asks its server for usage)", async () => {
     const panel = await freshPanel();
-    panel.setTarget({ kind: 'deployment', on: { kind: 'model', id: SEED.models.llm.id }, target: { kind: 'production' }, model: 'llm', label: 'llm (production)', features: [] });
+    panel.setTarget({ kind: 'deployment', owner: { kind: 'model', id: SEED.models.llm.id, name: 'llm' }, target: { kind: 'production' }, model: 'llm', label: 'production of llm', features: [] });
     const answer = await panel.ask('say: from the deployment');
     assert.equal(answer?.state, 'done', answer?.error);
     assert.equal(answer?.stats.completionTokens, 3, JSON.stringify(answer?.stats));

@@ -50,7 +50,7 @@ describe('Extension host under a 50 MB predict answer', function () {
     const input = vscode.Uri.joinPath(folder.uri, 'predict-inputs', 'fifty-megabytes.json');
     await vscode.workspace.fs.writeFile(input, Buffer.from(JSON.stringify({ bytes: BYTES })));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(input), { preview: false });
-    const ours = await measured(async () => vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', { on: chunked, target: { kind: 'production' } }));
+    const ours = await measured(async () => vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', { owner: chunked, target: { kind: 'production' } }));
     assert.equal(ours.result.outcome, 'ok', ours.result.message);
     assert.ok(ours.result.file, 'over the size limit, the answer went to a file');
     assert.equal((await fs.stat(ours.result.file)).size, BYTES);

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SEED } from '../../emulator/seed';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
-import type { PredictTarget } from '../../src/features/predict/logic/request';
+import type { TargetRef } from '../../src/client';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, emulatorKeys, fillInUi, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
-const on = (name: keyof typeof SEED.models): PredictTarget => ({ on: { kind: 'model', id: SEED.models[name].id, name }, target: { kind: 'production' } });
+const atProduction = (name: keyof typeof SEED.models): TargetRef => ({ owner: { kind: 'model', id: SEED.models[name].id, name }, target: { kind: 'production' } });
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 async function emulatorRequests(): Promise<Array<{ path: string; clientAborted: boolean; status?: number }>> {
@@ -62,7 +62,7 @@ describe('Predict', function () {
   it('Predict with Selection sends JSON as it is and opens the answer as a read-only JSON document titled with status, latency, size and request id', async () => {
     const api = await extensionApi();
     await editorWith('input.json', '{\n  "prompt": "Hello from the editor",\n  "max_tokens": 16\n}\n');
-    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', on('echo'));
+    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', atProduction('echo'));
     const document = await responseDocument(outcome);
     assert.equal(document.uri.scheme, 'baseten-response');
     assert.equal(document.languageId, 'json');
@@ -79,25 +79,25 @@ describe('Predict', function () {
 
   it('text that is not JSON is wrapped by the input template; a per-model template wins', async () => {
     await editorWith('prompt.txt', 'Say "hi" \\ twice\nplease');
-    const wrapped = await responseDocument(await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', on('echo')));
+    const wrapped = await responseDocument(await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', atProduction('echo')));
     assert.deepEqual(JSON.parse(wrapped.getText()), { prompt: 'Say "hi" \\ twice\nplease' });
 
     await settings().update('inputTemplates', { transform: '{"text": "${selection}"}' }, vscode.ConfigurationTarget.Global);
     await editorWith('loud.txt', 'make me loud');
-    const transformed = await responseDocument(await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', on('transform')));
+    const transformed = await responseDocument(await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', atProduction('transform')));
     assert.deepEqual(JSON.parse(transformed.getText()), { text: 'MAKE ME LOUD', length: 12 });
   });
 
   it('invalid JSON is reported at its line and column, and nothing is sent', async () => {
     const before = (await emulatorRequests()).length;
     await editorWith('broken.json', '{\n  "prompt": "hi",\n  "n": 2,\n}\n', false);
-    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('echo'));
     assert.equal(outcome.outcome, 'invalid');
     assert.match(String(outcome.message), /^The file is not valid JSON: .* at line 4, column 1\.$/);
     // A selection inside the file is reported in the file's own lines and columns.
     const editor = await editorWith('broken-selection.json', '[\n  1,\n  {"a": 1 "b": 2}\n]\n');
     editor.selection = new vscode.Selection(2, 2, 2, 18);
-    const selected = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', on('echo'));
+    const selected = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection', atProduction('echo'));
     assert.equal(selected.outcome, 'invalid');
     assert.match(String(selected.message), /^The selection is not valid JSON: .* at line 3, column 11\.$/);
     assert.equal((await emulatorRequests()).length, before, 'no request went out');
@@ -111,7 +111,7 @@ describe('Predict', function () {
     });
     let outcome: PredictOutcome;
     try {
-      outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('sse'));
+      outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('sse'));
     } finally {
       watch.dispose();
     }
@@ -128,7 +128,7 @@ describe('Predict', function () {
 
   it('a chunked predict streams its text into the document', async () => {
     await editorWith('chunked.json', '{"chunks": 30}');
-    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('chunked'));
+    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('chunked'));
     const document = await responseDocument(outcome);
     assert.match(document.getText(), /^chunk 1 of 30: [\s\S]*chunk 30 of 30: streamed by the Baseten emulator\n$/);
     assert.ok(outcome.liveUpdates! >= 2 && outcome.liveUpdates! < 30, `${outcome.liveUpdates} updates for 30 chunks`);
@@ -137,7 +137,7 @@ describe('Predict', function () {
 
   it('binary output is saved to a file; a base64 PNG in JSON is offered as a preview', async () => {
     await editorWith('binary.json', '{"bytes": 5000}');
-    const raw = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('binary'));
+    const raw = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('binary'));
     assert.equal(raw.outcome, 'ok', raw.message);
     assert.ok(raw.file);
     const bytes = await fs.readFile(raw.file);
@@ -149,7 +149,7 @@ describe('Predict', function () {
     assert.match(String(raw.message), /application\/octet-stream \(4\.9 KB\), saved to/);
 
     await editorWith('png.json', '{"format": "png", "size": 96}');
-    const png = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('binary'));
+    const png = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('binary'));
     assert.equal(png.outcome, 'ok', png.message);
     assert.equal(png.media?.length, 1);
     assert.equal(png.media![0].mime, 'image/png');
@@ -164,7 +164,7 @@ describe('Predict', function () {
   it('above the size limit the response is written to a file, not rendered', async () => {
     await settings().update('responseSizeLimitMB', 0.05, vscode.ConfigurationTarget.Global);
     await editorWith('big.json', JSON.stringify({ text: 'z'.repeat(120_000) }));
-    const json = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    const json = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('echo'));
     assert.equal(json.outcome, 'ok', json.message);
     assert.equal(json.uri, undefined, 'no document for a JSON body over the limit');
     assert.ok(json.file && json.file.endsWith('.json'));
@@ -172,7 +172,7 @@ describe('Predict', function () {
     assert.match(String(json.message), /larger than the 51\.2 KB limit, so it was saved to .* instead of being shown/);
 
     await editorWith('big-stream.json', '{"bytes": 300000}');
-    const stream = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('chunked'));
+    const stream = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('chunked'));
     assert.equal(stream.outcome, 'ok', stream.message);
     assert.equal((await fs.stat(stream.file!)).size, 300_000);
     const shown = await responseDocument(stream);
@@ -183,7 +183,7 @@ describe('Predict', function () {
   it('history re-runs a request, opens its response and copies it as cURL without the key', async () => {
     const api = await extensionApi();
     await editorWith('history.json', '{"prompt": "again"}');
-    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('echo'));
     const first = api.predict.controller.history()[0];
     assert.deepEqual(first.payload, { prompt: 'again' });
     const rerun = (await api.predict.historyAction(first, 'rerun')) as PredictOutcome;
@@ -207,7 +207,7 @@ describe('Predict', function () {
     // A payload too large for the history is not kept: its cURL is refused, not copied with another body.
     await settings().update('responseSizeLimitMB', 0.05, vscode.ConfigurationTarget.Global);
     await editorWith('history-large.json', JSON.stringify({ text: 'h'.repeat(300_000) }));
-    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('echo'));
     const large = api.predict.controller.history()[0];
     assert.equal(large.payload, undefined, 'the payload was not kept');
     const refused = (await api.predict.historyAction(large, 'curl')) as PredictOutcome;
@@ -219,14 +219,14 @@ describe('Predict', function () {
   it('a request saved after a call runs again from .baseten/requests, and a hand-written one runs a chain', async () => {
     const api = await extensionApi();
     await editorWith('saved.json', '{"prompt": "saved"}');
-    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('echo'));
+    await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('echo'));
     const saved = await vscode.commands.executeCommand<vscode.Uri>('baseten.saveAsRequest', api.predict.controller.history()[0].id, 'Echo saved');
     assert.equal(vscode.workspace.asRelativePath(saved), '.baseten/requests/echo-saved.json');
     const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.runSavedRequest', saved);
     assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { prompt: 'saved' });
 
     const chainFile = workspaceFile('.baseten', 'requests', 'pipeline.json');
-    const chain = { name: 'Pipeline', on: { kind: 'chain', id: SEED.chains.pipeline.id, name: 'pipeline' }, target: { kind: 'production' }, payload: { items: [1, 2] } };
+    const chain = { name: 'Pipeline', owner: { kind: 'chain', id: SEED.chains.pipeline.id, name: 'pipeline' }, target: { kind: 'production' }, payload: { items: [1, 2] } };
     await vscode.workspace.fs.writeFile(chainFile, Buffer.from(JSON.stringify(chain)));
     const ran = await vscode.commands.executeCommand<PredictOutcome>('baseten.runSavedRequest', chainFile);
     assert.deepEqual(JSON.parse((await responseDocument(ran)).getText()), { output: { items: [1, 2] } });
@@ -253,12 +253,12 @@ describe('Predict', function () {
     const api = await extensionApi();
     await vscode.workspace.getConfiguration('baseten').update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['staging'] }], vscode.ConfigurationTarget.Global);
     try {
-      const titlesOf = (targets: Awaited<ReturnType<typeof api.predict.targets>>): string[] => targets.map((t) => `${t.on.name}/${JSON.stringify(t.target)}`);
+      const titlesOf = (targets: Awaited<ReturnType<typeof api.predict.targets>>): string[] => targets.map((t) => `${t.owner.name}/${JSON.stringify(t.target)}`);
       // Loaded from the management API, whether or not the explorer ever showed them.
       const targets = await api.predict.targets();
       const titles = titlesOf(targets);
       // As the explorer orders them: models by name, hand-configured models, then chains.
-      const owners = [...new Set(targets.map((t) => t.on.name))];
+      const owners = [...new Set(targets.map((t) => t.owner.name))];
       assert.deepEqual(owners, [...Object.keys(SEED.models).sort(), 'hand-configured', 'pipeline']);
       for (const name of Object.keys(SEED.models)) assert.ok(titles.includes(`${name}/{"kind":"production"}`), `production of ${name} is offered: ${titles.join(', ')}`);
       for (const expected of [
@@ -273,9 +273,9 @@ describe('Predict', function () {
       }
       const echo = SEED.models.echo.deployments;
       for (const id of [echo.inactive, echo.buildFailed]) assert.ok(!titles.includes(`echo/{"kind":"deployment","id":"${id}"}`), `deployment ${id} cannot answer and is not offered`);
-      assert.equal(targets.find((t) => t.on.name === 'echo' && t.target.kind === 'production')?.status, 'ACTIVE');
-      assert.equal(targets.find((t) => t.on.name === 'sleepy' && t.target.kind === 'production')?.status, 'SCALED_TO_ZERO');
-      assert.equal(targets.find((t) => t.on.name === 'hand-configured')?.status, undefined, 'no status is known for a hand-configured target');
+      assert.equal(targets.find((t) => t.owner.name === 'echo' && t.target.kind === 'production')?.status, 'ACTIVE');
+      assert.equal(targets.find((t) => t.owner.name === 'sleepy' && t.target.kind === 'production')?.status, 'SCALED_TO_ZERO');
+      assert.equal(targets.find((t) => t.owner.name === 'hand-configured')?.status, undefined, 'no status is known for a hand-configured target');
 
       await editorWith('picked.json', '{"picked": true}');
       const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection');
@@ -297,7 +297,7 @@ describe('Predict', function () {
     const production = (await api.trees.models.getChildren(sleepy)).find((t): t is TargetNode => isTarget(t) && t.key === 'production');
     assert.equal(production?.state.status, 'SCALED_TO_ZERO');
     await editorWith('cold.json', '{"prompt": "wake up"}');
-    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('sleepy'));
+    const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('sleepy'));
     assert.equal(outcome.coldStart, true);
     assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { prompt: 'wake up' });
   });
@@ -307,7 +307,7 @@ describe('Predict', function () {
     await editorWith('slow.json', '{"delay_ms": 20000}');
     const slowPath = `/model-${SEED.models.slow.id}/production/predict`;
     const before = (await emulatorRequests()).filter((r) => r.path.endsWith(slowPath)).length;
-    const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', on('slow'));
+    const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithFile', atProduction('slow'));
     // Cancel once the request is at the model, however long a loaded machine takes to send it.
     await waitFor(async () => (await emulatorRequests()).filter((r) => r.path.endsWith(slowPath)).length > before, 10_000, 'the emulator to receive the predict');
     const cancelledAt = Date.now();

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { WebSocketPanel } from '../../src/features/websocket/sessionPanel';
 import { WEBSOCKET_VIEW_TYPE } from '../../src/features/websocket/sessionPanel';
 import type { SavedSession } from '../../src/features/websocket/logic/protocol';
+import { targetLabel } from '../../src/client/target';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
@@ -26,7 +27,7 @@ async function targetNode(modelName: string, kind: TargetNode['kind'], key: stri
 async function openFromTree(modelName: string, environment = 'production'): Promise<WebSocketPanel> {
   const panel = await vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket', await targetNode(modelName, 'environment', environment));
   assert.ok(panel, 'a session panel');
-  await waitFor(() => panel.connection.status === 'open', 15_000, `the session with ${panel.target.label} to open`);
+  await waitFor(() => panel.connection.status === 'open', 15_000, `the session with ${targetLabel(panel.target)} to open`);
   return panel;
 }
 
@@ -254,7 +255,8 @@ describe('WebSocket session panel', function () {
 
   it('a panel restored after a reload shows its transcript, disconnected, and Reconnect connects', async () => {
     const api = await extensionApi();
-    const saved: SavedSession = {
+    // Saved by a version before TargetRef: the owner was `on` and a label was kept beside the target.
+    const saved: Omit<SavedSession, 'target'> & { target: unknown } = {
       version: 1,
       target: { on: { kind: 'model', id: 'adyqnviz', name: 'echo' }, target: { kind: 'production' }, label: 'production of echo' },
       entries: [
@@ -300,7 +302,7 @@ describe('WebSocket session panel', function () {
     assert.ok(panel, 'a panel for the chain');
     panels.push(panel);
     assert.ok(api.websocket.open.includes(panel));
-    assert.equal(panel.target.on.kind, 'chain');
+    assert.equal(panel.target.owner.kind, 'chain');
     await waitFor(() => panel.connection.status === 'open', 15_000, 'the chain session');
     assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/environments\/production\/websocket$/);
   });

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SEED } from '../../emulator/seed';
-import { AsyncRequestWatcher, BasetenClient, Invocable, PRODUCTION, StatusBudget, WatchEnd, environment } from '../../src/client';
+import { AsyncRequestWatcher, BasetenClient, Owner, PRODUCTION, StatusBudget, WatchEnd, environment } from '../../src/client';
 import type { AsyncRequestStatusResponse, PollSchedule } from '../../src/client';
 import { Emulator, emulatorClient, eventually, startTestEmulator } from './helpers/client';
 
-const echo: Invocable = { kind: 'model', id: SEED.models.echo.id };
+const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 const STATUS = /\/async_request\//;
 
 function watcherFor(client: BasetenClient, budget: StatusBudget, schedule: Partial<PollSchedule> = {}) {
@@ -14,7 +14,7 @@ function watcherFor(client: BasetenClient, budget: StatusBudget, schedule: Parti
   const ends = new Map<string, WatchEnd>();
   const errors: unknown[] = [];
   const watcher = new AsyncRequestWatcher({
-    status: (on, requestId, signal) => client.inference.asyncStatus(on, requestId, { signal, retry: false }),
+    status: (owner, requestId, signal) => client.inference.asyncStatus(owner, requestId, { signal, retry: false }),
     budget,
     schedule,
     onStatus: (id, status) => statuses.set(id, [...(statuses.get(id) ?? []), status]),
@@ -24,14 +24,14 @@ function watcherFor(client: BasetenClient, budget: StatusBudget, schedule: Parti
   return { watcher, statuses, ends, errors };
 }
 
-async function submitMany(client: BasetenClient, count: number, input: (i: number) => Record<string, unknown>, on = echo): Promise<string[]> {
+async function submitMany(client: BasetenClient, count: number, input: (i: number) => Record<string, unknown>, owner = echo): Promise<string[]> {
   const ids: string[] = new Array<string>(count);
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < count) {
         const i = next++;
-        ids[i] = (await client.inference.asyncPredict(on, PRODUCTION, { model_input: input(i) })).requestId;
+        ids[i] = (await client.inference.asyncPredict(owner, PRODUCTION, { model_input: input(i) })).requestId;
       }
     }),
   );
@@ -64,7 +64,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
     const started = Date.now();
     const run = watcherFor(client, budget);
     watcher = run.watcher;
-    for (const requestId of ids) watcher.watch({ on: echo, requestId, submittedAt: started });
+    for (const requestId of ids) watcher.watch({ owner: echo, requestId, submittedAt: started });
     await sleep(5_500);
     watcher.dispose();
     const calls = emulator.stats.requests.filter((r) => STATUS.test(r.path));
@@ -84,7 +84,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
     budget = new StatusBudget({ perSecond: () => 10 });
     const run = watcherFor(client, budget);
     watcher = run.watcher;
-    for (const requestId of ids) watcher.watch({ on: echo, requestId, submittedAt });
+    for (const requestId of ids) watcher.watch({ owner: echo, requestId, submittedAt });
     await eventually(() => run.ends.size === ids.length, 20_000, 'every request to end');
     const endedAt = Date.now();
     await sleep(2_500);
@@ -114,7 +114,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
     const run = watcherFor(client, budget, { minIntervalMs: 200, firstPollMs: 0, ageFactor: 0 });
     watcher = run.watcher;
     const now = Date.now();
-    for (const requestId of ids) watcher.watch({ on: echo, requestId, submittedAt: now });
+    for (const requestId of ids) watcher.watch({ owner: echo, requestId, submittedAt: now });
     await sleep(4_000);
     watcher.dispose();
     const calls = emulator.stats.requests.filter((r) => STATUS.test(r.path));
@@ -140,9 +140,9 @@ describe('AsyncRequestWatcher against the emulator', function () {
     budget = new StatusBudget({ perSecond: () => 10 });
     const run = watcherFor(client, budget, { firstPollMs: 0 });
     watcher = run.watcher;
-    watcher.watch({ on: echo, requestId: 'f'.repeat(32), submittedAt: Date.now() });
+    watcher.watch({ owner: echo, requestId: 'f'.repeat(32), submittedAt: Date.now() });
     // Submitted 3 hours ago with a 10 minute queue limit: queue, run (1 h) and retention (1 h) have all passed.
-    watcher.watch({ on: echo, requestId: 'e'.repeat(32), submittedAt: Date.now() - 3 * 3_600_000, maxTimeInQueueSeconds: 600 });
+    watcher.watch({ owner: echo, requestId: 'e'.repeat(32), submittedAt: Date.now() - 3 * 3_600_000, maxTimeInQueueSeconds: 600 });
     await eventually(() => run.ends.size === 2, 5_000, 'both to end');
     assert.equal(run.ends.get('f'.repeat(32))?.reason, 'forgotten');
     assert.equal(run.ends.get('e'.repeat(32))?.reason, 'retention');
@@ -152,12 +152,12 @@ describe('AsyncRequestWatcher against the emulator', function () {
   it('watches a chain request to its end, and queue-status calls wait their turn in the same budget', async () => {
     emulator = await startTestEmulator({ asyncRunMs: 50 });
     client = emulatorClient(emulator);
-    const chain: Invocable = { kind: 'chain', id: SEED.chains.pipeline.id };
+    const chain: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
     const { requestId } = await client.inference.asyncPredict(chain, environment('production'), { model_input: { x: 1 } });
     budget = new StatusBudget({ perSecond: () => 1 });
     const run = watcherFor(client, budget, { firstPollMs: 0 });
     watcher = run.watcher;
-    watcher.watch({ on: chain, requestId, submittedAt: Date.now() });
+    watcher.watch({ owner: chain, requestId, submittedAt: Date.now() });
     await eventually(() => run.ends.size === 1, 8_000, 'the chain request to end');
     assert.equal(run.ends.get(requestId)?.reason, 'terminal');
     // With a budget of one a second, a user's call waits for the window like a poll.
@@ -179,7 +179,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
       budget = new StatusBudget({ perSecond: () => 10 });
       const run = watcherFor(client, budget, { firstPollMs: 0, minIntervalMs: 100, ageFactor: 0 });
       watcher = run.watcher;
-      watcher.watch({ on: echo, requestId, submittedAt: Date.now() });
+      watcher.watch({ owner: echo, requestId, submittedAt: Date.now() });
       await eventually(() => run.ends.size === 1, 8_000, 'the request to settle');
       const seen = (run.statuses.get(requestId) ?? []).map((s) => `${s.status}/${s.webhook_status}`);
       assert.ok(seen.includes('SUCCEEDED/PENDING'), `seen: ${seen.join(', ')}`);

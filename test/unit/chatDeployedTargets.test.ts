@@ -29,7 +29,7 @@ describe('chat targets of deployed models', () => {
       ['production', 'environment', { kind: 'production' }],
       ['development', 'development', { kind: 'development' }],
     ]);
-    assert.ok(choices.every((choice) => choice.on.id === SEED.models.echo.id && choice.name === 'echo'));
+    assert.ok(choices.every((choice) => choice.owner.id === SEED.models.echo.id && choice.name === 'echo'));
     const byDefault = await deployedChoices(client.management, echo, 'production');
     assert.deepEqual(byDefault.map((choice) => choice.where), ['production', 'staging', 'development']);
   });

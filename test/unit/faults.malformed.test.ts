@@ -25,7 +25,7 @@ import { chatPrefix, rawBody, sseData } from './helpers/undamaged';
 reportFaultSummaryAtEnd();
 
 const LLM_CHAT_PATH = `/model-${SEED.models.llm.id}/production/sync/v1/chat/completions`;
-const LLM: ChatEndpoint = { kind: 'deployment', on: modelOf('llm'), target: PRODUCTION };
+const LLM: ChatEndpoint = { kind: 'deployment', owner: modelOf('llm'), target: PRODUCTION };
 const NGINX_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 describe('fault suite: malformed answers', function () {

@@ -6,7 +6,7 @@ import {
   BasetenClient,
   BasetenError,
   DEVELOPMENT,
-  Invocable,
+  Owner,
   PRODUCTION,
   PredictResponse,
   Target,
@@ -20,9 +20,9 @@ import {
 } from '../../src/client';
 import { Emulator, caught, emulatorClient, eventually, startTestEmulator } from './helpers/client';
 
-const echo: Invocable = { kind: 'model', id: SEED.models.echo.id };
-const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
-const chain: Invocable = { kind: 'chain', id: SEED.chains.pipeline.id };
+const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
+const model = (name: keyof typeof SEED.models): Pick<Owner, 'kind' | 'id'> => ({ kind: 'model', id: SEED.models[name].id });
+const chain: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
 
 function expectKind<K extends PredictResponse['kind']>(response: PredictResponse, kind: K): Extract<PredictResponse, { kind: K }> {
   assert.equal(response.kind, kind, `expected a ${kind} response, got ${response.kind} (${response.contentType})`);
@@ -337,8 +337,8 @@ describe('InferenceClient async requests', function () {
   this.timeout(15_000);
   let emulator: Emulator;
   let client: BasetenClient;
-  const echoModel: Invocable = { kind: 'model', id: SEED.models.echo.id };
-  const pipeline: Invocable = { kind: 'chain', id: SEED.chains.pipeline.id };
+  const echoModel: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
+  const pipeline: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
 
   before(async () => {
     emulator = await startTestEmulator({ asyncRunMs: 20 });
@@ -354,11 +354,11 @@ describe('InferenceClient async requests', function () {
     await client.destroy();
   });
 
-  async function waitForStatus(on: Invocable, requestId: string, wanted: (status: string) => boolean): Promise<string> {
+  async function waitForStatus(owner: Pick<Owner, 'kind' | 'id'>, requestId: string, wanted: (status: string) => boolean): Promise<string> {
     // Status endpoints are limited to 20 requests per second; poll well below that.
     const deadline = Date.now() + 8_000;
     for (;;) {
-      const status = (await client.inference.asyncStatus(on, requestId)).status;
+      const status = (await client.inference.asyncStatus(owner, requestId)).status;
       if (wanted(status)) return status;
       if (Date.now() > deadline) throw new Error(`async request ${requestId} stayed ${status}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { MAX_HISTORY_PAYLOAD_BYTES, addToHistory, historyEntry, readHistory, requestOf } from '../../src/features/predict/logic/history';
 import { responseTitle } from '../../src/features/predict/logic/format';
-import { parseSavedRequest, requestFileName, savedRequestText, targetTitle } from '../../src/features/predict/logic/request';
+import { targetLabel } from '../../src/client';
+import { parseSavedRequest, requestFileName, savedRequestText } from '../../src/features/predict/logic/request';
 import type { PredictRequest } from '../../src/features/predict/logic/request';
 
-const request: PredictRequest = { on: { kind: 'model', id: 'adyqnviz', name: 'echo' }, target: { kind: 'environment', name: 'staging' }, payload: { prompt: 'hi' } };
+const request: PredictRequest = { owner: { kind: 'model', id: 'adyqnviz', name: 'echo' }, target: { kind: 'environment', name: 'staging' }, payload: { prompt: 'hi' } };
 
 describe('predict requests and history', () => {
   it('a saved request file round-trips', () => {
@@ -16,7 +17,7 @@ describe('predict requests and history', () => {
     const parsed = parseSavedRequest('{"on": {"kind": "chain", "id": "zmeo8xgu"}, "payload": 1}');
     assert.ok(parsed.ok);
     assert.deepEqual(parsed.request.target, { kind: 'production' });
-    assert.equal(parsed.request.on.name, 'zmeo8xgu');
+    assert.equal(parsed.request.owner.name, 'zmeo8xgu');
     const bad = parseSavedRequest('{"on": {"kind": "model", "id": "../x"}, "payload": 1}');
     assert.ok(!bad.ok && /"on"/.test(bad.message));
     const noPayload = parseSavedRequest('{"on": {"kind": "model", "id": "abc"}}');
@@ -31,8 +32,8 @@ describe('predict requests and history', () => {
   });
 
   it('titles say the target and the response in Baseten words', () => {
-    assert.equal(targetTitle(request), 'staging of echo');
-    assert.equal(targetTitle({ ...request, target: { kind: 'deployment', id: 't0kcumo' } }), 'deployment t0kcumo of echo');
+    assert.equal(targetLabel(request), 'staging of echo');
+    assert.equal(targetLabel({ ...request, target: { kind: 'deployment', id: 't0kcumo' } }), 'deployment t0kcumo of echo');
     assert.equal(
       responseTitle(request, { status: 200, ms: 85.4, size: 1536, requestId: '0123456789abcdef0123456789abcdef' }),
       'echo staging · 200 · 85 ms · 1.5 KB · req 0123456789ab',
@@ -53,7 +54,7 @@ describe('predict requests and history', () => {
 
   it('reading history drops malformed entries', () => {
     const good = historyEntry(request, { id: 'ok', at: 'now', outcome: 'ok' });
-    assert.deepEqual(readHistory([good, null, { id: 1 }, { ...good, on: { kind: 'x' } }, 'junk']), [good]);
+    assert.deepEqual(readHistory([good, null, { id: 1 }, { ...good, owner: { kind: 'x' } }, 'junk']), [good]);
     assert.deepEqual(readHistory({ not: 'a list' }), []);
   });
 });

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { SEED } from '../../emulator/seed';
 import { binaryBytes } from '../../emulator/predictors';
 import { BasetenClient, PRODUCTION, jsonInput } from '../../src/client';
-import type { Invocable } from '../../src/client';
+import type { Owner } from '../../src/client';
 import { RenderOptions, renderResponse } from '../../src/features/predict/logic/responseBody';
 import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
 
-const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
+const model = (name: keyof typeof SEED.models): Pick<Owner, 'kind' | 'id'> => ({ kind: 'model', id: SEED.models[name].id });
 
 describe('predict response path (document or file)', function () {
   this.timeout(20_000);

@@ -7,7 +7,7 @@ import {
   BasetenEndpoints,
   DEFAULT_ENDPOINTS,
   DEVELOPMENT,
-  Invocable,
+  Owner,
   PRODUCTION,
   Target,
   actionUrl,
@@ -28,8 +28,8 @@ import {
   websocketUrl,
 } from '../../src/client';
 
-const model: Invocable = { kind: 'model', id: 'abcd1234' };
-const chain: Invocable = { kind: 'chain', id: 'wx4g5r5q' };
+const model: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: 'abcd1234' };
+const chain: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: 'wx4g5r5q' };
 const D = DEFAULT_ENDPOINTS;
 
 describe('URLs', () => {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { SEED } from '../../emulator/seed';
-import { BasetenClient, Invocable, PRODUCTION, WebhookDelivery, WebhookReceiver, WebhookRejection, signWebhookBody, verifyWebhookSignature } from '../../src/client';
+import { BasetenClient, Owner, PRODUCTION, WebhookDelivery, WebhookReceiver, WebhookRejection, signWebhookBody, verifyWebhookSignature } from '../../src/client';
 import { Emulator, emulatorClient, eventually, startTestEmulator } from './helpers/client';
 
 const SECRET = 'whsec_AbCdEf123456GhIjKlMnOpQrStUvWxYz12345678';
 const OLD_SECRET = 'whsec_OldOldOld123456GhIjKlMnOpQrStUvWxYz1234';
-const echo: Invocable = { kind: 'model', id: SEED.models.echo.id };
+const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 
 describe('Webhook signatures', () => {
   const body = JSON.stringify({ request_id: 'abc', data: { output: { x: 1 } }, errors: [] });

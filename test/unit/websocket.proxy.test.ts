@@ -5,11 +5,11 @@
 import * as assert from 'node:assert/strict';
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import { SEED } from '../../emulator/seed';
-import { BasetenClient, BasetenClientOptions, BasetenError, Invocable, WebSocketSession, environment } from '../../src/client';
+import { BasetenClient, BasetenClientOptions, BasetenError, Owner, WebSocketSession, environment } from '../../src/client';
 import { Emulator, caught, emulatorClient, startTestEmulator } from './helpers/client';
 import { ForwardProxy, startForwardProxy } from './helpers/forwardProxy';
 
-const echo: Invocable = { kind: 'model', id: SEED.models.echo.id };
+const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
 
 describe('WebSocket sessions through proxies, and the connect timeout', function () {

@@ -3,7 +3,7 @@ import { SEED } from '../../emulator/seed';
 import {
   BasetenClient,
   BasetenError,
-  Invocable,
+  Owner,
   PRODUCTION,
   WebSocketEvent,
   WebSocketSession,
@@ -14,7 +14,7 @@ import {
 } from '../../src/client';
 import { Emulator, caught, emulatorClient, eventually, startTestEmulator } from './helpers/client';
 
-const echo: Invocable = { kind: 'model', id: SEED.models.echo.id };
+const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 const MiB = 1024 * 1024;
 
 /** The next event of a kind, read through a listener so the test never blocks the iterator. */
@@ -118,7 +118,7 @@ describe('WebSocketSession', function () {
   }
 
   it("reaches a chain's entrypoint over the chain host", async () => {
-    const pipeline: Invocable = { kind: 'chain', id: SEED.chains.pipeline.id };
+    const pipeline: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
     const session = await open(pipeline, environment('production'));
     const reply = next(session, 'message');
     await session.sendText('to the chain');

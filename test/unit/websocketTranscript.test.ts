@@ -175,7 +175,7 @@ describe('WebSocket batches for the page', () => {
 });
 
 describe('WebSocket panel messages', () => {
-  const target = { on: { kind: 'model', id: 'adyqnviz', name: 'echo' }, target: { kind: 'production' }, label: 'production of echo' };
+  const target = { owner: { kind: 'model', id: 'adyqnviz', name: 'echo' }, target: { kind: 'production' }, label: 'production of echo' };
 
   it('accepts only protocol messages from the page', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'send', mode: 'json', text: '{}' }), { type: 'send', mode: 'json', text: '{}' });
@@ -200,7 +200,7 @@ describe('WebSocket panel messages', () => {
     assert.equal(saved.hidden, 3);
     assert.equal(saved.autoScroll, false);
     assert.equal(saved.mode, 'json');
-    assert.equal(parseSavedSession({ ...saved, target: { ...target, on: { kind: 'model', id: '../../x', name: 'n' } } }), undefined);
+    assert.equal(parseSavedSession({ ...saved, target: { ...target, owner: { kind: 'model', id: '../../x', name: 'n' } } }), undefined);
     assert.equal(parseSavedSession({ ...saved, version: 2 }), undefined);
     assert.deepEqual(parseSavedSession({ ...saved, target: { ...target, target: { kind: 'environment', name: 'staging' } } })?.target.target, { kind: 'environment', name: 'staging' });
   });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { BasetenServices } from '../../platform/services';
-import { AsyncTarget } from './logic/asyncRequest';
+import type { TargetRef } from '../../client';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
 import { AsyncDeps, FinishedNotice, cancelAsyncRequest, notifyFinished, openAsyncOutput } from './requestCommands';
@@ -36,8 +36,8 @@ export function registerAsyncRequests(context: vscode.ExtensionContext, services
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   };
-  register('baseten.submitAsyncRequest', (node?: TargetNode | AsyncTarget, preset?: AsyncSubmitPreset) =>
-    submitAsyncRequest(deps, node && typeof node === 'object' && 'on' in node ? node : undefined, preset),
+  register('baseten.submitAsyncRequest', (node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset) =>
+    submitAsyncRequest(deps, node && typeof node === 'object' && 'owner' in node ? node : undefined, preset),
   );
   register('baseten.cancelAsyncRequest', (node: AsyncRequestNode) => cancelAsyncRequest(deps, node));
   register('baseten.openAsyncOutput', (node: AsyncRequestNode) => openAsyncOutput(node));

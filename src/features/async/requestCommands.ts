@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { BasetenError } from '../../client';
-import { AsyncRequest, targetTitle } from './logic/asyncRequest';
+import { targetLabel } from '../../client';
+import { AsyncRequest } from './logic/asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
 import { BasetenServices } from '../../platform/services';
@@ -68,7 +69,7 @@ export interface FinishedNotice {
 /** What to say when a watched request ends: its first error, and its output when there is one. */
 export function finishedNotice(request: AsyncRequest): FinishedNotice {
   const short = request.requestId.slice(0, 12);
-  const where = targetTitle(request);
+  const where = targetLabel(request);
   const actions = request.output ? ['Open Output'] : [];
   const notice = (level: FinishedNotice['level'], message: string, offered = actions): FinishedNotice => ({ requestId: request.requestId, level, message, actions: offered });
   if (request.status === 'SUCCEEDED') {

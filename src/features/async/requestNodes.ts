@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { describeAsyncStatus, describeWebhookStatus, formatAge } from '../../client';
 import type { AsyncRequestStatus } from '../../client';
-import { AsyncRequest, AsyncTarget, targetKey, targetTitle } from './logic/asyncRequest';
+import { AsyncRequest } from './logic/asyncRequest';
+import { targetKey, targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import type { QueueStatus } from './store';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
 
@@ -20,7 +22,7 @@ export class AsyncTargetNode implements ExplorerNode {
   readonly id: string;
 
   constructor(
-    readonly target: AsyncTarget,
+    readonly target: TargetRef,
     readonly requests: AsyncRequest[],
     private readonly queue: QueueStatus | undefined,
   ) {
@@ -28,11 +30,11 @@ export class AsyncTargetNode implements ExplorerNode {
   }
 
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(targetTitle(this.target), vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(targetLabel(this.target), vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon(this.target.on.kind === 'model' ? 'symbol-class' : 'type-hierarchy');
+    item.iconPath = new vscode.ThemeIcon(this.target.owner.kind === 'model' ? 'symbol-class' : 'type-hierarchy');
     item.description = this.queueText();
-    const md = new vscode.MarkdownString(`**${escapeMarkdown(targetTitle(this.target))}** \`${this.target.on.id}\`\n\n`);
+    const md = new vscode.MarkdownString(`**${escapeMarkdown(targetLabel(this.target))}** \`${this.target.owner.id}\`\n\n`);
     if (this.queue && this.queue.at) md.appendMarkdown(`Queue (Baseten's \`async_queue_status\`, ${formatAge(Date.now() - this.queue.at)} ago): ${this.queue.queued} queued, ${this.queue.inProgress} in progress\n\n`);
     if (this.queue?.error) md.appendMarkdown(`Queue status failed: ${escapeMarkdown(this.queue.error)}\n\n`);
     md.appendMarkdown(`${this.requests.length} ${this.requests.length === 1 ? 'request' : 'requests'} submitted from this workspace`);
@@ -84,7 +86,7 @@ export class AsyncRequestNode implements ExplorerNode {
     md.appendMarkdown(`**Async request** \`${request.requestId}\`\n\n| | |\n|---|---|\n`);
     md.appendMarkdown(`| Status | ${describeAsyncStatus(request.status)}${request.ended ? '' : ' (watching)'} |\n`);
     md.appendMarkdown(`| Webhook | ${describeWebhookStatus(request.webhookStatus)}${request.webhookEndpoint ? ` \`${request.webhookEndpoint}\`` : ''} |\n`);
-    md.appendMarkdown(`| Target | ${escapeMarkdown(targetTitle(request))} |\n`);
+    md.appendMarkdown(`| Target | ${escapeMarkdown(targetLabel(request))} |\n`);
     if (request.deploymentId) md.appendMarkdown(`| Deployment | \`${request.deploymentId}\` |\n`);
     md.appendMarkdown(`| Submitted | ${new Date(request.submittedAt).toLocaleString()} (${formatAge(Date.now() - request.submittedAt)} ago) |\n`);
     if (request.statusAt) md.appendMarkdown(`| Status since | ${new Date(request.statusAt).toLocaleString()} |\n`);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { targetKey } from './logic/asyncRequest';
+import { targetKey } from '../../client';
 import { AsyncRequestStore } from './store';
 import { ExplorerNode, MessageNode } from '../../platform/treeNodes';
 import { AsyncRequestNode, AsyncTargetNode } from './requestNodes';

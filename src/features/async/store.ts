@@ -3,7 +3,9 @@ import { AsyncRequestWatcher, BasetenError, StatusBudget, WatchEnd, WebhookDeliv
 import type { AsyncCancelResult, AsyncRequestStatusResponse } from '../../client';
 import { statusRequestsPerSecond } from './settings';
 import { BasetenServices } from '../../platform/services';
-import { AsyncRequest, AsyncTarget, applyStatus, targetKey } from './logic/asyncRequest';
+import { AsyncRequest, applyStatus, readSavedRequest } from './logic/asyncRequest';
+import { targetKey } from '../../client';
+import type { TargetRef } from '../../client';
 
 const STATE_KEY = 'baseten.asyncRequests.v1';
 /** Oldest finished requests are dropped beyond this many. */
@@ -48,7 +50,7 @@ export class AsyncRequestStore implements vscode.Disposable {
     this.budget = new StatusBudget({ perSecond: statusRequestsPerSecond });
     this.watcher = new AsyncRequestWatcher({
       budget: this.budget,
-      status: (on, requestId, signal) => this.services.client.inference.asyncStatus(on, requestId, { signal, retry: false }),
+      status: (owner, requestId, signal) => this.services.client.inference.asyncStatus(owner, requestId, { signal, retry: false }),
       onStatus: (requestId, status) => this.onStatus(requestId, status),
       onEnd: (requestId, end) => this.onEnd(requestId, end),
       onError: (requestId, error) => this.onPollError(requestId, error),
@@ -59,7 +61,10 @@ export class AsyncRequestStore implements vscode.Disposable {
 
   /** Reads the requests from workspace state and watches again those that had not ended. */
   private restore(): void {
-    for (const request of this.memento.get<AsyncRequest[]>(STATE_KEY, [])) this.requests.set(request.requestId, request);
+    for (const saved of this.memento.get<unknown[]>(STATE_KEY, [])) {
+      const request = readSavedRequest(saved);
+      if (request) this.requests.set(request.requestId, request);
+    }
     for (const request of this.requests.values()) if (!request.ended) this.watch(request);
   }
 
@@ -83,7 +88,7 @@ export class AsyncRequestStore implements vscode.Disposable {
     return this.requests.get(requestId);
   }
 
-  queueStatus(target: AsyncTarget): QueueStatus | undefined {
+  queueStatus(target: TargetRef): QueueStatus | undefined {
     return this.queues.get(targetKey(target));
   }
 
@@ -102,7 +107,7 @@ export class AsyncRequestStore implements vscode.Disposable {
   /** DELETE through the shared budget, ahead of waiting polls. Only QUEUED requests are sent. */
   async cancel(request: AsyncRequest): Promise<AsyncCancelResult> {
     const client = this.services.client;
-    const result = await this.budget.run(() => client.inference.cancelAsync(request.on, request.requestId, { retry: false }), { priority: 'user' });
+    const result = await this.budget.run(() => client.inference.cancelAsync(request.owner, request.requestId, { retry: false }), { priority: 'user' });
     if (result.canceled) {
       request.status = 'CANCELED';
       if (request.webhookStatus === 'PENDING') request.webhookStatus = 'CANCELED';
@@ -151,11 +156,11 @@ export class AsyncRequestStore implements vscode.Disposable {
     await Promise.all([...targets.values()].map((request) => this.refreshQueue(request)));
   }
 
-  private async refreshQueue(target: AsyncTarget): Promise<void> {
+  private async refreshQueue(target: TargetRef): Promise<void> {
     const key = targetKey(target);
     try {
       const client = this.services.client;
-      const answer = await this.budget.run(() => client.inference.asyncQueueStatus(target.on, target.target, { retry: false }));
+      const answer = await this.budget.run(() => client.inference.asyncQueueStatus(target.owner, target.target, { retry: false }));
       this.queues.set(key, { queued: answer.num_queued_requests, inProgress: answer.num_in_progress_requests, at: Date.now() });
     } catch (error) {
       if (error instanceof BasetenError && error.kind === 'aborted') return;
@@ -166,7 +171,7 @@ export class AsyncRequestStore implements vscode.Disposable {
   }
 
   /** A queue that is draining changes many statuses at once: one queue-status call covers them. */
-  private refreshQueueSoon(target: AsyncTarget): void {
+  private refreshQueueSoon(target: TargetRef): void {
     const key = targetKey(target);
     if (this.queueSoon.has(key)) return;
     this.queueSoon.set(
@@ -179,7 +184,7 @@ export class AsyncRequestStore implements vscode.Disposable {
   }
 
   private watch(request: AsyncRequest): void {
-    this.watcher.watch({ on: request.on, requestId: request.requestId, submittedAt: request.submittedAt, maxTimeInQueueSeconds: request.maxTimeInQueueSeconds });
+    this.watcher.watch({ owner: request.owner, requestId: request.requestId, submittedAt: request.submittedAt, maxTimeInQueueSeconds: request.maxTimeInQueueSeconds });
   }
 
   private onStatus(requestId: string, status: AsyncRequestStatusResponse): void {

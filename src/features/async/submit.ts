@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { findAsyncPredictIssues } from '../../client';
 import type { AsyncInferenceRetryConfig, AsyncPredictRequest } from '../../client';
-import { AsyncRequest, AsyncTarget, targetTitle } from './logic/asyncRequest';
+import { AsyncRequest } from './logic/asyncRequest';
+import { targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import { TargetNode } from '../explorer/targetNode';
 import type { AsyncDeps } from './requestCommands';
 import { AsyncSubmitOptions, editOptions } from './submitOptions';
@@ -26,11 +28,11 @@ export interface AsyncSubmitOutcome {
   coldStartNote?: string;
 }
 
-function toTarget(node: TargetNode | AsyncTarget): AsyncTarget {
-  return node instanceof TargetNode ? { on: node.on, target: node.target, label: node.label } : node;
+function toTarget(node: TargetNode | TargetRef): TargetRef {
+  return node instanceof TargetNode ? { owner: node.owner, target: node.target } : node;
 }
 
-export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | AsyncTarget, preset?: AsyncSubmitPreset): Promise<AsyncSubmitOutcome> {
+export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset): Promise<AsyncSubmitOutcome> {
   const target = node ? toTarget(node) : await pickAsyncTarget(deps.services);
   if (!target) return { problem: 'no target chosen' };
   const input = preset ? preset.input : await readPayload();
@@ -58,11 +60,11 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | As
     return { problem };
   }
   const coldStartNote = deps.coldStart(target)
-    ? `${targetTitle(target)} is scaled to zero: the request waits in the queue while the deployment starts (a cold start).`
+    ? `${targetLabel(target)} is scaled to zero: the request waits in the queue while the deployment starts (a cold start).`
     : undefined;
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting an async request to ${targetTitle(target)}` }, () =>
-      deps.services.client.inference.asyncPredict(target.on, target.target, request),
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting an async request to ${targetLabel(target)}` }, () =>
+      deps.services.client.inference.asyncPredict(target.owner, target.target, request),
     );
     const submitted: AsyncRequest = {
       ...target,
@@ -76,12 +78,12 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | As
       errors: [],
     };
     deps.store.add(submitted);
-    void vscode.window.setStatusBarMessage(`Async request ${result.requestId} queued on ${targetTitle(target)}`, 5000);
+    void vscode.window.setStatusBarMessage(`Async request ${result.requestId} queued on ${targetLabel(target)}`, 5000);
     if (coldStartNote) void vscode.window.showInformationMessage(coldStartNote);
     return { request: submitted, coldStartNote };
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
-    const reference = deps.services.log.failure(`Submitting an async request to ${targetTitle(target)}`, error);
+    const reference = deps.services.log.failure(`Submitting an async request to ${targetLabel(target)}`, error);
     void vscode.window.showErrorMessage(`Could not submit the async request: ${problem}`, 'Show Log').then((choice) => {
       if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
     });

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { findAsyncPredictIssues } from '../../client';
 import type { AsyncInferenceRetryConfig, AsyncPredictRequest } from '../../client';
-import { AsyncTarget, targetTitle } from './logic/asyncRequest';
+import { targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import type { AsyncDeps } from './requestCommands';
 
 /** The fields of an AsyncPredictRequest besides model_input, as the submit flow edits them. */
@@ -13,12 +14,12 @@ export interface AsyncSubmitOptions {
 }
 
 /** A menu of the options with their current values, until the user submits or leaves. */
-export async function editOptions(deps: AsyncDeps, target: AsyncTarget, options: AsyncSubmitOptions): Promise<AsyncSubmitOptions | undefined> {
+export async function editOptions(deps: AsyncDeps, target: TargetRef, options: AsyncSubmitOptions): Promise<AsyncSubmitOptions | undefined> {
   for (;;) {
     const webhookText = options.webhook === 'receiver' ? `local receiver${deps.receiver.url ? ` (${deps.receiver.url})` : ' (starts it)'}` : options.webhook === 'none' ? 'none' : options.webhook;
     const retry = options.retry;
     const items: Array<vscode.QuickPickItem & { key: string }> = [
-      { key: 'submit', label: '$(play) Submit', description: targetTitle(target) },
+      { key: 'submit', label: '$(play) Submit', description: targetLabel(target) },
       { key: 'priority', label: 'Priority', description: String(options.priority ?? '0 (default)'), detail: '0, 1 or 2; lower runs first' },
       { key: 'queue', label: 'Max time in queue', description: `${options.maxTimeInQueueSeconds ?? '600 (default)'} s`, detail: '10 s to 72 h; still queued after that, the request expires' },
       { key: 'webhook', label: 'Webhook', description: webhookText, detail: 'Baseten delivers the output only to a webhook' },
@@ -29,7 +30,7 @@ export async function editOptions(deps: AsyncDeps, target: AsyncTarget, options:
         detail: 'inference_retry_config: attempts 1–10, initial delay 0–10000 ms, max delay 0–60000 ms',
       },
     ];
-    const choice = await vscode.window.showQuickPick(items, { title: `Async request to ${targetTitle(target)}`, placeHolder: 'Submit, or change an option' });
+    const choice = await vscode.window.showQuickPick(items, { title: `Async request to ${targetLabel(target)}`, placeHolder: 'Submit, or change an option' });
     if (!choice) return undefined;
     if (choice.key === 'submit') return options;
     if (choice.key === 'priority') options.priority = await askInteger('Priority (0–2)', options.priority, (n) => ({ model_input: {}, priority: n }));

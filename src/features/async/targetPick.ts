@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { BasetenServices } from '../../platform/services';
-import { AsyncTarget } from './logic/asyncRequest';
+import type { TargetRef } from '../../client';
 import { ModelNode } from '../explorer/modelsTree';
 import { listOwners, ownerTargets } from '../explorer/targetListing';
 
 /** A model or chain, then one of its targets, as the explorer lists them. */
-export async function pickAsyncTarget(services: BasetenServices): Promise<AsyncTarget | undefined> {
+export async function pickAsyncTarget(services: BasetenServices): Promise<TargetRef | undefined> {
   const { owners } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing models and chains' }, () => listOwners(services));
   const owner = await vscode.window.showQuickPick(
-    owners.map((node) => ({ label: node.on.name, description: `${node instanceof ModelNode ? 'model' : 'chain'} ${node.on.id}`, node })),
+    owners.map((node) => ({ label: node.owner.name, description: `${node instanceof ModelNode ? 'model' : 'chain'} ${node.owner.id}`, node })),
     { title: 'Submit Async Request: model or chain', placeHolder: owners.length ? 'Where to send it' : 'No models or chains found' },
   );
   if (!owner) return undefined;
@@ -18,5 +18,5 @@ export async function pickAsyncTarget(services: BasetenServices): Promise<AsyncT
     targets.map((node) => ({ label: node.label, description: node.kind === 'deployment' ? 'deployment' : node.kind, node })),
     { title: `Submit Async Request: target of ${owner.label}` },
   );
-  return target && { on: target.node.on, target: target.node.target, label: target.node.label };
+  return target && { owner: target.node.owner, target: target.node.target };
 }

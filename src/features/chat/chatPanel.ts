@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { askModel } from './logic/askModel';
 import { chatRequest } from './logic/conversation';
-import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, CodeAction, ConversationState, HostToWebview, UserTurn } from './logic/protocol';
+import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, CodeAction, ConversationState, HostToWebview, UserTurn } from './logic/protocol';
 import { emptyConversation } from './logic/protocol';
 import { chatEndpoint } from './logic/chatTargets';
 import { BasetenServices } from '../../platform/services';
@@ -15,12 +15,12 @@ export const CHAT_VIEW_TYPE = 'baseten.chat';
 export interface ChatPanelHost {
   readonly services: BasetenServices;
   readonly mediaRoot: vscode.Uri;
-  pickTarget(current?: ChatTargetRef): Promise<ChatTargetRef | undefined>;
-  /** The editor code actions act on: the last text editor the user was in. */
+  pickTarget(current?: ChatModel): Promise<ChatModel | undefined>;
+  /** The editor code actions act owner: the last text editor the user was in. */
   lastEditor(): vscode.TextEditor | undefined;
-  rememberTarget(target: ChatTargetRef): void;
+  rememberTarget(target: ChatModel): void;
   /** Says a deployment is asleep, so that the first answer waits for a cold start. */
-  isSleeping(target: ChatTargetRef): boolean;
+  isSleeping(target: ChatModel): boolean;
 }
 
 /** Counters that tests and the benchmark read. */
@@ -36,7 +36,7 @@ export class ChatPanel implements vscode.Disposable {
   private state: ConversationState;
   private running?: { controller: AbortController; answer: AssistantTurn; done: Promise<AssistantTurn> };
   /** The model picker while it is open: a second send or pick waits on it instead of opening another. */
-  private picking?: Promise<ChatTargetRef | undefined>;
+  private picking?: Promise<ChatModel | undefined>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly ended = new vscode.EventEmitter<AssistantTurn>();
   /** Fires when an answer ends (done, stopped or failed). */
@@ -65,7 +65,7 @@ export class ChatPanel implements vscode.Disposable {
     return structuredClone(this.state);
   }
 
-  get target(): ChatTargetRef | undefined {
+  get target(): ChatModel | undefined {
     return this.state.target;
   }
 
@@ -73,7 +73,7 @@ export class ChatPanel implements vscode.Disposable {
     return !!this.running;
   }
 
-  setTarget(target: ChatTargetRef): void {
+  setTarget(target: ChatModel): void {
     this.state.target = target;
     this.host.rememberTarget(target);
     this.post({ type: 'target', target });
@@ -116,7 +116,7 @@ export class ChatPanel implements vscode.Disposable {
     return done;
   }
 
-  private async stream(request: ReturnType<typeof chatRequest>, answer: AssistantTurn, target: ChatTargetRef, controller: AbortController): Promise<AssistantTurn> {
+  private async stream(request: ReturnType<typeof chatRequest>, answer: AssistantTurn, target: ChatModel, controller: AbortController): Promise<AssistantTurn> {
     const coldStart = target.kind === 'deployment' && this.host.isSleeping(target);
     const progress = coldStart ? this.coldStartNotice(controller) : undefined;
     try {
@@ -166,7 +166,7 @@ export class ChatPanel implements vscode.Disposable {
   }
 
   /** Opens the model picker, or joins the one already open. */
-  private pick(current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
+  private pick(current?: ChatModel): Promise<ChatModel | undefined> {
     this.picking ??= this.host.pickTarget(current).finally(() => (this.picking = undefined));
     return this.picking;
   }

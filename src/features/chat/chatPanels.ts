@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ChatContext, ChatTargetRef, ConversationState } from './logic/protocol';
-import { modelApiTarget } from './logic/chatTargets';
+import type { ChatContext, ChatModel, ConversationState } from './logic/protocol';
+import { modelApiChatModel, readChatModel } from './logic/chatTargets';
 import { BasetenServices } from '../../platform/services';
 import { CHAT_VIEW_TYPE, ChatPanel, ChatPanelHost } from './chatPanel';
-import { isConversationState } from './logic/panelMessages';
-import { deployedChatTarget, pickChatTarget } from './chatTargetPick';
+import { readConversationState } from './logic/panelMessages';
+import { deployedChatModel, pickChatTarget } from './chatTargetPick';
 import { ModelApiNode } from '../explorer/modelApisTree';
 import { ExplorerTrees } from '../explorer/register';
 import { coldStartCheck } from '../../platform/coldStart';
@@ -62,7 +62,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
 
   /** A panel VS Code restored after a reload, with the conversation its page had saved. */
   revive(panel: vscode.WebviewPanel, state: unknown): ChatPanel {
-    return this.adopt(new ChatPanel(panel, this, isConversationState(state) ? state : undefined));
+    return this.adopt(new ChatPanel(panel, this, readConversationState(state)));
   }
 
   /** The panel used last, if one is open. */
@@ -75,20 +75,20 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
     return editor && !editor.document.isClosed ? editor : undefined;
   }
 
-  pickTarget(current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
+  pickTarget(current?: ChatModel): Promise<ChatModel | undefined> {
     return pickChatTarget(this.services, current);
   }
 
   /** The target chosen last in any chat panel (remembered across reloads). */
-  lastTarget(): ChatTargetRef | undefined {
-    return this.active?.target ?? this.context.globalState.get<ChatTargetRef>(LAST_TARGET_KEY);
+  lastTarget(): ChatModel | undefined {
+    return this.active?.target ?? readChatModel(this.context.globalState.get(LAST_TARGET_KEY));
   }
 
-  rememberTarget(target: ChatTargetRef): void {
+  rememberTarget(target: ChatModel): void {
     void this.context.globalState.update(LAST_TARGET_KEY, target);
   }
 
-  isSleeping(target: ChatTargetRef): boolean {
+  isSleeping(target: ChatModel): boolean {
     return target.kind === 'deployment' && coldStartCheck(this.trees)(target);
   }
 
@@ -102,7 +102,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
       enableScripts: true,
       localResourceRoots: [this.mediaRoot],
     });
-    const last = this.context.globalState.get<ChatTargetRef>(LAST_TARGET_KEY);
+    const last = readChatModel(this.context.globalState.get(LAST_TARGET_KEY));
     const state: ConversationState | undefined = last ? { version: 1, settings: { system: '' }, turns: [], pending: [], target: last } : undefined;
     return this.adopt(new ChatPanel(panel, this, state));
   }
@@ -122,9 +122,9 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
 
   /** Opens the chat with the model of a tree node (a Model API, or an environment or deployment). */
   async chatWith(node: ModelApiNode | TargetNode): Promise<ChatPanel | undefined> {
-    let target: ChatTargetRef | undefined;
-    if (node instanceof ModelApiNode) target = modelApiTarget(node.model);
-    else if (node instanceof TargetNode) target = await deployedChatTarget(this.services, { kind: node.on.kind, id: node.on.id }, node.target, node.on.name, `${node.on.name} (${node.label})`);
+    let target: ChatModel | undefined;
+    if (node instanceof ModelApiNode) target = modelApiChatModel(node.model);
+    else if (node instanceof TargetNode) target = await deployedChatModel(this.services, node);
     const panel = this.open();
     if (target) panel.setTarget(target);
     return panel;

@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
-import { BasetenError, environmentByName } from '../../client';
-import type { Invocable, Target } from '../../client';
+import { BasetenError, environmentByName, targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import { DeployedChoice, deployedChoices } from './logic/deployedTargets';
-import type { ChatTargetRef } from './logic/protocol';
-import { modelApiTarget, sameTarget } from './logic/chatTargets';
+import type { ChatModel } from './logic/protocol';
+import { deployedChatModel as chatModelOf, modelApiChatModel, sameChatModel } from './logic/chatTargets';
 import { configuredModels, defaultEnvironment } from '../../platform/settings';
 import { BasetenServices } from '../../platform/services';
 import { errorMessage } from '../explorer/treeProvider';
 import { pickLoaded } from '../../platform/loadingQuickPick';
 
 interface TargetItem extends vscode.QuickPickItem {
-  target?: ChatTargetRef;
+  target?: ChatModel;
   /** A deployed model: its served model name is asked of the deployment when picked. */
   deployed?: DeployedChoice;
 }
 
-function deployedItem(choice: DeployedChoice, current: ChatTargetRef | undefined): TargetItem {
+function deployedItem(choice: DeployedChoice, current: ChatModel | undefined): TargetItem {
   const development = choice.kind === 'development';
-  const isCurrent = current?.kind === 'deployment' && current.on.id === choice.on.id && JSON.stringify(current.target) === JSON.stringify(choice.target);
+  const isCurrent = current?.kind === 'deployment' && current.owner.id === choice.owner.id && JSON.stringify(current.target) === JSON.stringify(choice.target);
   return {
     label: `${development ? '$(beaker)' : '$(server-environment)'} ${choice.where}`,
     description: `${choice.name} · ${development ? 'development deployment' : 'environment'}`,
@@ -30,20 +30,20 @@ function deployedItem(choice: DeployedChoice, current: ChatTargetRef | undefined
  * The model a deployment's OpenAI-compatible server answers to: its `/v1/models` when it has one (vLLM
  * checks `--served-model-name`), otherwise the Baseten model's name.
  */
-export async function deployedChatTarget(services: BasetenServices, on: Invocable, target: Target, name: string, label: string): Promise<ChatTargetRef> {
-  let model = name;
+export async function deployedChatModel(services: BasetenServices, ref: TargetRef): Promise<ChatModel> {
+  let served = ref.owner.name;
   try {
-    const served = await services.client.modelApis.listModels({ endpoint: { kind: 'deployment', on, target }, signal: AbortSignal.timeout(10_000) });
-    if (served[0]?.id) model = served[0].id;
+    const listed = await services.client.modelApis.listModels({ endpoint: { kind: 'deployment', owner: ref.owner, target: ref.target }, signal: AbortSignal.timeout(10_000) });
+    if (listed[0]?.id) served = listed[0].id;
   } catch (error) {
     // Engine-Builder servers accept any name; a sleeping or non-LLM deployment answers later or not at all.
-    services.log.info(`Served model name of ${label} not read (${error instanceof BasetenError ? error.message : String(error)}); using "${name}".`);
+    services.log.info(`Served model name of ${targetLabel(ref)} not read (${error instanceof BasetenError ? error.message : String(error)}); using "${served}".`);
   }
-  return { kind: 'deployment', on, target, model, label, features: [] };
+  return chatModelOf(ref, served);
 }
 
 /** A quick pick of Model APIs and deployed models: each model's environments and development deployment, under the model's name. */
-export async function pickChatTarget(services: BasetenServices, current?: ChatTargetRef): Promise<ChatTargetRef | undefined> {
+export async function pickChatTarget(services: BasetenServices, current?: ChatModel): Promise<ChatModel | undefined> {
   const envName = defaultEnvironment();
   const chosen = await pickLoaded<TargetItem>(
     { title: 'Chat with…', placeholder: 'Choose a Model API or a deployed model (its OpenAI-compatible route)' },
@@ -53,8 +53,8 @@ export async function pickChatTarget(services: BasetenServices, current?: ChatTa
       const items: TargetItem[] = [{ label: 'Model APIs', kind: vscode.QuickPickItemKind.Separator }];
       if (apis.status === 'fulfilled') {
         for (const model of apis.value) {
-          const target = modelApiTarget(model);
-          items.push({ label: target.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, target, picked: sameTarget(target, current) });
+          const target = modelApiChatModel(model);
+          items.push({ label: target.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, target, picked: sameChatModel(target, current) });
         }
       } else {
         items.push({ label: '$(error) Could not load the Model APIs', description: errorMessage(apis.reason) });
@@ -71,7 +71,7 @@ export async function pickChatTarget(services: BasetenServices, current?: ChatTa
       items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
       const configured = configuredModels();
       for (const model of configured) {
-        const choice: DeployedChoice = { on: { kind: 'model', id: model.id }, target: environmentByName(envName), name: model.name ?? model.id, where: envName, kind: 'environment' };
+        const choice: DeployedChoice = { owner: { kind: 'model', id: model.id, name: model.name ?? model.id }, target: environmentByName(envName), name: model.name ?? model.id, where: envName, kind: 'environment' };
         items.push({ ...deployedItem(choice, current), label: choice.name, description: `${model.id} · ${envName}` });
       }
       if (!configured.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });
@@ -80,8 +80,8 @@ export async function pickChatTarget(services: BasetenServices, current?: ChatTa
   );
   if (chosen?.target) return chosen.target;
   if (chosen?.deployed) {
-    const { on, target, name, where } = chosen.deployed;
-    return deployedChatTarget(services, on, target, name, `${name} (${where})`);
+    const { owner, target } = chosen.deployed;
+    return deployedChatModel(services, { owner, target });
   }
   return undefined;
 }

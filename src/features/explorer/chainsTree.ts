@@ -30,7 +30,7 @@ export class ChainNode implements ExplorerNode {
     this.id = `chain/${chain.id}`;
   }
 
-  get on(): { kind: 'chain'; id: string; name: string } {
+  get owner(): { kind: 'chain'; id: string; name: string } {
     return { kind: 'chain', id: this.chain.id, name: this.chain.name };
   }
 
@@ -47,23 +47,23 @@ export class ChainNode implements ExplorerNode {
 
   async children(signal: AbortSignal): Promise<ExplorerNode[]> {
     const endpoints = (): BasetenEndpoints => this.services.client.endpoints;
-    if (this.configured) return configuredTargets(this.on, this.configured, endpoints);
+    if (this.configured) return configuredTargets(this.owner, this.configured, endpoints);
     const management = this.services.client.management;
     const [environments, deployments] = await Promise.all([
       management.listChainEnvironments(this.chain.id, { signal }),
       management.listChainDeployments(this.chain.id, { signal }),
     ]);
-    return chainTargets(this.on, environments, deployments, endpoints);
+    return chainTargets(this.owner, environments, deployments, endpoints);
   }
 }
 
 export function chainTargets(
-  on: { kind: 'chain'; id: string; name: string },
+  owner: { kind: 'chain'; id: string; name: string },
   environments: ChainEnvironmentV1[],
   deployments: ChainDeploymentV1[],
   endpoints: () => BasetenEndpoints,
 ): TargetNode[] {
-  return orderedTargets(on, environments, deployments, undefined, chainState, endpoints);
+  return orderedTargets(owner, environments, deployments, undefined, chainState, endpoints);
 }
 
 export class ChainsTreeProvider extends BasetenTreeProvider {

@@ -20,7 +20,7 @@ export class ModelNode implements ExplorerNode {
     this.id = `model/${model.id}`;
   }
 
-  get on(): { kind: 'model'; id: string; name: string } {
+  get owner(): { kind: 'model'; id: string; name: string } {
     return { kind: 'model', id: this.model.id, name: this.model.name };
   }
 
@@ -33,7 +33,7 @@ export class ModelNode implements ExplorerNode {
     const md = new vscode.MarkdownString(`**${escapeMarkdown(this.model.name)}** \`${this.model.id}\``);
     if (this.model.instance_type_name) md.appendMarkdown(`\n\nInstance type: ${escapeMarkdown(this.model.instance_type_name)}`);
     if (this.model.team_name) md.appendMarkdown(`  \nTeam: ${escapeMarkdown(this.model.team_name)}`);
-    md.appendMarkdown(`\n\n[Open in Baseten](${dashboardModelUrl(this.services.client.endpoints, this.on)})`);
+    md.appendMarkdown(`\n\n[Open in Baseten](${dashboardModelUrl(this.services.client.endpoints, this.owner)})`);
     item.tooltip = md;
     item.contextValue = this.configured ? 'baseten.model configured' : 'baseten.model';
     return item;
@@ -41,36 +41,36 @@ export class ModelNode implements ExplorerNode {
 
   async children(signal: AbortSignal): Promise<ExplorerNode[]> {
     const endpoints = (): BasetenEndpoints => this.services.client.endpoints;
-    if (this.configured) return configuredTargets(this.on, this.configured, endpoints);
+    if (this.configured) return configuredTargets(this.owner, this.configured, endpoints);
     const management = this.services.client.management;
     const [environments, deployments] = await Promise.all([
       management.listEnvironments(this.model.id, { signal }),
       management.listDeployments(this.model.id, { signal }),
     ]);
-    return modelTargets(this.on, environments, deployments, endpoints);
+    return modelTargets(this.owner, environments, deployments, endpoints);
   }
 }
 
 /** Environments (production first), then development, then every deployment no environment serves. */
 export function modelTargets(
-  on: { kind: 'model'; id: string; name: string },
+  owner: { kind: 'model'; id: string; name: string },
   environments: EnvironmentV1[],
   deployments: DeploymentV1[],
   endpoints: () => BasetenEndpoints,
 ): TargetNode[] {
-  return orderedTargets(on, environments, deployments, deployments.find((d) => d.is_development), stateOf, endpoints);
+  return orderedTargets(owner, environments, deployments, deployments.find((d) => d.is_development), stateOf, endpoints);
 }
 
 export function configuredTargets(
-  on: { kind: 'model' | 'chain'; id: string; name: string },
+  owner: { kind: 'model' | 'chain'; id: string; name: string },
   configured: ConfiguredTarget,
   endpoints: () => BasetenEndpoints,
 ): TargetNode[] {
   const environments = configured.environments?.length ? configured.environments : ['production'];
-  const nodes = environments.map((name) => new TargetNode(on, 'environment', name, {}, endpoints, false));
-  if (configured.development) nodes.push(new TargetNode(on, 'development', 'development', {}, endpoints, false));
+  const nodes = environments.map((name) => new TargetNode(owner, 'environment', name, {}, endpoints, false));
+  if (configured.development) nodes.push(new TargetNode(owner, 'development', 'development', {}, endpoints, false));
   for (const id of configured.deployments ?? []) {
-    nodes.push(new TargetNode(on, 'deployment', id, { deploymentId: id }, endpoints, false));
+    nodes.push(new TargetNode(owner, 'deployment', id, { deploymentId: id }, endpoints, false));
   }
   return nodes;
 }

@@ -58,7 +58,7 @@ export async function copyId(node: CopyableNode): Promise<string> {
 }
 
 export async function openInDashboard(services: BasetenServices, node: TargetNode | ModelNode | ChainNode): Promise<void> {
-  await vscode.env.openExternal(vscode.Uri.parse(dashboardModelUrl(services.client.endpoints, node.on)));
+  await vscode.env.openExternal(vscode.Uri.parse(dashboardModelUrl(services.client.endpoints, node.owner)));
 }
 
 /**
@@ -71,8 +71,8 @@ export async function changeActivation(
   action: 'activate' | 'deactivate',
   onDone: () => void,
 ): Promise<boolean> {
-  const chainDeployment = node.on.kind === 'chain' ? node.state.deploymentId : undefined;
-  if (node.on.kind === 'chain' && (action !== 'deactivate' || !chainDeployment)) return false;
+  const chainDeployment = node.owner.kind === 'chain' ? node.state.deploymentId : undefined;
+  if (node.owner.kind === 'chain' && (action !== 'deactivate' || !chainDeployment)) return false;
   const consequence =
     action === 'activate'
       ? 'It starts using compute again (billed while replicas run).'
@@ -88,12 +88,12 @@ export async function changeActivation(
   const management = services.client.management;
   try {
     if (chainDeployment) {
-      await management.deactivateChainDeployment(node.on.id, chainDeployment);
+      await management.deactivateChainDeployment(node.owner.id, chainDeployment);
     } else if (node.kind === 'environment') {
-      await (action === 'activate' ? management.activateEnvironment(node.on.id, node.key) : management.deactivateEnvironment(node.on.id, node.key));
+      await (action === 'activate' ? management.activateEnvironment(node.owner.id, node.key) : management.deactivateEnvironment(node.owner.id, node.key));
     } else {
       const id = node.kind === 'development' ? 'development' : node.key;
-      await (action === 'activate' ? management.activateDeployment(node.on.id, id) : management.deactivateDeployment(node.on.id, id));
+      await (action === 'activate' ? management.activateDeployment(node.owner.id, id) : management.deactivateDeployment(node.owner.id, id));
     }
     void vscode.window.showInformationMessage(`${verb}d ${node.title}.`);
     return true;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import {
   DEVELOPMENT,
   DeploymentStatus,
-  Invocable,
+  Owner,
   Target,
   actionUrl,
   deployment as deploymentTarget,
@@ -54,7 +54,7 @@ export class TargetNode implements ExplorerNode {
   readonly id: string;
 
   constructor(
-    readonly on: Invocable & { name: string },
+    readonly owner: Owner,
     readonly kind: TargetKind,
     /** The environment name or deployment ID. */
     readonly key: string,
@@ -63,12 +63,12 @@ export class TargetNode implements ExplorerNode {
     /** False for hand-configured targets: the management API could not be read. */
     readonly statusKnown = true,
   ) {
-    this.id = `${on.kind}/${on.id}/${kind}/${key}`;
+    this.id = `${owner.kind}/${owner.id}/${kind}/${key}`;
   }
 
   get target(): Target {
     if (this.kind === 'development') return DEVELOPMENT;
-    if (this.kind === 'deployment') return deploymentTarget(this.key);
+    if (this.kind === 'deployment') return deploymentTarget(this.key, this.state.deploymentName);
     return environmentByName(this.key);
   }
 
@@ -80,7 +80,7 @@ export class TargetNode implements ExplorerNode {
 
   /** How the user names it: "production of my-model". */
   get title(): string {
-    return `${this.label} of ${this.on.name}`;
+    return `${this.label} of ${this.owner.name}`;
   }
 
   get transitional(): boolean {
@@ -92,11 +92,11 @@ export class TargetNode implements ExplorerNode {
   }
 
   get wakeable(): boolean {
-    return this.on.kind === 'model' && (this.sleeping || !this.statusKnown);
+    return this.owner.kind === 'model' && (this.sleeping || !this.statusKnown);
   }
 
   get endpointUrl(): string {
-    return actionUrl(this.endpoints(), this.on, this.target, predictAction(this.on));
+    return actionUrl(this.endpoints(), this.owner, this.target, predictAction(this.owner));
   }
 
   treeItem(): vscode.TreeItem {
@@ -146,15 +146,15 @@ export class TargetNode implements ExplorerNode {
   }
 
   private contextTokens(): string[] {
-    const tokens = ['baseten.target', `kind-${this.kind}`, this.on.kind === 'model' ? 'onModel' : 'onChain'];
+    const tokens = ['baseten.target', `kind-${this.kind}`, this.owner.kind === 'model' ? 'onModel' : 'onChain'];
     if (this.state.deploymentId) tokens.push('hasDeployment');
     if (this.wakeable) tokens.push('wakeable');
-    if (this.on.kind === 'model' && this.statusKnown && this.state.status) {
+    if (this.owner.kind === 'model' && this.statusKnown && this.state.status) {
       if (this.state.status === 'INACTIVE') tokens.push('activatable');
       else if (!NOT_DEACTIVATABLE.has(this.state.status)) tokens.push('deactivatable');
     }
     // Baseten's API deactivates a chain deployment but has no way to activate one again (reference §7.1).
-    if (this.on.kind === 'chain' && this.statusKnown && this.state.status && this.state.deploymentId && !NOT_DEACTIVATABLE.has(this.state.status)) {
+    if (this.owner.kind === 'chain' && this.statusKnown && this.state.status && this.state.deploymentId && !NOT_DEACTIVATABLE.has(this.state.status)) {
       tokens.push('deactivatable');
     }
     if (this.state.status) tokens.push(`status-${this.state.status}`);
@@ -199,7 +199,7 @@ interface ListedDeployment {
  * development, then every deployment no environment serves, newest first.
  */
 export function orderedTargets<D extends ListedDeployment>(
-  on: Invocable & { name: string },
+  owner: Owner,
   environments: Array<{ name: string; current_deployment: D | null }>,
   deployments: D[],
   development: D | undefined,
@@ -214,15 +214,15 @@ export function orderedTargets<D extends ListedDeployment>(
     .map((environment) => {
       const current = environment.current_deployment ? byId.get(environment.current_deployment.id) ?? environment.current_deployment : null;
       if (current) served.add(current.id);
-      return new TargetNode(on, 'environment', environment.name, state(current), endpoints);
+      return new TargetNode(owner, 'environment', environment.name, state(current), endpoints);
     });
   if (development) {
     served.add(development.id);
-    nodes.push(new TargetNode(on, 'development', 'development', state(development), endpoints));
+    nodes.push(new TargetNode(owner, 'development', 'development', state(development), endpoints));
   }
   const others = deployments
     .filter((d) => !served.has(d.id))
     .sort((a, b) => b.created_at.localeCompare(a.created_at))
-    .map((d) => new TargetNode(on, 'deployment', d.id, state(d), endpoints));
+    .map((d) => new TargetNode(owner, 'deployment', d.id, state(d), endpoints));
   return [...nodes, ...others];
 }

@@ -20,7 +20,7 @@ export async function wake(services: BasetenServices, node: TargetNode, onChange
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       try {
-        await client.inference.wake(node.on, node.target, { signal: controller.signal });
+        await client.inference.wake(node.owner, node.target, { signal: controller.signal });
         if (!node.statusKnown) {
           void vscode.window.showInformationMessage(
             `Wake requested for ${node.title}. Baseten is starting it; requests sent meanwhile wait until it is ready.`,
@@ -33,7 +33,7 @@ export async function wake(services: BasetenServices, node: TargetNode, onChange
         const deploymentId = node.kind === 'development' ? 'development' : node.state.deploymentId;
         if (!deploymentId) return 'requested';
         const deployment = await vscode.window.withProgress({ location: { viewId: 'baseten.models' } }, () =>
-          client.management.waitForDeploymentStatus(node.on.id, deploymentId, {
+          client.management.waitForDeploymentStatus(node.owner.id, deploymentId, {
             until: (d) => d.status === 'ACTIVE',
             intervalMs: Math.min(statusPollMs(), 2000),
             timeoutMs: wakeTimeoutMs(),

@@ -16,7 +16,7 @@ function wakeItems(nodes: TargetNode[]): WakeItem[] {
   return ordered.map((node) => ({
     label: node.title,
     description: node.statusKnown && node.state.status ? statusLabel(node.state.status) : 'status unknown',
-    detail: node.on.id,
+    detail: node.owner.id,
     node,
   }));
 }

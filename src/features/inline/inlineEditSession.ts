@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { askModel } from '../chat/logic/askModel';
 import { replacementFrom } from './logic/prompt';
-import type { AssistantTurn, ChatTargetRef } from '../chat/logic/protocol';
+import type { AssistantTurn, ChatModel } from '../chat/logic/protocol';
 import { chatEndpoint } from '../chat/logic/chatTargets';
 import type { ChatCompletionRequest } from '../../client/types';
 import { BasetenServices } from '../../platform/services';
@@ -31,7 +31,7 @@ export class InlineEditSession {
     readonly document: vscode.TextDocument,
     readonly range: vscode.Range,
     readonly instruction: string,
-    readonly target: ChatTargetRef,
+    readonly target: ChatModel,
     request: ChatCompletionRequest,
     private readonly services: BasetenServices,
     private readonly proposals: ProposalDocuments,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_INLINE_SYSTEM_PROMPT, DEFAULT_INLINE_TEMPLATE, fillTemplate } from './logic/prompt';
-import type { ChatTargetRef } from '../chat/logic/protocol';
+import type { ChatModel } from '../chat/logic/protocol';
 import type { ChatCompletionRequest } from '../../client/types';
 import { BasetenServices } from '../../platform/services';
 import { InlineEditSession } from './inlineEditSession';
@@ -80,7 +80,7 @@ export class InlineEdits implements vscode.Disposable {
     });
   }
 
-  private async target(): Promise<ChatTargetRef | undefined> {
+  private async target(): Promise<ChatModel | undefined> {
     const model = inlineSettings().model;
     if (model) return { kind: 'model_api', model, label: model, features: [] };
     return this.chat.lastTarget() ?? (await this.chat.pickTarget());

@@ -9,7 +9,8 @@ import { authScheme } from '../../platform/settings';
 import { formatMs, formatSize, responseTitle } from './logic/format';
 import { HistoryEntry, addToHistory, historyEntry, readHistory, requestOf } from './logic/history';
 import { Base64Media } from './logic/media';
-import { PredictRequest, requestFileName, savedRequestText, targetTitle } from './logic/request';
+import { targetLabel } from '../../client';
+import { PredictRequest, requestFileName, savedRequestText } from './logic/request';
 import { RenderedResponse, renderResponse } from './logic/responseBody';
 import { BasetenServices } from '../../platform/services';
 import { ResponseDocuments } from './responseDocuments';
@@ -67,9 +68,9 @@ export class PredictController implements vscode.Disposable {
   }
 
   /** Undefined for a history entry whose payload was too large to keep: a command with another body would mislead. */
-  curl(request: Pick<PredictRequest, 'on' | 'target'> & { payload?: unknown }, kind?: PredictResponse['kind']): string | undefined {
+  curl(request: Pick<PredictRequest, 'owner' | 'target'> & { payload?: unknown }, kind?: PredictResponse['kind']): string | undefined {
     if (request.payload === undefined) return undefined;
-    const url = actionUrl(this.services.client.endpoints, request.on, request.target, predictAction(request.on));
+    const url = actionUrl(this.services.client.endpoints, request.owner, request.target, predictAction(request.owner));
     return curlCommand(url, { authScheme: authScheme(), json: request.payload, stream: kind === 'sse' || kind === 'stream' });
   }
 
@@ -96,7 +97,7 @@ export class PredictController implements vscode.Disposable {
   }
 
   async run(request: PredictRequest, options: RunOptions = {}): Promise<PredictOutcome> {
-    const title = targetTitle(request);
+    const title = targetLabel(request);
     const coldStart = options.status !== undefined && isSleeping(options.status);
     const controller = new AbortController();
     this.running.add(controller);
@@ -124,7 +125,7 @@ export class PredictController implements vscode.Disposable {
           const ticker = coldStart ? setInterval(() => progress.report({ message: waiting() }), 1000) : undefined;
           const client = this.services.client;
           try {
-            response = await client.inference.predict(request.on, request.target, jsonInput(request.payload), { signal: controller.signal, readJson: false });
+            response = await client.inference.predict(request.owner, request.target, jsonInput(request.payload), { signal: controller.signal, readJson: false });
           } finally {
             clearInterval(ticker);
           }
@@ -177,7 +178,7 @@ export class PredictController implements vscode.Disposable {
     if (rendered.kind === 'document') {
       uri = this.documents.create(title, extension, rendered.text);
       media = await this.saveMedia(rendered.media, request, run.at);
-      message = `${targetTitle(request)}: ${response.status} in ${formatMs(run.ms)}, ${formatSize(rendered.size)}.`;
+      message = `${targetLabel(request)}: ${response.status} in ${formatMs(run.ms)}, ${formatSize(rendered.size)}.`;
       if (media.length) {
         message += ` The answer holds ${describeMedia(media)}.`;
         actions.push('Preview');
@@ -188,12 +189,12 @@ export class PredictController implements vscode.Disposable {
       const summary = { status: response.status, contentType: response.contentType, size: rendered.size, detected: rendered.media?.mime ?? null, savedTo: file, requestId: response.requestId ?? null };
       uri = this.documents.create(title, 'json', `${JSON.stringify(summary, null, 2)}\n`);
       if (rendered.media) media = [{ mime: rendered.media.mime, file }];
-      message = `${targetTitle(request)} answered with ${what} (${formatSize(rendered.size)}), saved to ${file}.`;
+      message = `${targetLabel(request)} answered with ${what} (${formatSize(rendered.size)}), saved to ${file}.`;
       actions.push(rendered.media ? 'Preview' : 'Open File', 'Save As…');
     } else {
       file = rendered.file;
       const limit = formatSize(responseSizeLimitBytes());
-      message = `The response of ${targetTitle(request)} (${formatSize(rendered.size)}) is larger than the ${limit} limit, so it was saved to ${file} instead of being shown.`;
+      message = `The response of ${targetLabel(request)} (${formatSize(rendered.size)}) is larger than the ${limit} limit, so it was saved to ${file} instead of being shown.`;
       if (rendered.shown !== undefined) {
         uri = this.documents.create(title, extension, `${rendered.shown}\n\n… (over the ${limit} limit: the whole response is in ${file})\n`);
       }
@@ -243,12 +244,12 @@ export class PredictController implements vscode.Disposable {
     });
     await this.remember(entry);
     if (cancelled) {
-      const message = `Predict on ${targetTitle(request)} cancelled.`;
+      const message = `Predict on ${targetLabel(request)} cancelled.`;
       void vscode.window.setStatusBarMessage(message, 3000);
       return { outcome: 'cancelled', message, entry, coldStart: run.coldStart };
     }
-    const reference = this.services.log.failure(`Predict on ${targetTitle(request)}`, error);
-    const message = `Predict on ${targetTitle(request)} failed${status ? ` (${status})` : ''}: ${reason}${requestId ? ` Request ID ${requestId}.` : ''}`;
+    const reference = this.services.log.failure(`Predict on ${targetLabel(request)}`, error);
+    const message = `Predict on ${targetLabel(request)} failed${status ? ` (${status})` : ''}: ${reason}${requestId ? ` Request ID ${requestId}.` : ''}`;
     void Promise.resolve(vscode.window.showErrorMessage(message, 'Show Log')).then((choice) => {
       if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
     }, () => undefined);
@@ -296,7 +297,7 @@ export class PredictController implements vscode.Disposable {
 }
 
 function fileStem(request: PredictRequest, at: string): string {
-  return `${request.on.name || request.on.id}-${at.replace(/[:.]/g, '-')}`.replace(/[^\w.-]+/g, '-');
+  return `${request.owner.name || request.owner.id}-${at.replace(/[:.]/g, '-')}`.replace(/[^\w.-]+/g, '-');
 }
 
 function describeMedia(media: NonNullable<PredictOutcome['media']>): string {

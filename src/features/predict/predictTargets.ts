@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { environmentByName, isFailedStatus } from '../../client';
 import type { DeploymentStatus, Target } from '../../client';
 import { configuredChains, configuredModels } from '../../platform/settings';
-import { PredictTarget, targetTitle } from './logic/request';
+import { targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import { BasetenServices } from '../../platform/services';
 import { ExplorerTrees } from '../explorer/register';
 import { listTargets, shownTargetNodes } from '../explorer/targetListing';
@@ -10,12 +11,12 @@ import { TargetNode } from '../explorer/targetNode';
 import { statusLabel } from '../../platform/deploymentStatus';
 import { pickLoaded } from '../../platform/loadingQuickPick';
 
-export interface KnownTarget extends PredictTarget {
+export interface KnownTarget extends TargetRef {
   status?: DeploymentStatus;
 }
 
 export function fromNode(node: TargetNode): KnownTarget {
-  return { on: { kind: node.on.kind, id: node.on.id, name: node.on.name }, target: node.target, status: node.statusKnown ? node.state.status : undefined };
+  return { owner: { kind: node.owner.kind, id: node.owner.id, name: node.owner.name }, target: node.target, status: node.statusKnown ? node.state.status : undefined };
 }
 
 const sameTarget = (a: Target, b: Target): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -24,30 +25,30 @@ const sameTarget = (a: Target, b: Target): boolean => JSON.stringify(a) === JSON
 export function knownTargets(trees: ExplorerTrees): KnownTarget[] {
   const found: KnownTarget[] = [];
   const add = (target: KnownTarget): void => {
-    if (!found.some((t) => t.on.id === target.on.id && sameTarget(t.target, target.target))) found.push(target);
+    if (!found.some((t) => t.owner.id === target.owner.id && sameTarget(t.target, target.target))) found.push(target);
   };
   for (const tree of [trees.models, trees.chains]) for (const node of shownTargetNodes(tree)) add(fromNode(node));
   for (const [kind, list] of [['model', configuredModels()], ['chain', configuredChains()]] as const) {
     for (const entry of list) {
-      const on = { kind, id: entry.id, name: entry.name || entry.id };
-      for (const name of entry.environments?.length ? entry.environments : ['production']) add({ on, target: environmentByName(name) });
-      if (entry.development) add({ on, target: { kind: 'development' } });
-      for (const id of entry.deployments ?? []) add({ on, target: { kind: 'deployment', id } });
+      const owner = { kind, id: entry.id, name: entry.name || entry.id };
+      for (const name of entry.environments?.length ? entry.environments : ['production']) add({ owner, target: environmentByName(name) });
+      if (entry.development) add({ owner, target: { kind: 'development' } });
+      for (const id of entry.deployments ?? []) add({ owner, target: { kind: 'deployment', id } });
     }
   }
   return found;
 }
 
 /** The status the explorer last showed for a target, if it showed one. */
-export function knownStatus(trees: ExplorerTrees, target: { on: { id: string }; target: Target }): DeploymentStatus | undefined {
+export function knownStatus(trees: ExplorerTrees, target: { owner: { id: string }; target: Target }): DeploymentStatus | undefined {
   const production = (t: Target): Target => (t.kind === 'environment' && t.name === 'production' ? { kind: 'production' } : t);
-  return knownTargets(trees).find((t) => t.on.id === target.on.id && sameTarget(production(t.target), production(target.target)))?.status;
+  return knownTargets(trees).find((t) => t.owner.id === target.owner.id && sameTarget(production(t.target), production(target.target)))?.status;
 }
 
 /** Deployments that answer every request with an error are not offered (the tree still has them). */
 const cannotAnswer = (status: DeploymentStatus | undefined): boolean => !!status && (status === 'INACTIVE' || status === 'DEACTIVATING' || isFailedStatus(status));
 
-const targetKey = (t: PredictTarget): string => `${t.on.kind}/${t.on.id}/${JSON.stringify(t.target)}`;
+const targetKey = (t: TargetRef): string => `${t.owner.kind}/${t.owner.id}/${JSON.stringify(t.target)}`;
 
 /**
  * Every target of every model and chain from the management API (and the hand-configured ones), minus those
@@ -57,10 +58,10 @@ export async function loadTargets(services: BasetenServices, trees: ExplorerTree
   const { listed, error } = await listTargets(services, signal);
   const found = new Map<string, KnownTarget>();
   for (const { targets } of listed) for (const node of targets) found.set(targetKey(fromNode(node)), fromNode(node));
-  const failed = new Set(listed.filter((l) => l.error).map((l) => l.owner.on.id));
-  const answered = new Set(listed.filter((l) => !l.error).map((l) => l.owner.on.id));
+  const failed = new Set(listed.filter((l) => l.error).map((l) => l.owner.owner.id));
+  const answered = new Set(listed.filter((l) => !l.error).map((l) => l.owner.owner.id));
   for (const target of knownTargets(trees)) {
-    const unlisted = failed.has(target.on.id) || (error !== undefined && !answered.has(target.on.id));
+    const unlisted = failed.has(target.owner.id) || (error !== undefined && !answered.has(target.owner.id));
     if (unlisted && !found.has(targetKey(target))) found.set(targetKey(target), target);
   }
   return [...found.values()].filter((t) => !cannotAnswer(t.status));
@@ -71,10 +72,10 @@ type TargetItem = vscode.QuickPickItem & { target?: KnownTarget };
 function targetItems(targets: KnownTarget[]): TargetItem[] {
   const items: TargetItem[] = [];
   for (const kind of ['model', 'chain'] as const) {
-    const group = targets.filter((t) => t.on.kind === kind);
+    const group = targets.filter((t) => t.owner.kind === kind);
     if (!group.length) continue;
     items.push({ label: kind === 'model' ? 'Models' : 'Chains', kind: vscode.QuickPickItemKind.Separator });
-    for (const target of group) items.push({ label: targetTitle(target), description: target.status ? statusLabel(target.status) : undefined, detail: target.on.id, target });
+    for (const target of group) items.push({ label: targetLabel(target), description: target.status ? statusLabel(target.status) : undefined, detail: target.owner.id, target });
   }
   return items;
 }

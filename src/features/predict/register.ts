@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { inputTemplate } from './settings';
 import { HistoryEntry, requestOf } from './logic/history';
 import { buildPayload } from './logic/payload';
-import { PredictTarget, parseSavedRequest, targetTitle } from './logic/request';
+import { targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
+import { parseSavedRequest } from './logic/request';
 import { formatMs, formatSize } from './logic/format';
 import { BasetenServices } from '../../platform/services';
 import { ExplorerTrees } from '../explorer/register';
@@ -11,12 +13,12 @@ import { RESPONSE_SCHEME } from './responseDocuments';
 import { PredictController, PredictOutcome } from './predictRun';
 import { KnownTarget, fromNode, knownStatus, loadTargets, pickTarget } from './predictTargets';
 
-type TargetArgument = TargetNode | PredictTarget | undefined;
+type TargetArgument = TargetNode | TargetRef | undefined;
 
 function resolveTarget(trees: ExplorerTrees, argument: TargetArgument): KnownTarget | undefined {
   if (argument instanceof TargetNode) return fromNode(argument);
-  if (argument && typeof argument === 'object' && 'on' in argument && 'target' in argument) {
-    return { on: argument.on, target: argument.target, status: knownStatus(trees, argument) };
+  if (argument && typeof argument === 'object' && 'owner' in argument && 'target' in argument) {
+    return { owner: argument.owner, target: argument.target, status: knownStatus(trees, argument) };
   }
   return undefined;
 }
@@ -47,7 +49,7 @@ export async function predictFromEditor(
   const text = document.getText(range);
   const target = resolveTarget(trees, argument) ?? (await pickTarget(services, trees, from === 'selection' ? 'Predict with Selection' : 'Predict with Current File'));
   if (!target) return { outcome: 'none' };
-  const payload = buildPayload(text, { template: inputTemplate(target.on), isJsonFile: isJsonDocument(document) });
+  const payload = buildPayload(text, { template: inputTemplate(target.owner), isJsonFile: isJsonDocument(document) });
   if (!payload.ok) {
     const what = from === 'selection' && !editor.selection.isEmpty ? 'The selection' : 'The file';
     if (payload.position) {
@@ -65,7 +67,7 @@ export async function predictFromEditor(
     void vscode.window.showErrorMessage(payload.message);
     return { outcome: 'invalid', message: payload.message };
   }
-  return controller.run({ on: target.on, target: target.target, payload: payload.value }, { status: target.status });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: target.status });
 }
 
 /** The inline action on a target in the tree: the active editor's selection or JSON file, else an input box. */
@@ -78,21 +80,21 @@ export async function predictTarget(controller: PredictController, services: Bas
   if (editor && fromEditor) {
     return predictFromEditor(controller, services, trees, editor.selection.isEmpty ? 'file' : 'selection', target);
   }
-  const last = controller.history().find((entry) => entry.on.id === target.on.id && 'payload' in entry);
+  const last = controller.history().find((entry) => entry.owner.id === target.owner.id && 'payload' in entry);
   const text = await vscode.window.showInputBox({
-    title: `Predict: ${targetTitle(target)}`,
+    title: `Predict: ${targetLabel(target)}`,
     prompt: 'JSON to send, or text to wrap in the input template',
     value: last ? JSON.stringify(last.payload) : '{"prompt": "Hello"}',
     ignoreFocusOut: true,
     validateInput: (value) => {
-      const result = buildPayload(value, { template: inputTemplate(target.on) });
+      const result = buildPayload(value, { template: inputTemplate(target.owner) });
       return result.ok ? undefined : result.message;
     },
   });
   if (text === undefined) return { outcome: 'none' };
-  const payload = buildPayload(text, { template: inputTemplate(target.on) });
+  const payload = buildPayload(text, { template: inputTemplate(target.owner) });
   if (!payload.ok) return { outcome: 'invalid', message: payload.message };
-  return controller.run({ on: target.on, target: target.target, payload: payload.value }, { status: target.status });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: target.status });
 }
 
 export async function savedRequests(): Promise<vscode.Uri[]> {
@@ -113,7 +115,7 @@ export async function runSavedRequest(controller: PredictController, trees: Expl
       const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(candidate)).toString('utf8'));
       items.push({
         label: parsed.ok ? parsed.name ?? vscode.workspace.asRelativePath(candidate) : vscode.workspace.asRelativePath(candidate),
-        description: parsed.ok ? targetTitle(parsed.request) : `invalid: ${parsed.message}`,
+        description: parsed.ok ? targetLabel(parsed.request) : `invalid: ${parsed.message}`,
         detail: vscode.workspace.asRelativePath(candidate),
         uri: candidate,
         buttons: [{ iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open the request file' }],
@@ -167,7 +169,7 @@ export async function saveAsRequest(controller: PredictController, argument?: st
     (await vscode.window.showInputBox({
       title: 'Save as Request',
       prompt: 'A name for the request (saved in .baseten/requests/)',
-      value: `${request.on.name} ${request.target.kind === 'environment' ? request.target.name : request.target.kind}`,
+      value: `${request.owner.name} ${request.target.kind === 'environment' ? request.target.name : request.target.kind}`,
       ignoreFocusOut: true,
     }));
   if (!chosen) return undefined;
@@ -180,7 +182,7 @@ function entryItem(entry: HistoryEntry): vscode.QuickPickItem & { entry: History
   const result = entry.outcome === 'ok' ? `${entry.status}` : entry.outcome === 'cancelled' ? 'cancelled' : `failed${entry.status ? ` ${entry.status}` : ''}`;
   const payload = entry.payload === undefined ? `payload of ${formatSize(entry.payloadBytes)} not kept` : JSON.stringify(entry.payload);
   return {
-    label: `$(${entry.outcome === 'ok' ? 'pass' : entry.outcome === 'cancelled' ? 'circle-slash' : 'error'}) ${targetTitle(entry)}`,
+    label: `$(${entry.outcome === 'ok' ? 'pass' : entry.outcome === 'cancelled' ? 'circle-slash' : 'error'}) ${targetLabel(entry)}`,
     description: [result, entry.latencyMs !== undefined ? formatMs(entry.latencyMs) : undefined, entry.size !== undefined ? formatSize(entry.size) : undefined, new Date(entry.at).toLocaleString()]
       .filter(Boolean)
       .join(' · '),
@@ -237,7 +239,7 @@ export async function showRequestHistory(controller: PredictController, trees: E
     { label: '$(terminal) Copy as cURL', description: 'the key as $BASETEN_API_KEY', action: 'curl' },
     { label: '$(save) Save as Request', action: 'save' },
   ];
-  const action = await vscode.window.showQuickPick(actions, { title: targetTitle(picked.entry) });
+  const action = await vscode.window.showQuickPick(actions, { title: targetLabel(picked.entry) });
   if (!action) return undefined;
   return historyAction(controller, trees, picked.entry, action.action);
 }

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { DEFAULT_HISTORY_SIZE } from './logic/history';
 import { DEFAULT_INPUT_TEMPLATE } from './logic/payload';
-import type { PredictOn } from './logic/request';
+import type { Owner } from '../../client';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('baseten.predict');
 }
 
 /** The template for text that is not JSON: the model's or chain's own (by ID or name), else the default one. */
-export function inputTemplate(on: PredictOn): string {
+export function inputTemplate(owner: Owner): string {
   const perModel = config().get<Record<string, unknown>>('inputTemplates') ?? {};
-  const own = perModel[on.id] ?? perModel[on.name];
+  const own = perModel[owner.id] ?? perModel[owner.name];
   if (typeof own === 'string' && own.trim()) return own;
   const fallback = config().get<string>('inputTemplate');
   return typeof fallback === 'string' && fallback.trim() ? fallback : DEFAULT_INPUT_TEMPLATE;

@@ -1,8 +1,10 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import type { WebSocketEvent, WebSocketSession } from '../../client/websocket';
 import { describeJsonError, parseJsonInput } from './logic/jsonInput';
-import type { ConnectionState, HostToWebview, SavedSession, SendMode, SessionTargetRef, TranscriptEntry } from './logic/protocol';
+import type { ConnectionState, HostToWebview, SavedSession, SendMode, TranscriptEntry } from './logic/protocol';
 import { EntryBatcher, Transcript } from './logic/transcript';
 import { BasetenServices } from '../../platform/services';
 import { errorMessage } from '../explorer/treeProvider';
@@ -18,7 +20,7 @@ export interface WebSocketPanelHost {
   /** How many messages the page keeps in its DOM (`baseten.websocket.maxRenderedMessages`). */
   maxRendered(): number;
   /** Whether the target is known to be scaled to zero, so connecting waits for a cold start. */
-  coldStart(target: SessionTargetRef): boolean;
+  coldStart(target: TargetRef): boolean;
 }
 
 /** Counters that tests read. */
@@ -51,7 +53,7 @@ export class WebSocketPanel implements vscode.Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly host: WebSocketPanelHost,
-    readonly target: SessionTargetRef,
+    readonly target: TargetRef,
     saved?: SavedSession,
   ) {
     this.batcher = new EntryBatcher((entries, skipped) => {
@@ -63,7 +65,7 @@ export class WebSocketPanel implements vscode.Disposable {
       // The connection died with the window; the transcript says so and the page offers Reconnect.
       this.transcript.event('Disconnected: the window was reloaded.');
     }
-    panel.title = `WebSocket: ${target.label}`;
+    panel.title = `WebSocket: ${targetLabel(target)}`;
     showPage(panel, host.mediaRoot, sessionPage());
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
@@ -91,7 +93,7 @@ export class WebSocketPanel implements vscode.Disposable {
     this.connectController = controller;
     this.setState(this.host.coldStart(this.target) ? { status: 'connecting', coldStart: true } : { status: 'connecting' });
     try {
-      const session = await this.host.services.client.openWebSocket(this.target.on, this.target.target, { signal: controller.signal });
+      const session = await this.host.services.client.openWebSocket(this.target.owner, this.target.target, { signal: controller.signal });
       if (this.disposed) {
         session.terminate();
         return;
@@ -102,7 +104,7 @@ export class WebSocketPanel implements vscode.Disposable {
       this.setState({ status: 'open', url: session.url, requestId: session.requestId });
     } catch (error) {
       const message = errorMessage(error);
-      this.host.services.log.failure(`WebSocket to ${this.target.label}`, error);
+      this.host.services.log.failure(`WebSocket to ${targetLabel(this.target)}`, error);
       this.add(this.transcript.event(`Could not connect: ${message}`, 'error'));
       this.setState({ status: 'closed', error: message });
     } finally {
@@ -179,7 +181,7 @@ export class WebSocketPanel implements vscode.Disposable {
 
   /** Sends a file as one binary message; asks for it when no URI is given. */
   async sendFile(uri?: vscode.Uri): Promise<string | undefined> {
-    const chosen = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Send as Binary', title: `Send a file to ${this.target.label}` }))?.[0];
+    const chosen = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Send as Binary', title: `Send a file to ${targetLabel(this.target)}` }))?.[0];
     if (!chosen) return undefined;
     let bytes: Uint8Array;
     try {
@@ -212,7 +214,7 @@ export class WebSocketPanel implements vscode.Disposable {
       title: 'Export the WebSocket transcript',
       saveLabel: 'Export',
       filters: { 'JSON Lines': ['jsonl'] },
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `websocket-${this.target.on.name}-${stamp}.jsonl`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `websocket-${this.target.owner.name}-${stamp}.jsonl`),
     }));
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, Buffer.from(this.transcript.toJsonLines(), 'utf8'));

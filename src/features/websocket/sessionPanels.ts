@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { SessionTargetRef } from './logic/protocol';
+import { sameTarget, targetLabel } from '../../client';
+import type { TargetRef } from '../../client';
 import { BasetenServices } from '../../platform/services';
 import type { ColdStartCheck } from '../../platform/coldStart';
 import { TargetNode } from '../explorer/targetNode';
@@ -10,14 +11,10 @@ import { pickWebSocketTarget } from './targetPick';
 const MAX_RENDERED_SETTING = 'websocket.maxRenderedMessages';
 const DEFAULT_MAX_RENDERED = 500;
 
-function sameTarget(a: SessionTargetRef, b: SessionTargetRef): boolean {
-  return a.on.kind === b.on.kind && a.on.id === b.on.id && JSON.stringify(a.target) === JSON.stringify(b.target);
-}
-
 /** The target of an environment or deployment node (development has no WebSocket on Baseten). */
-export function nodeTarget(node: TargetNode): SessionTargetRef | undefined {
+export function nodeTarget(node: TargetNode): TargetRef | undefined {
   if (node.kind === 'development') return undefined;
-  return { on: { kind: node.on.kind, id: node.on.id, name: node.on.name }, target: node.target, label: node.title };
+  return { owner: node.owner, target: node.target };
 }
 
 /**
@@ -67,8 +64,8 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
 
   /** `Baseten: Open WebSocket Session`: on a tree node's target, or one picked from a list. */
   async openFor(node?: TargetNode): Promise<WebSocketPanel | undefined> {
-    let target: SessionTargetRef | undefined;
-    if (node instanceof TargetNode || (node && typeof node === 'object' && 'target' in node && 'on' in node)) {
+    let target: TargetRef | undefined;
+    if (node instanceof TargetNode || (node && typeof node === 'object' && 'target' in node && 'owner' in node)) {
       target = nodeTarget(node);
       if (!target) {
         void vscode.window.showWarningMessage('Baseten serves WebSockets on environments and deployments, not on the development deployment. Promote it or use its deployment.');
@@ -81,14 +78,14 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
   }
 
   /** The panel of a target (revealed), or a new one that connects at once. */
-  openTarget(target: SessionTargetRef): WebSocketPanel {
+  openTarget(target: TargetRef): WebSocketPanel {
     const existing = [...this.panels].find((panel) => sameTarget(panel.target, target));
     if (existing) {
       existing.reveal();
       if (existing.connection.status === 'closed' && !existing.transcript.length) void existing.connect();
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(WEBSOCKET_VIEW_TYPE, `WebSocket: ${target.label}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+    const webviewPanel = vscode.window.createWebviewPanel(WEBSOCKET_VIEW_TYPE, `WebSocket: ${targetLabel(target)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
       enableScripts: true,
       localResourceRoots: [this.mediaRoot],
     });

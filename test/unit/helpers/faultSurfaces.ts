@@ -4,12 +4,12 @@
  */
 import { SEED } from '../../../emulator';
 import { BasetenClient, PRODUCTION, jsonInput } from '../../../src/client';
-import type { Invocable } from '../../../src/client';
+import type { Owner } from '../../../src/client';
 
 export const CHAT_PATH = '/inference/v1/chat/completions';
 export const CHAT = { model: 'zai-org/GLM-5.2', messages: [{ role: 'user' as const, content: '[[tokens:12]] hello' }] };
 
-export const modelOf = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
+export const modelOf = (name: keyof typeof SEED.models): Pick<Owner, 'kind' | 'id'> => ({ kind: 'model', id: SEED.models[name].id });
 export const predictPath = (name: keyof typeof SEED.models): string => `/model-${SEED.models[name].id}/production/predict`;
 
 export interface Surface {

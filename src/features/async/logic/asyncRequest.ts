@@ -1,12 +1,6 @@
 /** What the extension remembers of an async request it submitted; persisted, so it never holds the key. */
-import type { AsyncRequestStatus, AsyncRequestStatusResponse, Invocable, Target, WebhookStatus } from '../../../client';
-
-export interface AsyncTarget {
-  on: Invocable & { name: string };
-  target: Target;
-  /** "production", "development", a deployment's name. */
-  label: string;
-}
+import { parseTargetRef } from '../../../client';
+import type { AsyncRequestStatus, AsyncRequestStatusResponse, TargetRef, WebhookStatus } from '../../../client';
 
 export type AsyncError = { code: string; message: string };
 
@@ -19,7 +13,7 @@ export interface AsyncRequestOutput {
   persisted: boolean;
 }
 
-export interface AsyncRequest extends AsyncTarget {
+export interface AsyncRequest extends TargetRef {
   requestId: string;
   submittedAt: number;
   priority?: number;
@@ -37,12 +31,16 @@ export interface AsyncRequest extends AsyncTarget {
   output?: AsyncRequestOutput;
 }
 
-export function targetKey(target: AsyncTarget): string {
-  return `${target.on.kind}/${target.on.id}/${JSON.stringify(target.target)}`;
-}
-
-export function targetTitle(target: AsyncTarget): string {
-  return `${target.label} of ${target.on.name}`;
+/**
+ * A request as saved in workspace state, its target in today's form; undefined when it is not one. Requests
+ * saved before `TargetRef` named the owner `on` and kept a `label`: they load too.
+ */
+export function readSavedRequest(value: unknown): AsyncRequest | undefined {
+  const ref = parseTargetRef(value);
+  const saved = value as Partial<AsyncRequest> & { on?: unknown; label?: unknown };
+  if (!ref || typeof saved.requestId !== 'string' || typeof saved.submittedAt !== 'number') return undefined;
+  const { on: _on, label: _label, ...request } = saved;
+  return { ...request, ...ref, errors: saved.errors ?? [] } as AsyncRequest;
 }
 
 export function applyStatus(request: AsyncRequest, status: AsyncRequestStatusResponse): void {

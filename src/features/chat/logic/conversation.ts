@@ -3,7 +3,7 @@
  * question with its attached code, and only the options the user set (and the model supports).
  */
 import type { ChatCompletionRequest, ChatMessage } from '../../../client/types';
-import type { AssistantTurn, ChatContext, ChatSettings, ChatTargetRef, ConversationState } from './protocol';
+import type { AssistantTurn, ChatContext, ChatSettings, ChatModel, ConversationState } from './protocol';
 
 /** A fence that no run of backticks inside `text` can close early. */
 export function fenceFor(text: string): string {
@@ -34,12 +34,12 @@ function assistantContent(turn: AssistantTurn): string | undefined {
   return undefined;
 }
 
-export function supports(target: ChatTargetRef | undefined, feature: string): boolean {
+export function supports(target: ChatModel | undefined, feature: string): boolean {
   return !!target?.features.includes(feature);
 }
 
 /** Options worth sending: what the user set, within what the model supports. Nothing else. */
-export function requestOptions(settings: ChatSettings, target: ChatTargetRef | undefined): Partial<ChatCompletionRequest> {
+export function requestOptions(settings: ChatSettings, target: ChatModel | undefined): Partial<ChatCompletionRequest> {
   const options: Partial<ChatCompletionRequest> = {};
   if (typeof settings.temperature === 'number' && Number.isFinite(settings.temperature)) options.temperature = settings.temperature;
   if (typeof settings.maxTokens === 'number' && settings.maxTokens > 0) options.max_tokens = Math.floor(settings.maxTokens);

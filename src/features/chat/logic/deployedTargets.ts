@@ -4,11 +4,11 @@
  */
 import type { ManagementClient } from '../../../client/management';
 import type { ModelV1 } from '../../../client/types';
-import { DEVELOPMENT, environmentByName } from '../../../client/urls';
-import type { Invocable, Target } from '../../../client/urls';
+import { DEVELOPMENT, environmentByName } from '../../../client/target';
+import type { Owner, Target } from '../../../client/target';
 
 export interface DeployedChoice {
-  on: Invocable;
+  owner: Owner;
   target: Target;
   /** The model's name: the served name to fall back on. */
   name: string;
@@ -30,14 +30,14 @@ export async function deployedChoices(
   defaultEnvironment: string,
   signal?: AbortSignal,
 ): Promise<DeployedChoice[]> {
-  const on: Invocable = { kind: 'model', id: model.id };
+  const owner: Owner = { kind: 'model', id: model.id, name: model.name };
   const listed = await management.listEnvironments(model.id, { signal }).then(
     (environments) => environments.map((env) => env.name),
     () => [defaultEnvironment],
   );
   const choices: DeployedChoice[] = [...new Set(listed)]
     .sort(environmentOrder(defaultEnvironment))
-    .map((name) => ({ on, target: environmentByName(name), name: model.name, where: name, kind: 'environment' }));
-  if (model.development_deployment_id) choices.push({ on, target: DEVELOPMENT, name: model.name, where: 'development', kind: 'development' });
+    .map((name) => ({ owner, target: environmentByName(name), name: model.name, where: name, kind: 'environment' }));
+  if (model.development_deployment_id) choices.push({ owner, target: DEVELOPMENT, name: model.name, where: 'development', kind: 'development' });
   return choices;
 }

@@ -2,6 +2,7 @@
  * Messages from the chat page are checked before use: the page renders untrusted model output, so the
  * host accepts only well-formed protocol messages.
  */
+import { readChatModel } from './chatTargets';
 import type { ChatSettings, ConversationState, WebviewToHost } from './protocol';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -20,8 +21,11 @@ export function parseSettings(value: unknown): ChatSettings | undefined {
   };
 }
 
-export function isConversationState(value: unknown): value is ConversationState {
-  return isRecord(value) && value.version === 1 && Array.isArray(value.turns) && Array.isArray(value.pending) && parseSettings(value.settings) !== undefined;
+/** A restored panel's saved conversation, its model read as today's `ChatModel`; undefined when it is not one. */
+export function readConversationState(value: unknown): ConversationState | undefined {
+  if (!(isRecord(value) && value.version === 1 && Array.isArray(value.turns) && Array.isArray(value.pending) && parseSettings(value.settings) !== undefined)) return undefined;
+  const state = value as unknown as ConversationState;
+  return { ...state, target: readChatModel(value.target) };
 }
 
 export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {

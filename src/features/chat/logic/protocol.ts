@@ -3,7 +3,7 @@
  * both keep. Plain data only: it crosses `postMessage` and is saved as the webview's state.
  */
 import type { ToolCall } from '../../../client/types';
-import type { Invocable, Target } from '../../../client/urls';
+import type { TargetRef } from '../../../client/target';
 
 /** A piece of the editor attached to a question: the selection, with where it came from. */
 export interface ChatContext {
@@ -63,15 +63,15 @@ export interface AssistantTurn {
 
 export type Turn = UserTurn | AssistantTurn;
 
-/** Which model answers; resolved to a client endpoint by the extension side. */
-export type ChatTargetRef =
+/** Which model answers: a Model API, or a deployed target's own OpenAI-compatible server; the extension side resolves it to a client endpoint. */
+export type ChatModel =
   | { kind: 'model_api'; model: string; label: string; features: string[] }
-  /** A deployed model's own OpenAI-compatible server (`…/sync/v1/chat/completions`); `model` is its served name. */
-  | { kind: 'deployment'; on: Invocable; target: Target; model: string; label: string; features: string[] };
+  /** `…/sync/v1/chat/completions` of the target; `model` is its served name. */
+  | ({ kind: 'deployment'; model: string; label: string; features: string[] } & TargetRef);
 
 export interface ConversationState {
   version: 1;
-  target?: ChatTargetRef;
+  target?: ChatModel;
   settings: ChatSettings;
   turns: Turn[];
   /** Context waiting to go with the next question. */
@@ -91,7 +91,7 @@ export type HostToWebview =
   | { type: 'delta'; answerId: string; delta: AnswerDelta }
   | { type: 'answerEnded'; answer: AssistantTurn }
   | { type: 'pending'; pending: ChatContext[] }
-  | { type: 'target'; target?: ChatTargetRef }
+  | { type: 'target'; target?: ChatModel }
   | { type: 'focusInput' };
 
 export type CodeAction = 'copy' | 'insert' | 'replace';

@@ -1,6 +1,6 @@
 /** Words and numbers for response titles and messages. Plain Node: no editor APIs. */
 import type { Target } from '../../../client';
-import type { PredictTarget } from './request';
+import type { TargetRef } from '../../../client';
 
 export function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -34,8 +34,8 @@ export interface TitleFields {
 }
 
 /** "echo production · 200 · 85 ms · 1.2 KB · 3f9a01bc4d2e": what a response's tab says. */
-export function responseTitle(request: PredictTarget, fields: TitleFields): string {
-  const parts = [`${request.on.name || request.on.id} ${where(request.target)}`, String(fields.status)];
+export function responseTitle(request: TargetRef, fields: TitleFields): string {
+  const parts = [`${request.owner.name || request.owner.id} ${where(request.target)}`, String(fields.status)];
   if (fields.ms === undefined) parts.push('streaming…');
   else parts.push(formatMs(fields.ms));
   if (fields.size !== undefined) parts.push(formatSize(fields.size));

@@ -3,7 +3,9 @@
  * re-run and copy a request; never a header, so never the key. Plain Node: no editor APIs.
  */
 import type { PredictResponseKind } from '../../../client';
-import { PredictOn, PredictRequest, parseOn, parseTarget } from './request';
+import { parseTargetRef } from '../../../client';
+import type { Owner } from '../../../client';
+import type { PredictRequest } from './request';
 
 export const DEFAULT_HISTORY_SIZE = 50;
 /** Larger payloads are not kept: global state is loaded into memory at every start. */
@@ -13,7 +15,7 @@ export interface HistoryEntry {
   id: string;
   /** ISO time the request was sent. */
   at: string;
-  on: PredictOn;
+  owner: Owner;
   target: PredictRequest['target'];
   /** Absent when it was larger than MAX_HISTORY_PAYLOAD_BYTES. */
   payload?: unknown;
@@ -30,11 +32,11 @@ export interface HistoryEntry {
   file?: string;
 }
 
-export function historyEntry(request: PredictRequest, fields: Omit<HistoryEntry, 'on' | 'target' | 'payload' | 'payloadBytes'>): HistoryEntry {
+export function historyEntry(request: PredictRequest, fields: Omit<HistoryEntry, 'owner' | 'target' | 'payload' | 'payloadBytes'>): HistoryEntry {
   const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '');
   return {
     ...fields,
-    on: request.on,
+    owner: request.owner,
     target: request.target,
     ...(payloadBytes <= MAX_HISTORY_PAYLOAD_BYTES ? { payload: request.payload } : {}),
     payloadBytes,
@@ -49,14 +51,19 @@ export function addToHistory(entries: readonly HistoryEntry[], entry: HistoryEnt
 /** What global state held, minus anything that is not a well-formed entry (an older version's, a hand edit). */
 export function readHistory(raw: unknown): HistoryEntry[] {
   if (!Array.isArray(raw)) return [];
-  return raw.filter((item): item is HistoryEntry => {
-    if (!item || typeof item !== 'object') return false;
-    const entry = item as HistoryEntry;
-    return typeof entry.id === 'string' && typeof entry.at === 'string' && !!parseOn(entry.on) && !!parseTarget(entry.target);
-  });
+  const entries: HistoryEntry[] = [];
+  for (const item of raw) {
+    // Entries saved before `TargetRef` named the owner `on`: their target is read the same way.
+    const ref = parseTargetRef(item);
+    const entry = item as HistoryEntry & { on?: unknown };
+    if (!ref || typeof entry.id !== 'string' || typeof entry.at !== 'string') continue;
+    const { on: _on, ...rest } = entry;
+    entries.push({ ...rest, ...ref });
+  }
+  return entries;
 }
 
 export function requestOf(entry: HistoryEntry): PredictRequest | undefined {
   if (!('payload' in entry)) return undefined;
-  return { on: entry.on, target: entry.target, payload: entry.payload };
+  return { owner: entry.owner, target: entry.target, payload: entry.payload };
 }

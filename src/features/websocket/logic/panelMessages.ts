@@ -2,26 +2,11 @@
  * Messages from the session page and the state it saved are checked before use: the page shows
  * untrusted model output, so the host accepts only well-formed protocol messages.
  */
-import type { SavedSession, SessionTargetRef, TranscriptEntry, WebviewToHost } from './protocol';
+import { parseTargetRef } from '../../../client/target';
+import type { SavedSession, TranscriptEntry, WebviewToHost } from './protocol';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export function parseTargetRef(value: unknown): SessionTargetRef | undefined {
-  if (!isRecord(value) || !isRecord(value.on) || !isRecord(value.target) || typeof value.label !== 'string') return undefined;
-  const on = value.on;
-  if ((on.kind !== 'model' && on.kind !== 'chain') || typeof on.id !== 'string' || !ID.test(on.id) || typeof on.name !== 'string') return undefined;
-  const target = value.target;
-  let parsed: SessionTargetRef['target'] | undefined;
-  if (target.kind === 'production' || target.kind === 'development') parsed = { kind: target.kind };
-  else if (target.kind === 'environment' && typeof target.name === 'string' && ID.test(target.name)) parsed = { kind: 'environment', name: target.name };
-  else if (target.kind === 'deployment' && typeof target.id === 'string' && ID.test(target.id)) parsed = { kind: 'deployment', id: target.id };
-  else if (target.kind === 'regional' && typeof target.environment === 'string' && ID.test(target.environment)) parsed = { kind: 'regional', environment: target.environment };
-  if (!parsed) return undefined;
-  return { on: { kind: on.kind, id: on.id, name: on.name }, target: parsed, label: value.label };
 }
 
 function parseEntry(value: unknown): TranscriptEntry | undefined {

@@ -2,15 +2,7 @@
  * What the WebSocket session panel's extension side and its webview say to each other, and the state the
  * page saves. Plain data only: it crosses `postMessage` and is saved as the webview's state.
  */
-import type { Invocable, Target } from '../../../client/urls';
-
-/** The environment or deployment of a model or chain a session connects to. */
-export interface SessionTargetRef {
-  on: Invocable & { name: string };
-  target: Target;
-  /** "production of echo". */
-  label: string;
-}
+import type { TargetRef } from '../../../client/target';
 
 export type Direction = 'sent' | 'received' | 'event';
 
@@ -56,7 +48,7 @@ export type SendMode = 'text' | 'json';
 /** What the page keeps with `setState`, and what a panel is restored from after a reload. */
 export interface SavedSession {
   version: 1;
-  target: SessionTargetRef;
+  target: TargetRef;
   entries: TranscriptEntry[];
   /** Entries before `entries` that are no longer shown. */
   hidden: number;
@@ -66,7 +58,7 @@ export interface SavedSession {
 }
 
 export type HostToWebview =
-  | { type: 'init'; target: SessionTargetRef; entries: TranscriptEntry[]; hidden: number; connection: ConnectionState; maxRendered: number }
+  | { type: 'init'; target: TargetRef; entries: TranscriptEntry[]; hidden: number; connection: ConnectionState; maxRendered: number }
   /** New entries; `skipped` came in the same batch but were too many to show. */
   | { type: 'entries'; entries: TranscriptEntry[]; skipped: number }
   | { type: 'connection'; connection: ConnectionState }
