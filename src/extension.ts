@@ -1,67 +1,87 @@
 import * as vscode from 'vscode';
-import { AsyncRequestsApi, registerAsyncRequests } from './features/async/register';
-import { ChatPanels } from './features/chat/chatPanels';
-import { InlineEdits } from './features/inline/inlineEdits';
-import { PredictApi, registerPredict } from './features/predict/register';
-import { registerCommands } from './features/commands';
-import { WebSocketPanels } from './features/websocket/sessionPanels';
-import { coldStartCheck } from './platform/coldStart';
+import { classifyKeyRefusal } from './client';
+import { DeploymentCatalog } from './catalog/deploymentCatalog';
+import { registerAsyncRequests } from './features/async/register';
+import { registerChat } from './features/chat/register';
+import { registerExplorer } from './features/explorer/register';
+import { registerInline } from './features/inline/register';
+import { registerKeys } from './features/keys/register';
+import { registerLm } from './features/lm/register';
+import { registerPredict } from './features/predict/register';
+import { registerWebSocket } from './features/websocket/register';
 import { ApiKeyStore } from './platform/apiKeyStore';
-import { registerLanguageModels } from './features/lm/chatProvider';
+import { FeatureContext, FeatureRegistration } from './platform/feature';
 import { BasetenLog } from './platform/log';
 import { BasetenServices } from './platform/services';
-import { ExplorerTrees, registerExplorer } from './features/explorer/register';
-import { KeyStatusBar } from './features/keys/statusBar';
+import { configuredChains, configuredModels, statusPollMs } from './platform/settings';
 
-/** What integration tests reach through `vscode.extensions.getExtension(...).exports`. */
-export interface BasetenExtensionApi {
-  readonly version: string;
-  readonly services: BasetenServices;
-  readonly trees: ExplorerTrees;
-  readonly statusBar: KeyStatusBar;
-  readonly chat: ChatPanels;
-  readonly inline: InlineEdits;
-  readonly websocket: WebSocketPanels;
-  /** Milliseconds `activate` took, measured inside it. */
-  readonly activationMs: number;
-  /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
-  readonly logUri: vscode.Uri;
-  /** Predict requests, their response documents and the request history. */
-  readonly predict: PredictApi;
-  /** The Async Requests view, its store (with the shared status budget) and the webhook receiver. */
-  readonly asyncRequests: AsyncRequestsApi;
-}
-
-export function activate(context: vscode.ExtensionContext): BasetenExtensionApi {
+/**
+ * Builds the services and the deployment catalog, then each feature; registers every feature's commands in
+ * one place. Sends no request: everything loads when first shown or used.
+ */
+export function activate(context: vscode.ExtensionContext): BasetenTestApi | undefined {
   const started = performance.now();
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const log = new BasetenLog();
   const keys = new ApiKeyStore(context.secrets);
   const services = new BasetenServices(keys, log, `baseten-vscode/${version} (VS Code ${vscode.version}; Node ${process.versions.node}; ${process.platform})`);
-  const statusBar = new KeyStatusBar(services);
-  context.subscriptions.push(log, keys, services, statusBar);
-
-  const trees = registerExplorer(context, services);
-  const chat = new ChatPanels(context, services, trees);
-  const inline = new InlineEdits(context, services, chat);
-  const coldStart = coldStartCheck(trees);
-  const websocket = new WebSocketPanels(context, services, coldStart);
-  context.subscriptions.push(chat, inline, websocket);
-  registerCommands(context, services, trees, { chat, inline });
-  const predict = registerPredict(context, services, trees);
-  const asyncRequests = registerAsyncRequests(context, services, coldStart);
-  const languageModels = registerLanguageModels(services);
-  if (languageModels) context.subscriptions.push(languageModels);
-
-  // The key lookup reads secret storage and maybe ~/.trussrc: done after activation returns, never blocking it.
-  const updateKeyContext = (hasKey: boolean): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'baseten.hasApiKey', hasKey);
-  context.subscriptions.push(keys.onDidChange((resolved) => void updateKeyContext(resolved.source !== 'none')));
-  void keys.resolve().then((resolved) => {
-    void updateKeyContext(resolved.source !== 'none');
-    void statusBar.initialize();
+  const catalog = new DeploymentCatalog({
+    management: () => services.client.management,
+    refusal: (error, signal) => classifyKeyRefusal(error, () => services.client.modelApis.listModels({ signal })),
+    configured: (kind) => (kind === 'model' ? configuredModels() : configuredChains()),
+    pollMs: statusPollMs,
   });
+  context.subscriptions.push(log, keys, services, { dispose: () => catalog.dispose() });
 
-  return { version, services, trees, statusBar, chat, inline, logUri: context.logUri, predict, websocket, asyncRequests, activationMs: performance.now() - started };
+  const base: FeatureContext = { context, services, catalog };
+  const keysFeature = registerKeys(base);
+  const explorer = registerExplorer(base);
+  const chat = registerChat(base);
+  const inline = registerInline(base, chat.exposed);
+  const predict = registerPredict(base);
+  const asyncRequests = registerAsyncRequests(base);
+  const websocket = registerWebSocket(base);
+  const lm = registerLm(base);
+  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm];
+  for (const feature of features) {
+    context.subscriptions.push(...feature.disposables);
+    for (const [id, handler] of Object.entries(feature.commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+  }
+
+  // Only the integration suite gets a handle on the extension's parts; users' other extensions get nothing.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    version,
+    services,
+    catalog,
+    trees: explorer.exposed,
+    statusBar: keysFeature.exposed,
+    chat: chat.exposed,
+    inline: inline.exposed,
+    websocket: websocket.exposed,
+    predict: predict.exposed,
+    asyncRequests: asyncRequests.exposed,
+    logUri: context.logUri,
+    activationMs: performance.now() - started,
+  };
+}
+
+/** What the integration tests reach through `vscode.extensions.getExtension(...).exports`, in test mode only. */
+export interface BasetenTestApi {
+  readonly version: string;
+  readonly services: BasetenServices;
+  readonly catalog: DeploymentCatalog;
+  readonly trees: ReturnType<typeof registerExplorer>['exposed'];
+  readonly statusBar: ReturnType<typeof registerKeys>['exposed'];
+  readonly chat: ReturnType<typeof registerChat>['exposed'];
+  readonly inline: ReturnType<typeof registerInline>['exposed'];
+  readonly websocket: ReturnType<typeof registerWebSocket>['exposed'];
+  readonly predict: ReturnType<typeof registerPredict>['exposed'];
+  readonly asyncRequests: ReturnType<typeof registerAsyncRequests>['exposed'];
+  /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
+  readonly logUri: vscode.Uri;
+  /** Milliseconds `activate` took, measured inside it. */
+  readonly activationMs: number;
 }
 
 export function deactivate(): void {

@@ -1,19 +1,13 @@
 import * as vscode from 'vscode';
 import type { BasetenClientOptions } from '../client';
 import type { AuthScheme, BasetenEndpoints } from '../client';
+import type { ConfiguredOwner } from '../catalog/targets';
 
 const SECTION = 'baseten';
 
 /** Settings whose change means a new client (new hosts, auth, timeouts or proxy). */
 export const CLIENT_SETTINGS = ['baseten.endpoints', 'baseten.authScheme', 'baseten.proxy', 'baseten.timeouts', 'baseten.retry', 'http.proxy', 'http.noProxy'];
 
-export interface ConfiguredTarget {
-  id: string;
-  name?: string;
-  environments?: string[];
-  deployments?: string[];
-  development?: boolean;
-}
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
@@ -90,18 +84,18 @@ export function wakeTimeoutMs(): number {
   return seconds('wakeTimeoutSeconds', 900);
 }
 
-function configuredList(key: 'models' | 'chains'): ConfiguredTarget[] {
+function configuredList(key: 'models' | 'chains'): ConfiguredOwner[] {
   const raw = config().get<unknown[]>(key) ?? [];
   return raw.filter(
-    (item): item is ConfiguredTarget =>
-      !!item && typeof item === 'object' && typeof (item as ConfiguredTarget).id === 'string' && /^[A-Za-z0-9_-]+$/.test((item as ConfiguredTarget).id),
+    (item): item is ConfiguredOwner =>
+      !!item && typeof item === 'object' && typeof (item as ConfiguredOwner).id === 'string' && /^[A-Za-z0-9_-]+$/.test((item as ConfiguredOwner).id),
   );
 }
 
-export function configuredModels(): ConfiguredTarget[] {
+export function configuredModels(): ConfiguredOwner[] {
   return configuredList('models');
 }
 
-export function configuredChains(): ConfiguredTarget[] {
+export function configuredChains(): ConfiguredOwner[] {
   return configuredList('chains');
 }

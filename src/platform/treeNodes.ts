@@ -5,13 +5,6 @@ export interface ExplorerNode {
   readonly id: string;
   treeItem(): vscode.TreeItem;
   children?(signal: AbortSignal): Promise<ExplorerNode[]>;
-  /** Whether the node shows a state that will change by itself (building, waking up…): it is polled. */
-  readonly transitional?: boolean;
-  /**
-   * True when its children are part of the data it was loaded with (a chain deployment's chainlets):
-   * reloading it fetches nothing new, so polling reloads its parent instead.
-   */
-  readonly childrenLoadedWithIt?: boolean;
 }
 
 /** A failed load: says what failed and opens the log at that line when clicked. */

@@ -23,7 +23,7 @@ describe('Activate and deactivate', function () {
   // confirmation: nothing may change. The activate/deactivate calls themselves are covered in test/unit.
   it('deactivation asks first: a dismissed confirmation leaves the deployment running', async () => {
     const api = await extensionApi();
-    const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.name === 'echo');
+    const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.name === 'echo');
     assert.ok(echo, 'the echo model is listed');
     const staging = (await api.trees.models.getChildren(echo)).find((t): t is TargetNode => isTarget(t) && t.key === 'staging');
     assert.ok(staging?.state.deploymentId, 'its staging environment has a deployment');
@@ -31,7 +31,7 @@ describe('Activate and deactivate', function () {
     const before = await fetch(`${emulatorUrl()}/__emulator/stats`).then((r) => r.json() as Promise<{ requests: Array<{ path: string }> }>);
     const done = await vscode.commands.executeCommand<boolean>('baseten.deactivate', staging);
     assert.equal(done, false, 'nothing was deactivated');
-    assert.equal((await deployment(echo.model.id, staging.state.deploymentId)).status, 'ACTIVE');
+    assert.equal((await deployment(echo.owner.id, staging.state.deploymentId)).status, 'ACTIVE');
     const after = await fetch(`${emulatorUrl()}/__emulator/stats`).then((r) => r.json() as Promise<{ requests: Array<{ path: string }> }>);
     const calls = after.requests.slice(before.requests.length).filter((r) => /\/deactivate$/.test(r.path));
     assert.equal(calls.length, 0, 'no deactivate request was sent');

@@ -3,14 +3,14 @@ import * as vscode from 'vscode';
 import type { AsyncRequest } from '../../src/features/async/logic/asyncRequest';
 import type { CancelOutcome, FinishedNotice } from '../../src/features/async/requestCommands';
 import type { AsyncSubmitOutcome } from '../../src/features/async/submit';
-import type { BasetenExtensionApi } from '../../src/extension';
+import type { BasetenTestApi } from '../../src/extension';
 import type { AsyncRequestNode } from '../../src/features/async/requestNodes';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, emulatorKeys, emulatorUrl, emulatorWebhookSecret, extensionApi, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
-async function target(api: BasetenExtensionApi, model: string, key: string): Promise<TargetNode> {
-  const node = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.name === model);
+async function target(api: BasetenTestApi, model: string, key: string): Promise<TargetNode> {
+  const node = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.name === model);
   assert.ok(node, `model ${model} in the tree`);
   const found = (await api.trees.models.getChildren(node)).find((t): t is TargetNode => isTarget(t) && t.key === key);
   assert.ok(found, `${key} of ${model} in the tree`);
@@ -24,7 +24,7 @@ async function submit(target: TargetNode, preset: Record<string, unknown>): Prom
 }
 
 /** A request's node as the view has it (what its context menu passes to a command). */
-async function requestNode(api: BasetenExtensionApi, requestId: string): Promise<AsyncRequestNode> {
+async function requestNode(api: BasetenTestApi, requestId: string): Promise<AsyncRequestNode> {
   for (const root of await api.asyncRequests.tree.getChildren()) {
     for (const child of await api.asyncRequests.tree.getChildren(root)) {
       if (child.id === `async/request/${requestId}`) return child as AsyncRequestNode;
@@ -34,7 +34,7 @@ async function requestNode(api: BasetenExtensionApi, requestId: string): Promise
 }
 
 /** The tree item of a request exactly as the view draws it. */
-async function itemOf(api: BasetenExtensionApi, requestId: string): Promise<vscode.TreeItem> {
+async function itemOf(api: BasetenTestApi, requestId: string): Promise<vscode.TreeItem> {
   return (await requestNode(api, requestId)).treeItem();
 }
 
@@ -54,7 +54,7 @@ async function asyncSubmits(): Promise<number> {
 
 describe('Async requests', function () {
   this.timeout(90_000);
-  let api: BasetenExtensionApi;
+  let api: BasetenTestApi;
   const notices: FinishedNotice[] = [];
   let noticeWatch: vscode.Disposable | undefined;
 

@@ -313,9 +313,9 @@ describe('Chat panel', function () {
     assert.equal(panel.target?.kind, 'model_api');
     assert.equal(panel.target?.model, KIMI.model);
 
-    const llm = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.model.name === 'llm');
+    const llm = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.owner.name === 'llm');
     assert.ok(llm, 'the emulator has an LLM deployment');
-    const production = (await api.trees.models.getChildren(llm)).find((node): node is TargetNode => isTarget(node) && node.kind === 'environment' && node.key === 'production');
+    const production = (await api.trees.models.getChildren(llm)).find((node): node is TargetNode => isTarget(node) && node.place === 'environment' && node.key === 'production');
     assert.ok(production);
     await vscode.commands.executeCommand('baseten.chatWith', production);
     const target = api.chat.current!.target;
@@ -333,9 +333,9 @@ describe('Chat panel', function () {
     await emulatorControl('POST', 'reset');
     const api = await extensionApi();
     const deployed = (name: string, target: Target): ChatModel => {
-      const model = api.trees.models.shownChildren()?.filter(isModel).find((node) => node.model.name === name);
+      const model = api.trees.models.shownChildren()?.filter(isModel).find((node) => node.owner.name === name);
       assert.ok(model, `${name} in the tree`);
-      return { kind: 'deployment', owner: { kind: 'model', id: model.model.id, name }, target, model: name, label: name, features: [] };
+      return { kind: 'deployment', owner: { kind: 'model', id: model.owner.id, name }, target, model: name, label: name, features: [] };
     };
     for (const model of (await api.trees.models.getChildren()).filter(isModel)) await api.trees.models.getChildren(model);
     assert.equal(api.chat.isSleeping(deployed('sleepy', { kind: 'production' })), true);

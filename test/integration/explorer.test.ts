@@ -56,28 +56,28 @@ describe('Baseten explorer', function () {
     const api = await extensionApi();
     const { models } = await management<{ models: ModelV1[] }>('models');
     const nodes = (await api.trees.models.getChildren()).filter(isModel);
-    assert.deepEqual(nodes.map((n) => n.model.id).sort(), models.map((m) => m.id).sort());
+    assert.deepEqual(nodes.map((n) => n.owner.id).sort(), models.map((m) => m.id).sort());
 
     for (const node of nodes) {
       const [{ environments }, { deployments }] = await Promise.all([
-        management<{ environments: EnvironmentV1[] }>(`models/${node.model.id}/environments`),
-        management<{ deployments: DeploymentV1[] }>(`models/${node.model.id}/deployments`),
+        management<{ environments: EnvironmentV1[] }>(`models/${node.owner.id}/environments`),
+        management<{ deployments: DeploymentV1[] }>(`models/${node.owner.id}/deployments`),
       ]);
       const targets = (await api.trees.models.getChildren(node)).filter(isTarget);
       for (const environment of environments) {
-        const target = targets.find((t) => t.kind === 'environment' && t.key === environment.name);
-        assert.ok(target, `${node.model.name}: environment ${environment.name} shown`);
-        assert.equal(target.state.status, environment.current_deployment?.status, `${node.model.name}/${environment.name} status`);
+        const target = targets.find((t) => t.place === 'environment' && t.key === environment.name);
+        assert.ok(target, `${node.owner.name}: environment ${environment.name} shown`);
+        assert.equal(target.state.status, environment.current_deployment?.status, `${node.owner.name}/${environment.name} status`);
       }
       const development = deployments.find((d) => d.is_development);
       if (development) {
-        const target = targets.find((t) => t.kind === 'development');
-        assert.equal(target?.state.status, development.status, `${node.model.name} development status`);
+        const target = targets.find((t) => t.place === 'development');
+        assert.equal(target?.state.status, development.status, `${node.owner.name} development status`);
       }
       // Every deployment appears: as an environment's, as development, or on its own.
-      const shownIds = targets.filter((t) => t.kind !== 'environment' || t.state.deploymentId).map((t) => t.state.deploymentId);
+      const shownIds = targets.filter((t) => t.place !== 'environment' || t.state.deploymentId).map((t) => t.state.deploymentId);
       for (const deployment of deployments) {
-        assert.ok(shownIds.includes(deployment.id), `${node.model.name}: deployment ${deployment.id} shown`);
+        assert.ok(shownIds.includes(deployment.id), `${node.owner.name}: deployment ${deployment.id} shown`);
       }
       if (environments.some((e) => e.name === 'production')) assert.equal(targets[0].key, 'production', 'production first');
     }
@@ -101,7 +101,7 @@ describe('Baseten explorer', function () {
     const api = await extensionApi();
     const { chains } = await management<{ chains: ChainV1[] }>('chains');
     const nodes = (await api.trees.chains.getChildren()).filter(isChain);
-    assert.deepEqual(nodes.map((n) => n.chain.id).sort(), chains.map((c) => c.id).sort());
+    assert.deepEqual(nodes.map((n) => n.owner.id).sort(), chains.map((c) => c.id).sort());
     const targets = await api.trees.chains.getChildren(nodes[0]);
     const production = targets.find((t): t is TargetNode => isTarget(t) && t.key === 'production');
     assert.ok(production, 'chain production environment shown');
@@ -165,7 +165,7 @@ describe('Baseten explorer', function () {
     const curl = (await vscode.commands.executeCommand<string>('baseten.copyAsCurl', target))!;
     assert.ok(curl.includes('$BASETEN_API_KEY'), curl);
     assert.ok(!curl.includes(emulatorKeys().apiKey), 'the key itself is not in the command');
-    assert.ok(curl.includes(`${emulatorUrl()}/model-${model.model.id}/`), curl);
+    assert.ok(curl.includes(`${emulatorUrl()}/model-${model.owner.id}/`), curl);
     const url = await vscode.commands.executeCommand<string>('baseten.copyEndpointUrl', target);
     assert.match(String(url), /\/predict$/);
     const modelApi = (await api.trees.modelApis.getChildren()).find(isModelApi)!;
@@ -176,7 +176,7 @@ describe('Baseten explorer', function () {
   it('shows the explorer to the user, a model and a chain expanded (screenshot)', async () => {
     const api = await extensionApi();
     await vscode.commands.executeCommand('workbench.view.extension.baseten');
-    const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.name === 'echo');
+    const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.name === 'echo');
     const chain = (await api.trees.chains.getChildren()).find(isChain);
     assert.ok(echo && chain);
     await api.trees.views.models.reveal(echo, { expand: true, focus: false, select: false });

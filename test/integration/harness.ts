@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { BasetenEndpoints } from '../../src/client/urls';
-import type { BasetenExtensionApi } from '../../src/extension';
+import type { BasetenTestApi } from '../../src/extension';
 import type { ExplorerNode } from '../../src/platform/treeNodes';
 import type { BasetenTreeProvider } from '../../src/features/explorer/treeProvider';
 
@@ -65,8 +65,8 @@ export const hostFigures: { predict50MB?: { stallMs: number; heapMB: number; alo
 export const activationNetwork: { requests?: string[]; clientBuilt?: boolean } = {};
 
 /** Activates the extension (once) and returns its API. */
-export async function extensionApi(): Promise<BasetenExtensionApi> {
-  const extension = vscode.extensions.getExtension<BasetenExtensionApi>(EXTENSION_ID);
+export async function extensionApi(): Promise<BasetenTestApi> {
+  const extension = vscode.extensions.getExtension<BasetenTestApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
   const wasActive = extension.isActive;
   if (!wasActive && activationTiming.baselineMs === undefined) activationTiming.baselineMs = await timeBaselineActivation();

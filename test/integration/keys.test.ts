@@ -141,7 +141,7 @@ describe('API keys', function () {
     assert.ok(isMessage(nodes[0]), 'a note comes first');
     assert.match(String(nodes[0].treeItem().label), /cannot read the management API/);
     const configured = nodes.find(isModel);
-    assert.equal(configured?.model.name, 'hand-configured');
+    assert.equal(configured?.owner.name, 'hand-configured');
     const targets = await api.trees.models.getChildren(configured);
     assert.deepEqual(
       targets.map((t) => String(t.treeItem().label)),

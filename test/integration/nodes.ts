@@ -2,9 +2,8 @@
  * Tree nodes told apart by their `contextValue`. The extension under test runs from the esbuild bundle,
  * which has its own copies of the node classes, so `instanceof` against the compiled sources never matches.
  */
-import type { ChainNode } from '../../src/features/explorer/chainsTree';
 import type { ModelApiNode } from '../../src/features/explorer/modelApisTree';
-import type { ModelNode } from '../../src/features/explorer/modelsTree';
+import type { OwnerNode } from '../../src/features/explorer/ownerNode';
 import type { ErrorNode, ExplorerNode, MessageNode } from '../../src/platform/treeNodes';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 
@@ -13,8 +12,8 @@ function kind(node: ExplorerNode): string {
 }
 
 export const isModelApi = (node: ExplorerNode): node is ModelApiNode => kind(node) === 'baseten.modelApi';
-export const isModel = (node: ExplorerNode): node is ModelNode => kind(node) === 'baseten.model';
-export const isChain = (node: ExplorerNode): node is ChainNode => kind(node) === 'baseten.chain';
+export const isModel = (node: ExplorerNode): node is OwnerNode => kind(node) === 'baseten.model';
+export const isChain = (node: ExplorerNode): node is OwnerNode => kind(node) === 'baseten.chain';
 export const isTarget = (node: ExplorerNode): node is TargetNode => kind(node) === 'baseten.target';
 export const isError = (node: ExplorerNode): node is ErrorNode => kind(node) === 'baseten.error';
 export const isMessage = (node: ExplorerNode): node is MessageNode => kind(node) === 'baseten.message';

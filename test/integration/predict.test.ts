@@ -236,9 +236,9 @@ describe('Predict', function () {
   it('the inline predict action on a tree target sends the open JSON file', async () => {
     const api = await extensionApi();
     const models = (await api.trees.models.getChildren()).filter(isModel);
-    const echo = models.find((m) => m.model.id === SEED.models.echo.id);
+    const echo = models.find((m) => m.owner.id === SEED.models.echo.id);
     assert.ok(echo);
-    const node = (await api.trees.models.getChildren(echo)).find((t): t is TargetNode => isTarget(t) && t.kind === 'environment' && t.key === 'staging');
+    const node = (await api.trees.models.getChildren(echo)).find((t): t is TargetNode => isTarget(t) && t.place === 'environment' && t.key === 'staging');
     assert.ok(node, 'the staging environment of echo');
     const manifest = vscode.extensions.getExtension('baseten-community.baseten-vscode')!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; group?: string }>> } };
     assert.ok(manifest.contributes.menus['view/item/context'].some((m) => m.command === 'baseten.predict' && m.group?.startsWith('inline')), 'predict is an inline action');
@@ -292,7 +292,7 @@ describe('Predict', function () {
 
   it('a predict to a deployment known to be scaled to zero says a cold start is under way, and answers', async () => {
     const api = await extensionApi();
-    const sleepy = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.model.id === SEED.models.sleepy.id);
+    const sleepy = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.id === SEED.models.sleepy.id);
     assert.ok(sleepy);
     const production = (await api.trees.models.getChildren(sleepy)).find((t): t is TargetNode => isTarget(t) && t.key === 'production');
     assert.equal(production?.state.status, 'SCALED_TO_ZERO');

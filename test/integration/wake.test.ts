@@ -15,10 +15,10 @@ type ExtensionApi = Awaited<ReturnType<typeof extensionApi>>;
 async function sleepyProductionAsShown(api: ExtensionApi) {
   const tree = api.trees.models;
   await vscode.commands.executeCommand('workbench.view.extension.baseten');
-  const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.model.name === 'sleepy');
+  const model = (await rootAsShown(tree)).filter(isModel).find((m) => m.owner.name === 'sleepy');
   assert.ok(model, 'the view shows the sleepy model');
   await api.trees.views.models.reveal(model, { expand: true, focus: false, select: false });
-  const targetId = `model/${model.model.id}/environment/production`;
+  const targetId = `model/${model.owner.id}/environment/production`;
   const shown = (): TargetNode | undefined => shownNode(tree, model.id, targetId) as TargetNode | undefined;
   await waitFor(() => shown()?.state.status === 'SCALED_TO_ZERO', 10_000, `the view to show production scaled to zero (${describeShown(tree)})`);
   return { model, shown, node: shown()! };
@@ -40,9 +40,12 @@ describe('Wake', function () {
       node ??= (await api.trees.models.getChildren(model)).find((t): t is TargetNode => isTarget(t) && t.state.status === 'SCALED_TO_ZERO');
     }
     assert.ok(node, 'a scaled-to-zero target in the tree');
+    const target = node;
+    // Each step is a change of the catalog, which the tree is told of and shows.
     const seen: DeploymentStatus[] = [];
-    const subscription = api.trees.models.onDidChangeTreeData((changed) => {
-      if (changed === node && node.state.status && seen[seen.length - 1] !== node.state.status) seen.push(node.state.status);
+    const subscription = api.trees.models.onDidChangeTreeData(() => {
+      const status = api.catalog.find(target.ref)?.state.status;
+      if (status && seen[seen.length - 1] !== status) seen.push(status);
     });
     try {
       const outcome = await vscode.commands.executeCommand<string>('baseten.wake', node);
@@ -52,8 +55,10 @@ describe('Wake', function () {
     }
     assert.equal(seen[0], 'WAKING_UP', `statuses seen: ${seen.join(' → ')}`);
     assert.equal(seen[seen.length - 1], 'ACTIVE', `statuses seen: ${seen.join(' → ')}`);
-    assert.match(String(node.treeItem().description), /^Active · 1 replica/);
-    assert.doesNotMatch(String(node.treeItem().contextValue), /\bwakeable\b/);
+    const owner = models.find((model) => model.owner.id === target.owner.id)!;
+    const now = (await api.trees.models.getChildren(owner)).find((t) => t.id === target.id)!;
+    assert.match(String(now.treeItem().description), /^Active · 1 replica/);
+    assert.doesNotMatch(String(now.treeItem().contextValue), /\bwakeable\b/);
     await screenshot('after-wake');
   });
 
@@ -65,7 +70,7 @@ describe('Wake', function () {
     try {
       const { model, shown, node } = await sleepyProductionAsShown(api);
       // The first status read after the wake request fails: the wake ends while the node says Waking up.
-      await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${model.model.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
+      await emulatorControl('POST', 'faults', { match: { path: `/\\/management\\/v1\\/models\\/${model.owner.id}\\/deployments\\/[^/]+$/` }, times: 1, fault: { kind: 'status', status: 404, body: { message: 'emulated' } } });
       const outcome = await vscode.commands.executeCommand<string>('baseten.wake', node);
       assert.equal(outcome, 'failed');
       await waitFor(() => shown()?.state.status === 'ACTIVE', 20_000, `the node to reach Active (it shows ${shown()?.state.status})`);
@@ -81,12 +86,13 @@ describe('Wake', function () {
     await emulatorControl('POST', 'reset');
     const api = await extensionApi();
     const tree = api.trees.models;
-    const { model, node } = await sleepyProductionAsShown(api);
+    const { model, node, shown } = await sleepyProductionAsShown(api);
     const seen: DeploymentStatus[] = [];
-    const subscription = tree.onDidChangeTreeData((changed) => {
-      if (changed === node && node.state.status && seen[seen.length - 1] !== node.state.status) seen.push(node.state.status);
+    const subscription = tree.onDidChangeTreeData(() => {
+      const status = api.catalog.find(node.ref)?.state.status;
+      if (status && seen[seen.length - 1] !== status) seen.push(status);
     });
-    const wakes = async (): Promise<number> => (await emulatorStats()).requests.filter((r) => r.method === 'POST' && r.path.endsWith('/production/wake') && r.path.includes(model.model.id)).length;
+    const wakes = async (): Promise<number> => (await emulatorStats()).requests.filter((r) => r.method === 'POST' && r.path.endsWith('/production/wake') && r.path.includes(model.owner.id)).length;
     const before = await wakes();
     try {
       await runCommandInUi('Baseten: Wake');
@@ -98,7 +104,7 @@ describe('Wake', function () {
     }
     assert.equal(await wakes(), before + 1, 'one wake request');
     assert.equal(seen[0], 'WAKING_UP', `statuses seen: ${seen.join(' → ')}`);
-    assert.match(String(node.treeItem().description), /^Active · 1 replica/);
+    await waitFor(() => /^Active · 1 replica/.test(String(shown()?.treeItem().description)), 5_000, 'the view to show the node Active');
     await screenshot('after-wake-from-palette');
   });
 

@@ -15,11 +15,11 @@ import { isModel, isTarget } from './nodes';
 const ws = (selector: string): string => `body[data-panel="websocket"] ${selector}`;
 
 /** The tree node of a model's environment (or development). */
-async function targetNode(modelName: string, kind: TargetNode['kind'], key: string): Promise<TargetNode> {
+async function targetNode(modelName: string, kind: TargetNode['place'], key: string): Promise<TargetNode> {
   const api = await extensionApi();
-  const model = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.model.name === modelName);
+  const model = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.owner.name === modelName);
   assert.ok(model, `model ${modelName} in the tree`);
-  const node = (await api.trees.models.getChildren(model)).find((child): child is TargetNode => isTarget(child) && child.kind === kind && child.key === key);
+  const node = (await api.trees.models.getChildren(model)).find((child): child is TargetNode => isTarget(child) && child.place === kind && child.key === key);
   assert.ok(node, `${key} of ${modelName} in the tree`);
   return node;
 }

@@ -13,14 +13,20 @@ describe('predict requests and history', () => {
     assert.deepEqual(parsed, { ok: true, name: 'Echo staging', request });
   });
 
+  it('a request file saved before TargetRef (its owner under "on") still loads', () => {
+    const parsed = parseSavedRequest('{"on": {"kind": "model", "id": "abc", "name": "echo"}, "target": {"kind": "environment", "name": "staging"}, "payload": {"x": 1}}');
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.request, { owner: { kind: 'model', id: 'abc', name: 'echo' }, target: { kind: 'environment', name: 'staging' }, payload: { x: 1 } });
+  });
+
   it('a saved request without a target goes to production; a bad one says what is wrong', () => {
-    const parsed = parseSavedRequest('{"on": {"kind": "chain", "id": "zmeo8xgu"}, "payload": 1}');
+    const parsed = parseSavedRequest('{"owner": {"kind": "chain", "id": "zmeo8xgu"}, "payload": 1}');
     assert.ok(parsed.ok);
     assert.deepEqual(parsed.request.target, { kind: 'production' });
     assert.equal(parsed.request.owner.name, 'zmeo8xgu');
-    const bad = parseSavedRequest('{"on": {"kind": "model", "id": "../x"}, "payload": 1}');
-    assert.ok(!bad.ok && /"on"/.test(bad.message));
-    const noPayload = parseSavedRequest('{"on": {"kind": "model", "id": "abc"}}');
+    const bad = parseSavedRequest('{"owner": {"kind": "model", "id": "../x"}, "payload": 1}');
+    assert.ok(!bad.ok && /"owner"/.test(bad.message));
+    const noPayload = parseSavedRequest('{"owner": {"kind": "model", "id": "abc"}}');
     assert.ok(!noPayload.ok && /payload/.test(noPayload.message));
     const notJson = parseSavedRequest('{"on": ');
     assert.ok(!notJson.ok && /line 1/.test(notJson.message));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BasetenServices } from '../../platform/services';
+import { FeatureContext, FeatureRegistration } from '../../platform/feature';
 import type { TargetRef } from '../../client';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
@@ -12,7 +12,7 @@ import { AsyncOutputDocuments, OUTPUT_SCHEME } from './outputDocuments';
 import { AsyncRequestsTreeProvider } from './requestsTree';
 import { ExplorerNode } from '../../platform/treeNodes';
 import { TargetNode } from '../explorer/targetNode';
-import type { ColdStartCheck } from '../../platform/coldStart';
+import { ASYNC_COMMANDS } from './logic/commandIds';
 
 /** What integration tests reach of the async feature through the extension's API. */
 export interface AsyncRequestsApi {
@@ -25,44 +25,44 @@ export interface AsyncRequestsApi {
 }
 
 /** The Async Requests view, its commands, the output documents and the webhook receiver. */
-export function registerAsyncRequests(context: vscode.ExtensionContext, services: BasetenServices, coldStart: ColdStartCheck): AsyncRequestsApi {
+export function registerAsyncRequests({ context, services, catalog }: FeatureContext): FeatureRegistration<(typeof ASYNC_COMMANDS)[number], AsyncRequestsApi> {
   const store = new AsyncRequestStore(services, context.workspaceState);
   const receiver = new LocalWebhookReceiver(context.secrets, store, services.log, context.workspaceState);
   const tree = new AsyncRequestsTreeProvider(store);
   const outputs = new AsyncOutputDocuments(store);
   const notified = new vscode.EventEmitter<FinishedNotice>();
   const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
-  const deps: AsyncDeps = { services, store, receiver, coldStart };
-  const register = (id: string, handler: (...args: never[]) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
-  };
-  register('baseten.submitAsyncRequest', (node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset) =>
-    submitAsyncRequest(deps, node && typeof node === 'object' && 'owner' in node ? node : undefined, preset),
-  );
-  register('baseten.cancelAsyncRequest', (node: AsyncRequestNode) => cancelAsyncRequest(deps, node));
-  register('baseten.openAsyncOutput', (node: AsyncRequestNode) => openAsyncOutput(node));
-  register('baseten.startWebhookReceiver', () => startWebhookReceiver(deps));
-  register('baseten.stopWebhookReceiver', () => stopWebhookReceiver(deps));
-  register('baseten.setWebhookSecret', () => setWebhookSecret(deps));
-  register('baseten.refreshAsyncRequests', async () => {
-    await store.refreshQueues();
-    tree.refresh();
-  });
-  register('baseten.clearFinishedAsyncRequests', () => store.clearFinished());
-  context.subscriptions.push(
-    store,
-    receiver,
-    tree,
-    view,
-    outputs,
-    vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs),
-    notified,
-    store.onDidFinish((request) => {
-      if (notifyWhenFinished()) notified.fire(notifyFinished(request));
-    }),
-  );
+  const deps: AsyncDeps = { services, store, receiver, catalog };
   // Binding a port waits until activation has returned; requests sent before a reload still get their webhooks.
   const restoring = setTimeout(() => void receiver.restore(), 0);
-  context.subscriptions.push({ dispose: () => clearTimeout(restoring) });
-  return { store, receiver, tree, view, onDidNotifyFinished: notified.event };
+  return {
+    commands: {
+      'baseten.submitAsyncRequest': (node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset) =>
+        submitAsyncRequest(deps, node && typeof node === 'object' && 'owner' in node ? node : undefined, preset),
+      'baseten.cancelAsyncRequest': (node: AsyncRequestNode) => cancelAsyncRequest(deps, node),
+      'baseten.openAsyncOutput': (node: AsyncRequestNode) => openAsyncOutput(node),
+      'baseten.startWebhookReceiver': () => startWebhookReceiver(deps),
+      'baseten.stopWebhookReceiver': () => stopWebhookReceiver(deps),
+      'baseten.setWebhookSecret': () => setWebhookSecret(deps),
+      'baseten.refreshAsyncRequests': async () => {
+        await store.refreshQueues();
+        tree.refresh();
+      },
+      'baseten.clearFinishedAsyncRequests': () => store.clearFinished(),
+    },
+    disposables: [
+      store,
+      receiver,
+      tree,
+      view,
+      outputs,
+      vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs),
+      notified,
+      store.onDidFinish((request) => {
+        if (notifyWhenFinished()) notified.fire(notifyFinished(request));
+      }),
+      { dispose: () => clearTimeout(restoring) },
+    ],
+    exposed: { store, receiver, tree, view, onDidNotifyFinished: notified.event },
+  };
 }

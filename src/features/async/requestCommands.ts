@@ -5,7 +5,7 @@ import { AsyncRequest } from './logic/asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
 import { BasetenServices } from '../../platform/services';
-import type { ColdStartCheck } from '../../platform/coldStart';
+import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { AsyncRequestNode } from './requestNodes';
 import { AsyncOutputDocuments } from './outputDocuments';
 
@@ -13,7 +13,7 @@ export interface AsyncDeps {
   services: BasetenServices;
   store: AsyncRequestStore;
   receiver: LocalWebhookReceiver;
-  coldStart: ColdStartCheck;
+  catalog: DeploymentCatalog;
 }
 
 export type CancelOutcome = 'canceled' | 'not_queued' | 'refused' | 'failed';

@@ -7,7 +7,8 @@ import type { TargetRef } from '../../client';
 import { TargetNode } from '../explorer/targetNode';
 import type { AsyncDeps } from './requestCommands';
 import { AsyncSubmitOptions, editOptions } from './submitOptions';
-import { pickAsyncTarget } from './targetPick';
+import { canAnswer } from '../../catalog/targets';
+import { pickTarget } from '../../platform/targetPicker';
 import { startWebhookReceiver } from './receiverCommands';
 
 /** Everything the submit flow would ask for; given, nothing is asked (tests, other commands). */
@@ -29,11 +30,16 @@ export interface AsyncSubmitOutcome {
 }
 
 function toTarget(node: TargetNode | TargetRef): TargetRef {
-  return node instanceof TargetNode ? { owner: node.owner, target: node.target } : node;
+  return node instanceof TargetNode ? node.ref : node;
 }
 
 export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset): Promise<AsyncSubmitOutcome> {
-  const target = node ? toTarget(node) : await pickAsyncTarget(deps.services);
+  const target = node ? toTarget(node) : await pickTarget(deps.catalog, {
+    title: 'Submit Async Request',
+    placeholder: 'Which environment or deployment runs it?',
+    offers: canAnswer,
+    empty: { label: 'No models or chains to send to', description: 'add them to the "baseten.models" or "baseten.chains" setting' },
+  });
   if (!target) return { problem: 'no target chosen' };
   const input = preset ? preset.input : await readPayload();
   if (input === undefined) return { problem: 'no payload' };
@@ -59,7 +65,7 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | Ta
     void vscode.window.showErrorMessage(`The async request was not sent: ${problem}`);
     return { problem };
   }
-  const coldStartNote = deps.coldStart(target)
+  const coldStartNote = deps.catalog.isScaledToZero(target)
     ? `${targetLabel(target)} is scaled to zero: the request waits in the queue while the deployment starts (a cold start).`
     : undefined;
   try {

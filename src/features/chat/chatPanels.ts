@@ -5,10 +5,9 @@ import { modelApiChatModel, readChatModel } from './logic/chatTargets';
 import { BasetenServices } from '../../platform/services';
 import { CHAT_VIEW_TYPE, ChatPanel, ChatPanelHost } from './chatPanel';
 import { readConversationState } from './logic/panelMessages';
-import { deployedChatModel, pickChatTarget } from './chatTargetPick';
+import { deployedChatModel, pickChatModel } from './chatTargetPick';
 import { ModelApiNode } from '../explorer/modelApisTree';
-import { ExplorerTrees } from '../explorer/register';
-import { coldStartCheck } from '../../platform/coldStart';
+import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { TargetNode } from '../explorer/targetNode';
 
 const LAST_TARGET_KEY = 'baseten.chat.lastTarget';
@@ -44,7 +43,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly services: BasetenServices,
-    private readonly trees: ExplorerTrees,
+    private readonly catalog: DeploymentCatalog,
   ) {
     this.mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
     this.editor = vscode.window.activeTextEditor;
@@ -76,7 +75,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   }
 
   pickTarget(current?: ChatModel): Promise<ChatModel | undefined> {
-    return pickChatTarget(this.services, current);
+    return pickChatModel(this.services, this.catalog, current);
   }
 
   /** The target chosen last in any chat panel (remembered across reloads). */
@@ -89,7 +88,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   }
 
   isSleeping(target: ChatModel): boolean {
-    return target.kind === 'deployment' && coldStartCheck(this.trees)(target);
+    return target.kind === 'deployment' && this.catalog.isScaledToZero(target);
   }
 
   /** The open panel, or a new one with the last target used. */

@@ -1,30 +1,14 @@
 import * as vscode from 'vscode';
-import { BasetenError, environmentByName, targetLabel } from '../../client';
+import { BasetenError, targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
-import { DeployedChoice, deployedChoices } from './logic/deployedTargets';
+import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
+import { CatalogTarget, canAnswer } from '../../catalog/targets';
+import { defaultEnvironment } from '../../platform/settings';
+import { BasetenServices } from '../../platform/services';
+import { TargetPickItem, pickTargetItem } from '../../platform/targetPicker';
+import { errorMessage } from '../explorer/treeProvider';
 import type { ChatModel } from './logic/protocol';
 import { deployedChatModel as chatModelOf, modelApiChatModel, sameChatModel } from './logic/chatTargets';
-import { configuredModels, defaultEnvironment } from '../../platform/settings';
-import { BasetenServices } from '../../platform/services';
-import { errorMessage } from '../explorer/treeProvider';
-import { pickLoaded } from '../../platform/loadingQuickPick';
-
-interface TargetItem extends vscode.QuickPickItem {
-  target?: ChatModel;
-  /** A deployed model: its served model name is asked of the deployment when picked. */
-  deployed?: DeployedChoice;
-}
-
-function deployedItem(choice: DeployedChoice, current: ChatModel | undefined): TargetItem {
-  const development = choice.kind === 'development';
-  const isCurrent = current?.kind === 'deployment' && current.owner.id === choice.owner.id && JSON.stringify(current.target) === JSON.stringify(choice.target);
-  return {
-    label: `${development ? '$(beaker)' : '$(server-environment)'} ${choice.where}`,
-    description: `${choice.name} · ${development ? 'development deployment' : 'environment'}`,
-    deployed: choice,
-    picked: isCurrent,
-  };
-}
 
 /**
  * The model a deployment's OpenAI-compatible server answers to: its `/v1/models` when it has one (vLLM
@@ -42,46 +26,41 @@ export async function deployedChatModel(services: BasetenServices, ref: TargetRe
   return chatModelOf(ref, served);
 }
 
-/** A quick pick of Model APIs and deployed models: each model's environments and development deployment, under the model's name. */
-export async function pickChatTarget(services: BasetenServices, current?: ChatModel): Promise<ChatModel | undefined> {
-  const envName = defaultEnvironment();
-  const chosen = await pickLoaded<TargetItem>(
-    { title: 'Chat with…', placeholder: 'Choose a Model API or a deployed model (its OpenAI-compatible route)' },
-    async (signal) => {
-      const client = services.client;
-      const [apis, models] = await Promise.allSettled([client.modelApis.listModels({ signal }), client.management.listModels({ signal })]);
-      const items: TargetItem[] = [{ label: 'Model APIs', kind: vscode.QuickPickItemKind.Separator }];
-      if (apis.status === 'fulfilled') {
-        for (const model of apis.value) {
-          const target = modelApiChatModel(model);
-          items.push({ label: target.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, target, picked: sameChatModel(target, current) });
-        }
-      } else {
-        items.push({ label: '$(error) Could not load the Model APIs', description: errorMessage(apis.reason) });
+/** The default environment first, then production, then the others by name, then development. */
+function chatOrder(defaultEnv: string): (a: CatalogTarget, b: CatalogTarget) => number {
+  const rank = (target: CatalogTarget): number => {
+    if (target.place === 'development') return 3;
+    const name = target.target.kind === 'environment' ? target.target.name : target.target.kind;
+    return name === defaultEnv ? 0 : name === 'production' ? 1 : 2;
+  };
+  return (a, b) => a.owner.name.localeCompare(b.owner.name) || rank(a) - rank(b) || targetLabel(a).localeCompare(targetLabel(b));
+}
+
+/** Model APIs, then the environments and development deployments of deployed models (their OpenAI-compatible route). */
+export async function pickChatModel(services: BasetenServices, catalog: DeploymentCatalog, current?: ChatModel): Promise<ChatModel | undefined> {
+  const modelApis = async (signal: AbortSignal): Promise<TargetPickItem[]> => {
+    const items: TargetPickItem[] = [{ label: 'Model APIs', kind: vscode.QuickPickItemKind.Separator }];
+    try {
+      for (const model of await services.client.modelApis.listModels({ signal })) {
+        const value = modelApiChatModel(model);
+        items.push({ label: value.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, value, picked: sameChatModel(value, current) });
       }
-      if (models.status === 'fulfilled') {
-        const choices = await Promise.all(models.value.map((model) => deployedChoices(client.management, model, envName, signal)));
-        models.value.forEach((model, index) => {
-          items.push({ label: `${model.name} (${model.id})`, kind: vscode.QuickPickItemKind.Separator });
-          items.push(...choices[index].map((choice) => deployedItem(choice, current)));
-        });
-        return items;
-      }
-      // A key that cannot list models (invoke-only): the configured ones, at the default environment.
-      items.push({ label: 'Deployed models', kind: vscode.QuickPickItemKind.Separator });
-      const configured = configuredModels();
-      for (const model of configured) {
-        const choice: DeployedChoice = { owner: { kind: 'model', id: model.id, name: model.name ?? model.id }, target: environmentByName(envName), name: model.name ?? model.id, where: envName, kind: 'environment' };
-        items.push({ ...deployedItem(choice, current), label: choice.name, description: `${model.id} · ${envName}` });
-      }
-      if (!configured.length) items.push({ label: '$(info) No deployed models listed', description: errorMessage(models.reason) });
-      return items;
-    },
-  );
-  if (chosen?.target) return chosen.target;
-  if (chosen?.deployed) {
-    const { owner, target } = chosen.deployed;
-    return deployedChatModel(services, { owner, target });
-  }
-  return undefined;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      items.push({ label: '$(error) Could not load the Model APIs', description: errorMessage(error) });
+    }
+    return items;
+  };
+  const chosen = await pickTargetItem(catalog, {
+    title: 'Chat with…',
+    placeholder: 'Choose a Model API or a deployed model (its OpenAI-compatible route)',
+    kinds: ['model'],
+    offers: (target) => target.place !== 'deployment' && canAnswer(target),
+    order: chatOrder(defaultEnvironment()),
+    leading: modelApis,
+    empty: { label: 'No deployed models listed', description: 'add them to the "baseten.models" setting' },
+    current: current?.kind === 'deployment' ? current : undefined,
+  });
+  if (chosen?.value) return chosen.value as ChatModel;
+  return chosen?.target && deployedChatModel(services, chosen.target);
 }

@@ -2,12 +2,11 @@ import * as vscode from 'vscode';
 import { curlCommand, dashboardModelUrl, modelApisUrl } from '../../client';
 import { authScheme } from '../../platform/settings';
 import { BasetenServices } from '../../platform/services';
-import { ChainNode } from './chainsTree';
 import { ModelApiNode } from './modelApisTree';
-import { ModelNode } from './modelsTree';
+import { OwnerNode } from './ownerNode';
 import { TargetNode } from './targetNode';
 
-export type CopyableNode = TargetNode | ModelApiNode | ModelNode | ChainNode;
+export type CopyableNode = TargetNode | ModelApiNode | OwnerNode;
 
 /** The default body for a copied predict: Baseten models take arbitrary JSON; a prompt is the usual start. */
 const SAMPLE_INPUT = { prompt: 'Hello' };
@@ -49,15 +48,13 @@ export async function copyId(node: CopyableNode): Promise<string> {
       ? node.model.id
       : node instanceof TargetNode
         ? node.state.deploymentId ?? node.key
-        : node instanceof ModelNode
-          ? node.model.id
-          : node.chain.id;
+        : node.owner.id;
   await vscode.env.clipboard.writeText(id);
   void vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
   return id;
 }
 
-export async function openInDashboard(services: BasetenServices, node: TargetNode | ModelNode | ChainNode): Promise<void> {
+export async function openInDashboard(services: BasetenServices, node: TargetNode | OwnerNode): Promise<void> {
   await vscode.env.openExternal(vscode.Uri.parse(dashboardModelUrl(services.client.endpoints, node.owner)));
 }
 
@@ -89,10 +86,10 @@ export async function changeActivation(
   try {
     if (chainDeployment) {
       await management.deactivateChainDeployment(node.owner.id, chainDeployment);
-    } else if (node.kind === 'environment') {
+    } else if (node.place === 'environment') {
       await (action === 'activate' ? management.activateEnvironment(node.owner.id, node.key) : management.deactivateEnvironment(node.owner.id, node.key));
     } else {
-      const id = node.kind === 'development' ? 'development' : node.key;
+      const id = node.place === 'development' ? 'development' : node.key;
       await (action === 'activate' ? management.activateDeployment(node.owner.id, id) : management.deactivateDeployment(node.owner.id, id));
     }
     void vscode.window.showInformationMessage(`${verb}d ${node.title}.`);

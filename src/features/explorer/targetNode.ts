@@ -1,98 +1,74 @@
 import * as vscode from 'vscode';
-import {
-  DEVELOPMENT,
-  DeploymentStatus,
-  Owner,
-  Target,
-  actionUrl,
-  deployment as deploymentTarget,
-  environmentByName,
-  isSleeping,
-  isTransitionalStatus,
-  predictAction,
-} from '../../client';
-import type { BasetenEndpoints, ChainletV1, DeploymentV1 } from '../../client';
+import { actionUrl, predictAction, targetLabel } from '../../client';
+import type { BasetenEndpoints, ChainletV1, Owner, Target, TargetRef } from '../../client';
+import { CatalogTarget, TargetPlace, TargetState, isScaledToZero, isWakeable } from '../../catalog/targets';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
 import { statusIcon, statusLabel } from '../../platform/deploymentStatus';
 
-export type TargetKind = 'environment' | 'development' | 'deployment';
-
-/** The state shown for a target; what the management API said of its deployment, when it could be read. */
-export interface TargetState {
-  status?: DeploymentStatus;
-  deploymentId?: string;
-  deploymentName?: string;
-  replicas?: number;
-  instanceType?: string | null;
-  minReplicas?: number;
-  maxReplicas?: number;
-  createdAt?: string;
-  chainlets?: ChainletV1[];
-}
-
-const NOT_DEACTIVATABLE: ReadonlySet<DeploymentStatus> = new Set(['INACTIVE', 'DEACTIVATING', 'BUILD_FAILED', 'BUILD_STOPPED', 'DEPLOY_FAILED']);
-
-export function stateOf(deployment: DeploymentV1 | null | undefined): TargetState {
-  if (!deployment) return {};
-  return {
-    status: deployment.status,
-    deploymentId: deployment.id,
-    deploymentName: deployment.name,
-    replicas: deployment.active_replica_count,
-    instanceType: deployment.instance_type_name,
-    minReplicas: deployment.autoscaling_settings?.min_replica,
-    maxReplicas: deployment.autoscaling_settings?.max_replica,
-    createdAt: deployment.created_at,
-  };
-}
+const NOT_DEACTIVATABLE: ReadonlySet<string> = new Set(['INACTIVE', 'DEACTIVATING', 'BUILD_FAILED', 'BUILD_STOPPED', 'DEPLOY_FAILED']);
 
 /**
- * Something requests can be sent to: an environment, the development deployment, or a deployment of a
- * model or chain, with its live status.
+ * A catalog target in the tree: an environment, the development deployment, or a deployment of a model or
+ * chain, with its live status.
  */
 export class TargetNode implements ExplorerNode {
   readonly id: string;
 
   constructor(
-    readonly owner: Owner,
-    readonly kind: TargetKind,
-    /** The environment name or deployment ID. */
-    readonly key: string,
-    public state: TargetState,
+    readonly entry: CatalogTarget,
     private readonly endpoints: () => BasetenEndpoints,
-    /** False for hand-configured targets: the management API could not be read. */
-    readonly statusKnown = true,
   ) {
-    this.id = `${owner.kind}/${owner.id}/${kind}/${key}`;
+    this.id = `${entry.owner.kind}/${entry.owner.id}/${entry.place}/${this.key}`;
+  }
+
+  get owner(): Owner {
+    return this.entry.owner;
   }
 
   get target(): Target {
-    if (this.kind === 'development') return DEVELOPMENT;
-    if (this.kind === 'deployment') return deploymentTarget(this.key, this.state.deploymentName);
-    return environmentByName(this.key);
+    return this.entry.target;
+  }
+
+  get ref(): TargetRef {
+    return { owner: this.entry.owner, target: this.entry.target };
+  }
+
+  get place(): TargetPlace {
+    return this.entry.place;
+  }
+
+  get state(): TargetState {
+    return this.entry.state;
+  }
+
+  get statusKnown(): boolean {
+    return this.entry.statusKnown;
+  }
+
+  /** The environment name, `development`, or the deployment ID. */
+  get key(): string {
+    const target = this.entry.target;
+    if (target.kind === 'deployment') return target.id;
+    if (target.kind === 'environment') return target.name;
+    return target.kind === 'regional' ? target.environment : target.kind;
   }
 
   get label(): string {
-    if (this.kind === 'development') return 'development';
-    if (this.kind === 'deployment') return this.state.deploymentName || this.key;
+    if (this.place === 'deployment') return this.state.deploymentName || this.key;
     return this.key;
   }
 
   /** How the user names it: "production of my-model". */
   get title(): string {
-    return `${this.label} of ${this.owner.name}`;
-  }
-
-  get transitional(): boolean {
-    return !!this.state.status && isTransitionalStatus(this.state.status);
+    return targetLabel(this.entry);
   }
 
   get sleeping(): boolean {
-    return !!this.state.status && isSleeping(this.state.status);
+    return isScaledToZero(this.entry);
   }
 
   get wakeable(): boolean {
-    return this.owner.kind === 'model' && (this.sleeping || !this.statusKnown);
+    return isWakeable(this.entry);
   }
 
   get endpointUrl(): string {
@@ -113,8 +89,6 @@ export class TargetNode implements ExplorerNode {
     return item;
   }
 
-  readonly childrenLoadedWithIt = true;
-
   async children(): Promise<ExplorerNode[]> {
     return (this.state.chainlets ?? []).map((chainlet) => new ChainletNode(this.id, chainlet));
   }
@@ -125,8 +99,8 @@ export class TargetNode implements ExplorerNode {
     if (this.state.replicas !== undefined && this.state.status !== undefined) {
       parts.push(`${this.state.replicas} ${this.state.replicas === 1 ? 'replica' : 'replicas'}`);
     }
-    if (this.kind !== 'deployment' && this.state.deploymentName) parts.push(this.state.deploymentName);
-    if (this.kind !== 'deployment' && !this.state.deploymentId) return 'no deployment';
+    if (this.place !== 'deployment' && this.state.deploymentName) parts.push(this.state.deploymentName);
+    if (this.place !== 'deployment' && !this.state.deploymentId) return 'no deployment';
     return parts.join(' · ');
   }
 
@@ -146,7 +120,7 @@ export class TargetNode implements ExplorerNode {
   }
 
   private contextTokens(): string[] {
-    const tokens = ['baseten.target', `kind-${this.kind}`, this.owner.kind === 'model' ? 'onModel' : 'onChain'];
+    const tokens = ['baseten.target', `kind-${this.place}`, this.owner.kind === 'model' ? 'onModel' : 'onChain'];
     if (this.state.deploymentId) tokens.push('hasDeployment');
     if (this.wakeable) tokens.push('wakeable');
     if (this.owner.kind === 'model' && this.statusKnown && this.state.status) {
@@ -172,10 +146,6 @@ export class ChainletNode implements ExplorerNode {
     this.id = `${parentId}/chainlet/${chainlet.id}`;
   }
 
-  get transitional(): boolean {
-    return isTransitionalStatus(this.chainlet.status);
-  }
-
   treeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.chainlet.name, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
@@ -187,42 +157,4 @@ export class ChainletNode implements ExplorerNode {
     item.contextValue = 'baseten.chainlet';
     return item;
   }
-}
-
-interface ListedDeployment {
-  id: string;
-  created_at: string;
-}
-
-/**
- * The targets of a model or chain in the order users read them: environments (production first), then
- * development, then every deployment no environment serves, newest first.
- */
-export function orderedTargets<D extends ListedDeployment>(
-  owner: Owner,
-  environments: Array<{ name: string; current_deployment: D | null }>,
-  deployments: D[],
-  development: D | undefined,
-  state: (deployment: D | null | undefined) => TargetState,
-  endpoints: () => BasetenEndpoints,
-): TargetNode[] {
-  const byId = new Map(deployments.map((d) => [d.id, d]));
-  const served = new Set<string>();
-  const nodes = environments
-    .slice()
-    .sort((a, b) => (a.name === 'production' ? -1 : b.name === 'production' ? 1 : a.name.localeCompare(b.name)))
-    .map((environment) => {
-      const current = environment.current_deployment ? byId.get(environment.current_deployment.id) ?? environment.current_deployment : null;
-      if (current) served.add(current.id);
-      return new TargetNode(owner, 'environment', environment.name, state(current), endpoints);
-    });
-  if (development) {
-    served.add(development.id);
-    nodes.push(new TargetNode(owner, 'development', 'development', state(development), endpoints));
-  }
-  const others = deployments
-    .filter((d) => !served.has(d.id))
-    .sort((a, b) => b.created_at.localeCompare(a.created_at))
-    .map((d) => new TargetNode(owner, 'deployment', d.id, state(d), endpoints));
-  return [...nodes, ...others];
 }

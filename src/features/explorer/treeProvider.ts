@@ -8,19 +8,17 @@ export interface TreeProviderOptions {
   /** What the root lists, in the user's words ("models"), for errors and placeholders. */
   what: string;
   log: BasetenLog;
-  pollMs: () => number;
   hasKey: () => Promise<boolean>;
 }
 
 /**
  * The shared mechanics of the Baseten trees: loading with progress in the view, a failed load as an
- * error node, an empty one as a placeholder, refresh of one node or all, and polling of nodes whose
- * status is changing by itself.
+ * error node, an empty one as a placeholder, refresh of one node or all. What is loaded, cached and polled
+ * is the data's business (the deployment catalog), not the tree's.
  */
 export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly polls = new Map<ExplorerNode, NodeJS.Timeout>();
   private readonly loads = new Set<AbortController>();
   private readonly lastChildren = new Map<ExplorerNode | undefined, ExplorerNode[]>();
   private readonly parents = new WeakMap<ExplorerNode, ExplorerNode>();
@@ -45,7 +43,6 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
       if (!node) this.carryOverGrandchildren(shown);
       this.lastChildren.set(node, shown);
       if (node) for (const child of shown) this.parents.set(child, node);
-      this.schedulePolling(node, shown);
       return shown;
     } catch (error) {
       if (error instanceof BasetenError && error.kind === 'aborted') return [];
@@ -68,34 +65,12 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
   }
 
   /**
-   * Reloads a node, or the whole tree. What was shown stays known (to the target pickers) until the new
-   * load replaces it, so a command run mid-refresh still offers every target; `forget` drops it at once,
-   * for when the key or the hosts changed and the old list belongs to someone else.
+   * Shows a node again, or the whole tree; `forget` drops what the tree last showed, for when the key or the
+   * hosts changed and the old list belongs to someone else.
    */
   refresh(node?: ExplorerNode, options: { forget?: boolean } = {}): void {
-    if (!node) {
-      for (const timer of this.polls.values()) clearTimeout(timer);
-      this.polls.clear();
-      if (options.forget) this.lastChildren.clear();
-    }
+    if (!node && options.forget) this.lastChildren.clear();
     this.changed.fire(node);
-  }
-
-  /**
-   * Reloads the parent of a node, so the node shows what Baseten says now (after a wake that did not end
-   * in ACTIVE, its last state may be one Baseten has left). The whole tree when the parent is not shown.
-   */
-  reloadParentOf(node: ExplorerNode): void {
-    this.changed.fire(this.shownParentOf(node));
-  }
-
-  /** The parent as shown now: a reload may have replaced the object the node was loaded under. */
-  private shownParentOf(node: ExplorerNode): ExplorerNode | undefined {
-    const parent = this.parents.get(node);
-    if (!parent) return undefined;
-    if (this.lastChildren.has(parent)) return parent;
-    for (const shown of this.lastChildren.keys()) if (shown?.id === parent.id) return shown;
-    return undefined;
   }
 
   /** A reloaded root has new node objects: they keep the children their predecessors (same id) showed. */
@@ -117,35 +92,11 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
     });
   }
 
-  /**
-   * A parent whose children are changing state by themselves is reloaded until they settle. Children that
-   * came with their parent's own data are fetched again through the grandparent.
-   */
-  private schedulePolling(node: ExplorerNode | undefined, children: ExplorerNode[]): void {
-    const reloaded = node?.childrenLoadedWithIt ? this.shownParentOf(node) : node;
-    const key = reloaded ?? ROOT;
-    const transitional = children.some((child) => child.transitional);
-    // A grandparent's own load decides about its timer; children that settled leave it alone.
-    if (reloaded !== node && !transitional) return;
-    const existing = this.polls.get(key);
-    if (existing) clearTimeout(existing);
-    this.polls.delete(key);
-    if (!transitional) return;
-    const timer = setTimeout(() => {
-      this.polls.delete(key);
-      this.changed.fire(reloaded);
-    }, this.options.pollMs());
-    this.polls.set(key, timer);
-  }
-
   dispose(): void {
-    for (const timer of this.polls.values()) clearTimeout(timer);
     for (const controller of this.loads) controller.abort();
     this.changed.dispose();
   }
 }
-
-const ROOT: ExplorerNode = { id: '<root>', treeItem: () => new vscode.TreeItem('') };
 
 export function errorMessage(error: unknown): string {
   if (error instanceof BasetenError) return error.message;

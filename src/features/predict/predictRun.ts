@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BasetenError, actionUrl, curlCommand, isSleeping, jsonInput, predictAction, predictResponseKind } from '../../client';
-import type { DeploymentStatus, PredictResponse } from '../../client';
+import type { DeploymentStatus, PredictResponse, TargetRef } from '../../client';
 import { historySize, responseFolder, responseSizeLimitBytes } from './settings';
 import { authScheme } from '../../platform/settings';
 import { formatMs, formatSize, responseTitle } from './logic/format';
@@ -51,7 +51,7 @@ export class PredictController implements vscode.Disposable {
   constructor(
     private readonly services: BasetenServices,
     private readonly context: vscode.ExtensionContext,
-    private readonly onColdStartDone: () => void = () => undefined,
+    private readonly onColdStartDone: (ref: TargetRef) => void = () => undefined,
   ) {}
 
   history(): HistoryEntry[] {
@@ -129,7 +129,7 @@ export class PredictController implements vscode.Disposable {
           } finally {
             clearInterval(ticker);
           }
-          if (coldStart) this.onColdStartDone();
+          if (coldStart) this.onColdStartDone(request);
           progress.report({ message: `${response.status}, receiving…` });
           const streaming = response.kind === 'sse' || (response.kind === 'stream' && !/json/.test(response.contentType));
           if (streaming) {

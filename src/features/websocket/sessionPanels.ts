@@ -2,18 +2,19 @@ import * as vscode from 'vscode';
 import { sameTarget, targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import { BasetenServices } from '../../platform/services';
-import type { ColdStartCheck } from '../../platform/coldStart';
+import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
+import { canAnswer } from '../../catalog/targets';
+import { pickTarget } from '../../platform/targetPicker';
 import { TargetNode } from '../explorer/targetNode';
 import { parseSavedSession } from './logic/panelMessages';
 import { WEBSOCKET_VIEW_TYPE, WebSocketPanel, WebSocketPanelHost } from './sessionPanel';
-import { pickWebSocketTarget } from './targetPick';
 
 const MAX_RENDERED_SETTING = 'websocket.maxRenderedMessages';
 const DEFAULT_MAX_RENDERED = 500;
 
 /** The target of an environment or deployment node (development has no WebSocket on Baseten). */
 export function nodeTarget(node: TargetNode): TargetRef | undefined {
-  if (node.kind === 'development') return undefined;
+  if (node.place === 'development') return undefined;
   return { owner: node.owner, target: node.target };
 }
 
@@ -29,7 +30,7 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
   constructor(
     context: vscode.ExtensionContext,
     readonly services: BasetenServices,
-    readonly coldStart: ColdStartCheck,
+    private readonly catalog: DeploymentCatalog,
   ) {
     this.mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
     this.disposables.push(
@@ -38,12 +39,16 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
           if (!this.revive(panel, state)) panel.dispose();
         },
       }),
-      vscode.commands.registerCommand('baseten.openWebSocket', (node?: TargetNode) => this.openFor(node)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(`baseten.${MAX_RENDERED_SETTING}`)) return;
         for (const panel of this.panels) panel.setMaxRendered(this.maxRendered());
       }),
     );
+  }
+
+  /** Whether the target is known to be scaled to zero, so connecting waits for a cold start. */
+  coldStart(target: TargetRef): boolean {
+    return this.catalog.isScaledToZero(target);
   }
 
   maxRendered(): number {
@@ -72,7 +77,13 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
         return undefined;
       }
     } else {
-      target = await pickWebSocketTarget(this.services);
+      target = await pickTarget(this.catalog, {
+        title: 'Open a WebSocket session with…',
+        placeholder: 'Choose an environment or deployment of a model or chain',
+        // Baseten serves WebSockets on environments and deployments, not on development.
+        offers: (candidate) => candidate.place !== 'development' && canAnswer(candidate),
+        empty: { label: 'Nothing to connect to', description: 'no models or chains' },
+      });
     }
     return target ? this.openTarget(target) : undefined;
   }

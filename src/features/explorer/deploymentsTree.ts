@@ -1,0 +1,78 @@
+import { CatalogChange, DeploymentCatalog, OwnerKind, OwnerListing } from '../../catalog/deploymentCatalog';
+import type { BasetenEndpoints } from '../../client';
+import { ExplorerNode, MessageNode } from '../../platform/treeNodes';
+import { OwnerNode } from './ownerNode';
+import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
+
+const WHAT: Record<OwnerKind, 'models' | 'chains'> = { model: 'models', chain: 'chains' };
+
+/** The Models or the Chains view: the catalog's owners of one kind, each with its targets. */
+export class DeploymentsTreeProvider extends BasetenTreeProvider {
+  private readonly subscription: { dispose(): void };
+  /** The listing whose refusal was last logged: the tree renders a cached listing many times. */
+  private loggedListing?: OwnerListing;
+
+  constructor(
+    readonly kind: OwnerKind,
+    private readonly catalog: DeploymentCatalog,
+    private readonly endpoints: () => BasetenEndpoints,
+    options: Omit<TreeProviderOptions, 'viewId' | 'what'>,
+  ) {
+    super({ ...options, viewId: `baseten.${WHAT[kind]}`, what: WHAT[kind] });
+    this.subscription = catalog.onDidChange((change) => this.catalogChanged(change));
+  }
+
+  /** Loads this view's models or chains again from Baseten, with every target under them. */
+  reload(): void {
+    this.catalog.refresh({ owners: this.kind });
+  }
+
+  protected async loadRoot(signal: AbortSignal): Promise<ExplorerNode[]> {
+    const listing = await this.catalog.listOwners(this.kind, signal);
+    const owners = listing.owners.map((owner) => new OwnerNode(owner, this.catalog, this.endpoints));
+    if (!listing.refusal) return owners;
+    const what = WHAT[this.kind];
+    if (this.loggedListing !== listing) {
+      this.loggedListing = listing;
+      const why = listing.refusal === 'rejected' ? 'Baseten rejected the API key' : `the key cannot read the management API; showing ${what} from settings`;
+      this.options.log.failure(`Listing ${what} (${why})`, listing.refusalError);
+    }
+    return listing.refusal === 'rejected' ? [keyRejectedNode(what)] : [managementDeniedNode(what, owners.length), ...owners];
+  }
+
+  private catalogChanged(change: CatalogChange): void {
+    if (change.owners) {
+      if (change.owners === this.kind) this.refresh();
+      return;
+    }
+    if (change.owner.kind !== this.kind) return;
+    const shown = this.shownChildren()?.find((node) => node.id === `${change.owner.kind}/${change.owner.id}`);
+    if (shown) this.refresh(shown);
+  }
+
+  override dispose(): void {
+    this.subscription.dispose();
+    super.dispose();
+  }
+}
+
+export function managementDeniedNode(what: 'models' | 'chains', configuredCount: number): MessageNode {
+  return new MessageNode(`${what}/management-denied`, 'This API key cannot read the management API', {
+    icon: 'shield',
+    description: configuredCount ? `showing ${what} from settings` : `add ${what} in settings`,
+    tooltip: `The key was refused by Baseten's management API, as invoke-only workspace keys are. It can still call models. ${
+      configuredCount ? `The ${what} below come from the "baseten.${what}" setting.` : `Add the ${what} you call to the "baseten.${what}" setting to see them here.`
+    }`,
+    command: { command: 'baseten.configureModels', title: 'Configure', arguments: [what] },
+  });
+}
+
+/** A wrong, revoked or expired key: refused by the management API and by the inference side alike. */
+export function keyRejectedNode(what: 'models' | 'chains'): MessageNode {
+  return new MessageNode(`${what}/key-rejected`, 'Baseten rejected the API key', {
+    icon: 'error',
+    description: 'Set API Key…',
+    tooltip: 'Baseten refused this API key on the management API and on Model APIs: it is wrong, revoked or expired. Click to set another key.',
+    command: { command: 'baseten.setApiKey', title: 'Set API Key' },
+  });
+}

@@ -1,0 +1,1 @@
+export const KEY_COMMANDS = ['baseten.setApiKey', 'baseten.clearApiKey', 'baseten.testConnection', 'baseten.keyActions', 'baseten.showLog'] as const;

@@ -1,0 +1,8 @@
+export const PREDICT_COMMANDS = [
+  'baseten.predictWithSelection',
+  'baseten.predictWithFile',
+  'baseten.predict',
+  'baseten.runSavedRequest',
+  'baseten.showRequestHistory',
+  'baseten.saveAsRequest',
+] as const;

@@ -1,0 +1,275 @@
+import * as vscode from 'vscode';
+import { inputTemplate } from './settings';
+import { HistoryEntry, requestOf } from './logic/history';
+import { buildPayload } from './logic/payload';
+import { targetLabel } from '../../client';
+import type { DeploymentStatus, TargetRef } from '../../client';
+import { parseSavedRequest } from './logic/request';
+import { formatMs, formatSize } from './logic/format';
+import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
+import { CatalogTarget, canAnswer } from '../../catalog/targets';
+import { offeredTargets, pickTarget } from '../../platform/targetPicker';
+import { TargetNode } from '../explorer/targetNode';
+import { RESPONSE_SCHEME } from './responseDocuments';
+import { PredictController, PredictOutcome } from './predictRun';
+
+type TargetArgument = TargetNode | TargetRef | undefined;
+
+interface KnownTarget extends TargetRef {
+  status?: DeploymentStatus;
+}
+
+function resolveTarget(catalog: DeploymentCatalog, argument: TargetArgument): KnownTarget | undefined {
+  if (argument instanceof TargetNode) return { ...argument.ref, status: argument.statusKnown ? argument.state.status : undefined };
+  if (argument && typeof argument === 'object' && 'owner' in argument && 'target' in argument) {
+    return { owner: argument.owner, target: argument.target, status: knownStatus(catalog, argument) };
+  }
+  return undefined;
+}
+
+function knownStatus(catalog: DeploymentCatalog, ref: TargetRef): DeploymentStatus | undefined {
+  return catalog.find(ref)?.state.status;
+}
+
+function known(target: CatalogTarget): KnownTarget {
+  return { owner: target.owner, target: target.target, status: target.statusKnown ? target.state.status : undefined };
+}
+
+/** Targets that can answer: inactive and failed deployments are left out (the tree still shows them). */
+const REQUEST_TARGETS = { offers: canAnswer };
+
+async function pickRequestTarget(catalog: DeploymentCatalog, title: string): Promise<KnownTarget | undefined> {
+  const picked = await pickTarget(catalog, {
+    ...REQUEST_TARGETS,
+    title,
+    placeholder: 'Send to which environment or deployment?',
+    empty: { label: 'No models or chains to send to', description: 'add them to the "baseten.models" or "baseten.chains" setting' },
+  });
+  return picked && known(picked);
+}
+
+/** What the predict target pick offers once loaded. */
+export async function requestTargets(catalog: DeploymentCatalog): Promise<KnownTarget[]> {
+  return (await offeredTargets(catalog, REQUEST_TARGETS)).targets.map(known);
+}
+
+function isJsonDocument(document: vscode.TextDocument): boolean {
+  return document.languageId === 'json' || document.languageId === 'jsonc' || /\.json$/i.test(document.fileName);
+}
+
+/**
+ * The payload from the active editor (the selection, or the whole file), then the request. Invalid JSON is
+ * reported at its line and column in the document, with a button that puts the cursor there.
+ */
+export async function predictFromEditor(
+  controller: PredictController,
+  catalog: DeploymentCatalog,
+  from: 'selection' | 'file',
+  argument?: TargetArgument,
+): Promise<PredictOutcome> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    const message = 'Open a file (or select text) to send to Baseten.';
+    void vscode.window.showWarningMessage(message);
+    return { outcome: 'none', message };
+  }
+  const document = editor.document;
+  const range = from === 'selection' && !editor.selection.isEmpty ? editor.selection : new vscode.Range(0, 0, document.lineCount, 0);
+  const text = document.getText(range);
+  const target = resolveTarget(catalog, argument) ?? (await pickRequestTarget(catalog, from === 'selection' ? 'Predict with Selection' : 'Predict with Current File'));
+  if (!target) return { outcome: 'none' };
+  const payload = buildPayload(text, { template: inputTemplate(target.owner), isJsonFile: isJsonDocument(document) });
+  if (!payload.ok) {
+    const what = from === 'selection' && !editor.selection.isEmpty ? 'The selection' : 'The file';
+    if (payload.position) {
+      const start = document.offsetAt(range.start);
+      const at = document.positionAt(start + payload.position.offset);
+      const message = `${what} is not valid JSON: ${payload.message.replace(/^The input is not valid JSON: /, '').replace(/ at line \d+, column \d+$/, '')} at line ${at.line + 1}, column ${at.character + 1}.`;
+      void Promise.resolve(vscode.window.showErrorMessage(message, 'Go to Error')).then((choice) => {
+        if (choice) {
+          editor.selection = new vscode.Selection(at, at);
+          editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+        }
+      }, () => undefined);
+      return { outcome: 'invalid', message };
+    }
+    void vscode.window.showErrorMessage(payload.message);
+    return { outcome: 'invalid', message: payload.message };
+  }
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: target.status });
+}
+
+/** The inline action on a target in the tree: the active editor's selection or JSON file, else an input box. */
+export async function predictTarget(controller: PredictController, catalog: DeploymentCatalog, node?: TargetArgument): Promise<PredictOutcome> {
+  const target = resolveTarget(catalog, node) ?? (await pickRequestTarget(catalog, 'Predict'));
+  if (!target) return { outcome: 'none' };
+  const editor = vscode.window.activeTextEditor;
+  // The last response is usually the active editor: it is not taken for the next payload unless selected.
+  const fromEditor = editor && (!editor.selection.isEmpty || (isJsonDocument(editor.document) && editor.document.uri.scheme !== RESPONSE_SCHEME));
+  if (editor && fromEditor) {
+    return predictFromEditor(controller, catalog, editor.selection.isEmpty ? 'file' : 'selection', target);
+  }
+  const last = controller.history().find((entry) => entry.owner.id === target.owner.id && 'payload' in entry);
+  const text = await vscode.window.showInputBox({
+    title: `Predict: ${targetLabel(target)}`,
+    prompt: 'JSON to send, or text to wrap in the input template',
+    value: last ? JSON.stringify(last.payload) : '{"prompt": "Hello"}',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const result = buildPayload(value, { template: inputTemplate(target.owner) });
+      return result.ok ? undefined : result.message;
+    },
+  });
+  if (text === undefined) return { outcome: 'none' };
+  const payload = buildPayload(text, { template: inputTemplate(target.owner) });
+  if (!payload.ok) return { outcome: 'invalid', message: payload.message };
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: target.status });
+}
+
+export async function savedRequests(): Promise<vscode.Uri[]> {
+  return (await vscode.workspace.findFiles('.baseten/requests/*.json', undefined, 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+}
+
+export async function runSavedRequest(controller: PredictController, catalog: DeploymentCatalog, uri?: vscode.Uri): Promise<PredictOutcome> {
+  let file = uri instanceof vscode.Uri ? uri : undefined;
+  if (!file) {
+    const files = await savedRequests();
+    if (!files.length) {
+      const message = 'No saved requests: after a predict, choose "Save as Request" (they are kept in .baseten/requests/ of the workspace).';
+      void vscode.window.showInformationMessage(message);
+      return { outcome: 'none', message };
+    }
+    const items: Array<vscode.QuickPickItem & { uri: vscode.Uri; action?: 'open' }> = [];
+    for (const candidate of files) {
+      const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(candidate)).toString('utf8'));
+      items.push({
+        label: parsed.ok ? parsed.name ?? vscode.workspace.asRelativePath(candidate) : vscode.workspace.asRelativePath(candidate),
+        description: parsed.ok ? targetLabel(parsed.request) : `invalid: ${parsed.message}`,
+        detail: vscode.workspace.asRelativePath(candidate),
+        uri: candidate,
+        buttons: [{ iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open the request file' }],
+      });
+    }
+    const picked = await new Promise<{ item: (typeof items)[number]; open: boolean } | undefined>((resolve) => {
+      const pick = vscode.window.createQuickPick<(typeof items)[number]>();
+      pick.title = 'Run Saved Request';
+      pick.placeholder = 'Choose a request from .baseten/requests/';
+      pick.items = items;
+      pick.onDidAccept(() => {
+        resolve(pick.selectedItems[0] ? { item: pick.selectedItems[0], open: false } : undefined);
+        pick.hide();
+      });
+      pick.onDidTriggerItemButton((event) => {
+        resolve({ item: event.item, open: true });
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        resolve(undefined);
+        pick.dispose();
+      });
+      pick.show();
+    });
+    if (!picked) return { outcome: 'none' };
+    if (picked.open) {
+      await vscode.window.showTextDocument(picked.item.uri);
+      return { outcome: 'none' };
+    }
+    file = picked.item.uri;
+  }
+  const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
+  if (!parsed.ok) {
+    const message = `${vscode.workspace.asRelativePath(file)} is not a saved request: ${parsed.message}.`;
+    void vscode.window.showErrorMessage(message);
+    return { outcome: 'invalid', message };
+  }
+  return controller.run(parsed.request, { status: knownStatus(catalog, parsed.request) });
+}
+
+export async function saveAsRequest(controller: PredictController, argument?: string | HistoryEntry, name?: string): Promise<vscode.Uri | undefined> {
+  const history = controller.history();
+  const entry = typeof argument === 'string' ? history.find((e) => e.id === argument) : argument ?? history[0];
+  const request = entry && requestOf(entry);
+  if (!request) {
+    void vscode.window.showWarningMessage(entry ? 'That request is too large to save from the history.' : 'Run a predict first; then it can be saved.');
+    return undefined;
+  }
+  const chosen =
+    name ??
+    (await vscode.window.showInputBox({
+      title: 'Save as Request',
+      prompt: 'A name for the request (saved in .baseten/requests/)',
+      value: `${request.owner.name} ${request.target.kind === 'environment' ? request.target.name : request.target.kind}`,
+      ignoreFocusOut: true,
+    }));
+  if (!chosen) return undefined;
+  const uri = await controller.saveAsRequest(request, chosen);
+  if (uri) void vscode.window.setStatusBarMessage(`Saved ${vscode.workspace.asRelativePath(uri)}`, 3000);
+  return uri;
+}
+
+function entryItem(entry: HistoryEntry): vscode.QuickPickItem & { entry: HistoryEntry } {
+  const result = entry.outcome === 'ok' ? `${entry.status}` : entry.outcome === 'cancelled' ? 'cancelled' : `failed${entry.status ? ` ${entry.status}` : ''}`;
+  const payload = entry.payload === undefined ? `payload of ${formatSize(entry.payloadBytes)} not kept` : JSON.stringify(entry.payload);
+  return {
+    label: `$(${entry.outcome === 'ok' ? 'pass' : entry.outcome === 'cancelled' ? 'circle-slash' : 'error'}) ${targetLabel(entry)}`,
+    description: [result, entry.latencyMs !== undefined ? formatMs(entry.latencyMs) : undefined, entry.size !== undefined ? formatSize(entry.size) : undefined, new Date(entry.at).toLocaleString()]
+      .filter(Boolean)
+      .join(' · '),
+    detail: `${payload.length > 160 ? `${payload.slice(0, 160)}…` : payload}${entry.requestId ? `  ·  request ${entry.requestId}` : ''}`,
+    entry,
+  };
+}
+
+export type HistoryAction = 'rerun' | 'open' | 'curl' | 'save';
+
+/** One history entry's action: re-run, open its response, copy it as cURL (the key as $BASETEN_API_KEY), save it. */
+export async function historyAction(controller: PredictController, catalog: DeploymentCatalog, entry: HistoryEntry, action: HistoryAction): Promise<PredictOutcome | string | undefined> {
+  switch (action) {
+    case 'rerun':
+      return controller.rerun(entry, { status: knownStatus(catalog, entry) });
+    case 'open':
+      if (entry.responseUri && controller.documents.has(entry.responseUri)) {
+        await controller.documents.show(vscode.Uri.parse(entry.responseUri));
+        return entry.responseUri;
+      }
+      if (entry.file) {
+        await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(entry.file));
+        return entry.file;
+      }
+      void vscode.window.showInformationMessage('That response is no longer kept; re-run the request to see it again.');
+      return undefined;
+    case 'curl': {
+      const command = controller.curl(entry, entry.kind);
+      if (command === undefined) {
+        const message = `The payload of that request (${formatSize(entry.payloadBytes)}) was too large to keep in the history, so it cannot be copied as cURL.`;
+        void vscode.window.showWarningMessage(message);
+        return { outcome: 'none', message };
+      }
+      await vscode.env.clipboard.writeText(command);
+      void vscode.window.setStatusBarMessage('Copied a cURL command (the key is read from $BASETEN_API_KEY)', 3000);
+      return command;
+    }
+    case 'save':
+      return (await saveAsRequest(controller, entry))?.toString();
+  }
+}
+
+export async function showRequestHistory(controller: PredictController, catalog: DeploymentCatalog): Promise<PredictOutcome | string | undefined> {
+  const entries = controller.history();
+  if (!entries.length) {
+    void vscode.window.showInformationMessage('No Baseten requests yet. Run Baseten: Predict with Selection (or the predict action in the Baseten view).');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(entries.map(entryItem), { title: 'Baseten Request History', placeHolder: 'Newest first', matchOnDescription: true, matchOnDetail: true });
+  if (!picked) return undefined;
+  const actions: Array<vscode.QuickPickItem & { action: HistoryAction }> = [
+    { label: '$(debug-rerun) Re-run', action: 'rerun' },
+    { label: '$(go-to-file) Open Response', action: 'open' },
+    { label: '$(terminal) Copy as cURL', description: 'the key as $BASETEN_API_KEY', action: 'curl' },
+    { label: '$(save) Save as Request', action: 'save' },
+  ];
+  const action = await vscode.window.showQuickPick(actions, { title: targetLabel(picked.entry) });
+  if (!action) return undefined;
+  return historyAction(controller, catalog, picked.entry, action.action);
+}
+

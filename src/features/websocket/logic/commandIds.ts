@@ -1,0 +1,1 @@
+export const WEBSOCKET_COMMANDS = ['baseten.openWebSocket'] as const;

@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import { sameTarget, targetKey, targetLabel } from '../client';
+import type { TargetRef } from '../client';
+import { DeploymentCatalog, OwnerKind } from '../catalog/deploymentCatalog';
+import { CatalogTarget } from '../catalog/targets';
+import { statusLabel } from './deploymentStatus';
+import { pickLoaded } from './loadingQuickPick';
+
+export interface TargetPickItem extends vscode.QuickPickItem {
+  target?: CatalogTarget;
+  /** What a leading item stands for (chat: a Model API). */
+  value?: unknown;
+}
+
+export interface TargetPickOptions {
+  title: string;
+  placeholder: string;
+  /** The targets this use can take ("can be woken", "accepts async"…). */
+  offers: (target: CatalogTarget) => boolean;
+  /** Models, chains or both. */
+  kinds?: readonly OwnerKind[];
+  /** The order within models and within chains; the catalog's own order when not given. */
+  order?: (a: CatalogTarget, b: CatalogTarget) => number;
+  /** The item shown when no target is offered, or below the targets when `noteBelow` says so. */
+  empty: { label: string; description: string };
+  /** Whether `empty` is also shown below the targets that are offered (wake: none is asleep). */
+  noteBelow?: (offered: CatalogTarget[]) => boolean;
+  /** Items above the targets, loaded beside them (chat: the Model APIs). */
+  leading?: (signal: AbortSignal) => Promise<TargetPickItem[]>;
+  /** Starts active. */
+  current?: TargetRef;
+}
+
+/**
+ * The one target picker: opens at once with the targets the catalog already holds, then offers every target
+ * of every model and chain. Each is "production of echo", its status, its owner's ID, under Models or Chains.
+ */
+export async function pickTargetItem(catalog: DeploymentCatalog, options: TargetPickOptions): Promise<TargetPickItem | undefined> {
+  const kinds = options.kinds ?? ['model', 'chain'];
+  const offered = (targets: CatalogTarget[]): CatalogTarget[] => {
+    const chosen = targets.filter((target) => kinds.includes(target.owner.kind) && options.offers(target));
+    return options.order ? groupedSort(chosen, options.order) : chosen;
+  };
+  return pickLoaded<TargetPickItem>(
+    {
+      title: options.title,
+      placeholder: options.placeholder,
+      initial: targetItems(offered(catalog.knownTargets()), options.current),
+      key: (item) => (item.target ? targetKey(item.target) : item.label),
+    },
+    async (signal) => {
+      const [leading, { targets, error }] = await Promise.all([options.leading?.(signal) ?? [], offeredTargets(catalog, options, signal)]);
+      const items = [...leading, ...targetItems(targets, options.current)];
+      if (error && !targets.length) return [...items, { label: '$(error) Could not list models and chains', description: error }];
+      if (!targets.length || options.noteBelow?.(targets)) items.push({ label: `$(info) ${options.empty.label}`, description: options.empty.description });
+      return items;
+    },
+  );
+}
+
+/** What a pick with these options offers once loaded: every target of every model and chain that it takes. */
+export async function offeredTargets(catalog: DeploymentCatalog, options: Pick<TargetPickOptions, 'offers' | 'kinds' | 'order'>, signal?: AbortSignal): Promise<{ targets: CatalogTarget[]; error?: string }> {
+  const kinds = options.kinds ?? ['model', 'chain'];
+  const every = await catalog.everyTarget(signal, kinds);
+  const chosen = every.listed.flatMap((listed) => listed.targets).filter((target) => options.offers(target));
+  return { targets: options.order ? groupedSort(chosen, options.order) : chosen, error: every.error };
+}
+
+export async function pickTarget(catalog: DeploymentCatalog, options: TargetPickOptions): Promise<CatalogTarget | undefined> {
+  return (await pickTargetItem(catalog, options))?.target;
+}
+
+/** Models before chains (as the views list them), each group in the given order. */
+function groupedSort(targets: CatalogTarget[], order: (a: CatalogTarget, b: CatalogTarget) => number): CatalogTarget[] {
+  return (['model', 'chain'] as const).flatMap((kind) => targets.filter((target) => target.owner.kind === kind).sort(order));
+}
+
+function targetItems(targets: CatalogTarget[], current: TargetRef | undefined): TargetPickItem[] {
+  const items: TargetPickItem[] = [];
+  for (const kind of ['model', 'chain'] as const) {
+    const group = targets.filter((target) => target.owner.kind === kind);
+    if (!group.length) continue;
+    items.push({ label: kind === 'model' ? 'Models' : 'Chains', kind: vscode.QuickPickItemKind.Separator });
+    for (const target of group) {
+      items.push({ label: targetLabel(target), description: describeStatus(target), detail: target.owner.id, target, picked: sameTarget(target, current) });
+    }
+  }
+  return items;
+}
+
+function describeStatus(target: CatalogTarget): string {
+  if (!target.statusKnown) return 'status unknown';
+  return target.state.status ? statusLabel(target.state.status) : 'no deployment';
+}
