@@ -70,7 +70,6 @@ export class DeploymentCatalog {
   private readonly targets = new Map<string, Entry<CatalogTarget[]>>();
   private readonly polls = new Map<string, NodeJS.Timeout>();
   private readonly events = new EventEmitter();
-  private generation = 0;
 
   constructor(private readonly source: CatalogSource) {}
 
@@ -82,19 +81,19 @@ export class DeploymentCatalog {
   /** The models or chains, loaded once and shared by every caller until refreshed. */
   listOwners(kind: OwnerKind, signal?: AbortSignal): Promise<OwnerListing> {
     const entry = this.entry(this.owners, kind);
-    entry.loading ??= this.track(entry, (inner) => this.loadOwners(kind, inner));
-    return abortable(entry.loading, signal);
+    return abortable(entry.loading ?? this.track(entry, (inner) => this.loadOwners(kind, inner)), signal);
   }
 
   /** One owner's targets, loaded once and shared; polled while any of them is changing by itself. */
   listTargets(owner: CatalogOwner, signal?: AbortSignal): Promise<CatalogTarget[]> {
     const key = ownerKey(owner);
     const entry = this.entry(this.targets, key);
-    entry.loading ??= this.track(entry, (inner) => this.loadTargets(owner, inner)).then((targets) => {
-      this.schedulePoll(owner, targets);
+    const load = async (inner: AbortSignal): Promise<CatalogTarget[]> => {
+      const targets = await this.loadTargets(owner, inner);
+      if (!inner.aborted) this.schedulePoll(owner, targets);
       return targets;
-    });
-    return abortable(entry.loading, signal);
+    };
+    return abortable(entry.loading ?? this.track(entry, load), signal);
   }
 
   /** Every target of every model and chain, listing at most `concurrency` owners at a time (two requests each). */
@@ -169,7 +168,6 @@ export class DeploymentCatalog {
 
   /** Drops everything at once: the key or the hosts changed, and what was loaded belongs to someone else. */
   forget(): void {
-    this.generation++;
     for (const entry of [...this.owners.values(), ...this.targets.values()]) entry.controller?.abort();
     this.owners.clear();
     this.targets.clear();
@@ -189,14 +187,14 @@ export class DeploymentCatalog {
     return entry;
   }
 
-  /** Runs a load that no caller's signal can abort (others share it); a refresh or `forget` does. */
+  /** Starts the entry's shared load, which no caller's signal can abort (others share it); a refresh or `forget` does. */
   private track<T>(entry: Entry<T>, load: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     entry.controller = controller;
-    const generation = this.generation;
-    const loading = load(controller.signal).then(
+    const loading: Promise<T> = load(controller.signal).then(
       (value) => {
-        if (generation === this.generation && entry.loading === loading) entry.value = value;
+        // A load replaced by a refresh, or dropped by `forget`, leaves what is known alone.
+        if (entry.loading === loading) entry.value = value;
         return value;
       },
       (error: unknown) => {
@@ -205,6 +203,7 @@ export class DeploymentCatalog {
         throw error;
       },
     );
+    entry.loading = loading;
     return loading;
   }
 
