@@ -10,6 +10,7 @@ import { ModelApiNode } from '../explorer/modelApisTree';
 import { ExplorerTrees } from '../explorer/register';
 import { coldStartCheck } from '../../platform/coldStart';
 import { TargetNode } from '../explorer/targetNode';
+import { createWebviewPanel, registerWebviewPanelSerializer } from '../../platform/webviewPanel';
 
 const LAST_TARGET_KEY = 'baseten.chat.lastTarget';
 
@@ -52,11 +53,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor) this.editor = editor;
       }),
-      vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.revive(panel, state);
-        },
-      }),
+      registerWebviewPanelSerializer(CHAT_VIEW_TYPE, (panel, state) => this.revive(panel, state)),
     );
   }
 
@@ -98,10 +95,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
       this.active.reveal();
       return this.active;
     }
-    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [this.mediaRoot],
-    });
+    const panel = createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', vscode.ViewColumn.Beside, this.mediaRoot);
     const last = this.context.globalState.get<ChatTargetRef>(LAST_TARGET_KEY);
     const state: ConversationState | undefined = last ? { version: 1, settings: { system: '' }, turns: [], pending: [], target: last } : undefined;
     return this.adopt(new ChatPanel(panel, this, state));
