@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import { askModel } from './logic/askModel';
 import { chatRequest } from './logic/conversation';
 import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, CodeAction, ConversationState, HostToWebview, UserTurn } from './logic/protocol';
-import { emptyConversation } from './logic/protocol';
+import { emptyConversation, type WebviewToHost } from './logic/protocol';
 import { chatEndpoint } from './logic/chatTargets';
 import { BasetenServices } from '../../platform/services';
-import { showPage } from '../../platform/webviewPage';
+import { WebviewPanelHost, WebviewPanelStats } from '../../platform/webviewPanel';
 import { chatPage } from './logic/chatHtml';
 import { parseWebviewMessage } from './logic/panelMessages';
 
@@ -24,41 +24,30 @@ export interface ChatPanelHost {
 }
 
 /** Counters that tests and the benchmark read. */
-export interface ChatPanelStats {
-  posted: number;
+export interface ChatPanelStats extends WebviewPanelStats {
   deltas: number;
-  /** Messages from the page that were not part of the protocol (a sanitiser failure would show here). */
-  unexpected: number;
 }
 
 /** One chat panel: the conversation, the running answer, and the webview that shows them. */
-export class ChatPanel implements vscode.Disposable {
+export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
   private state: ConversationState;
   private running?: { controller: AbortController; answer: AssistantTurn; done: Promise<AssistantTurn> };
   /** The model picker while it is open: a second send or pick waits on it instead of opening another. */
   private picking?: Promise<ChatModel | undefined>;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly ended = new vscode.EventEmitter<AssistantTurn>();
   /** Fires when an answer ends (done, stopped or failed). */
   readonly onDidEndAnswer = this.ended.event;
-  private readonly closed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.closed.event;
   readonly stats: ChatPanelStats = { posted: 0, deltas: 0, unexpected: 0 };
-  private disposed = false;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly host: ChatPanelHost,
     state?: ConversationState,
   ) {
+    super(panel, host.mediaRoot, chatPage(), parseWebviewMessage);
     this.state = state ?? emptyConversation();
     // A restored conversation cannot still be streaming: that request died with the window.
     for (const turn of this.state.turns) if (turn.role === 'assistant' && turn.state === 'streaming') turn.state = 'stopped';
-    showPage(panel, host.mediaRoot, chatPage());
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-    );
   }
 
   get conversation(): ConversationState {
@@ -83,10 +72,6 @@ export class ChatPanel implements vscode.Disposable {
     this.state.pending.push(context);
     this.post({ type: 'pending', pending: this.state.pending });
     this.post({ type: 'focusInput' });
-  }
-
-  reveal(): void {
-    this.panel.reveal(undefined, false);
   }
 
   /** Asks the current target; resolves with the answer when it ends, however it ends. */
@@ -180,12 +165,7 @@ export class ChatPanel implements vscode.Disposable {
     this.post({ type: 'state', state: this.state });
   }
 
-  private async receive(raw: unknown): Promise<void> {
-    const message = parseWebviewMessage(raw);
-    if (!message) {
-      this.stats.unexpected++;
-      return;
-    }
+  protected override async receive(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.post({ type: 'state', state: this.state });
@@ -250,20 +230,8 @@ export class ChatPanel implements vscode.Disposable {
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
   }
 
-  private post(message: HostToWebview): void {
-    if (this.disposed) return;
-    this.stats.posted++;
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected override teardown(): void {
     this.stop();
-    this.closed.fire();
     this.ended.dispose();
-    this.closed.dispose();
-    for (const disposable of this.disposables) disposable.dispose();
-    this.panel.dispose();
   }
 }

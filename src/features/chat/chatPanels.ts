@@ -9,6 +9,7 @@ import { deployedChatModel, pickChatModel } from './chatTargetPick';
 import { ModelApiNode } from '../explorer/modelApisTree';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { TargetNode } from '../explorer/targetNode';
+import { createWebviewPanel, registerWebviewPanelSerializer } from '../../platform/webviewPanel';
 
 const LAST_TARGET_KEY = 'baseten.chat.lastTarget';
 
@@ -51,11 +52,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor) this.editor = editor;
       }),
-      vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.revive(panel, state);
-        },
-      }),
+      registerWebviewPanelSerializer(CHAT_VIEW_TYPE, (panel, state) => this.revive(panel, state)),
     );
   }
 
@@ -97,10 +94,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
       this.active.reveal();
       return this.active;
     }
-    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [this.mediaRoot],
-    });
+    const panel = createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', vscode.ViewColumn.Beside, this.mediaRoot);
     const last = readChatModel(this.context.globalState.get(LAST_TARGET_KEY));
     const state: ConversationState | undefined = last ? { version: 1, settings: { system: '' }, turns: [], pending: [], target: last } : undefined;
     return this.adopt(new ChatPanel(panel, this, state));

@@ -4,12 +4,12 @@ import { targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import type { WebSocketEvent, WebSocketSession } from '../../client/websocket';
 import { describeJsonError, parseJsonInput } from './logic/jsonInput';
-import type { ConnectionState, HostToWebview, SavedSession, SendMode, TranscriptEntry } from './logic/protocol';
+import type { ConnectionState, HostToWebview, SavedSession, SendMode, TranscriptEntry, WebviewToHost } from './logic/protocol';
 import { EntryBatcher, Transcript } from './logic/transcript';
 import { BasetenServices } from '../../platform/services';
 import { errorMessage } from '../explorer/treeProvider';
 import { parseWebviewMessage } from './logic/panelMessages';
-import { showPage } from '../../platform/webviewPage';
+import { WebviewPanelHost, WebviewPanelStats } from '../../platform/webviewPanel';
 import { sessionPage } from './logic/sessionHtml';
 
 export const WEBSOCKET_VIEW_TYPE = 'baseten.websocket';
@@ -24,20 +24,16 @@ export interface WebSocketPanelHost {
 }
 
 /** Counters that tests read. */
-export interface WebSocketPanelStats {
-  /** Messages posted to the page. */
-  posted: number;
-  /** Of those, batches of transcript entries. */
+export interface WebSocketPanelStats extends WebviewPanelStats {
+  /** Of the messages posted, batches of transcript entries. */
   batches: number;
-  /** Messages from the page that were not part of the protocol. */
-  unexpected: number;
 }
 
 /**
  * One WebSocket session panel. The connection lives here, in the extension host, through the client
  * (a webview cannot set the Authorization header); the page shows the transcript and sends intents.
  */
-export class WebSocketPanel implements vscode.Disposable {
+export class WebSocketPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
   readonly transcript = new Transcript();
   readonly stats: WebSocketPanelStats = { posted: 0, batches: 0, unexpected: 0 };
   private session?: WebSocketSession;
@@ -45,17 +41,14 @@ export class WebSocketPanel implements vscode.Disposable {
   private connectController?: AbortController;
   private state: ConnectionState = { status: 'closed' };
   private readonly batcher: EntryBatcher;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly closed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.closed.event;
-  private disposed = false;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly host: WebSocketPanelHost,
     readonly target: TargetRef,
     saved?: SavedSession,
   ) {
+    super(panel, host.mediaRoot, sessionPage(), parseWebviewMessage);
     this.batcher = new EntryBatcher((entries, skipped) => {
       this.stats.batches++;
       this.post({ type: 'entries', entries, skipped });
@@ -66,19 +59,10 @@ export class WebSocketPanel implements vscode.Disposable {
       this.transcript.event('Disconnected: the window was reloaded.');
     }
     panel.title = `WebSocket: ${targetLabel(target)}`;
-    showPage(panel, host.mediaRoot, sessionPage());
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-    );
   }
 
   get connection(): ConnectionState {
     return { ...this.state };
-  }
-
-  reveal(): void {
-    this.panel.reveal(undefined, false);
   }
 
   /** Connects unless connected; resolves once open or failed (the failure is in the transcript and the state). */
@@ -154,27 +138,23 @@ export class WebSocketPanel implements vscode.Disposable {
       const parsed = parseJsonInput(text);
       if (!parsed.ok) return this.sendFailed(describeJsonError(parsed));
     }
-    const session = this.openSession();
-    if (!session) return this.sendFailed('Not connected: connect first.');
-    try {
-      await session.sendText(text);
-    } catch (error) {
-      return this.sendFailed(errorMessage(error));
-    }
-    this.add(this.transcript.text('sent', text));
-    this.post({ type: 'sent', ok: true });
-    return undefined;
+    return this.deliver((session) => session.sendText(text), () => this.transcript.text('sent', text));
   }
 
-  async sendBinary(bytes: Uint8Array, file?: string): Promise<string | undefined> {
+  sendBinary(bytes: Uint8Array, file?: string): Promise<string | undefined> {
+    return this.deliver((session) => session.sendBinary(bytes), () => this.transcript.binary('sent', bytes, file));
+  }
+
+  /** Sends on the open connection, then adds what went to the transcript; resolves with the error shown to the user, if any. */
+  private async deliver(send: (session: WebSocketSession) => Promise<void>, sent: () => TranscriptEntry): Promise<string | undefined> {
     const session = this.openSession();
     if (!session) return this.sendFailed('Not connected: connect first.');
     try {
-      await session.sendBinary(bytes);
+      await send(session);
     } catch (error) {
       return this.sendFailed(errorMessage(error));
     }
-    this.add(this.transcript.binary('sent', bytes, file));
+    this.add(sent());
     this.post({ type: 'sent', ok: true });
     return undefined;
   }
@@ -262,12 +242,7 @@ export class WebSocketPanel implements vscode.Disposable {
     this.post({ type: 'init', target: this.target, entries: shown, hidden: this.transcript.dropped + all.length - shown.length, connection: this.connection, maxRendered: limit });
   }
 
-  private async receive(raw: unknown): Promise<void> {
-    const message = parseWebviewMessage(raw);
-    if (!message) {
-      this.stats.unexpected++;
-      return;
-    }
+  protected override async receive(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.postInit();
@@ -296,21 +271,9 @@ export class WebSocketPanel implements vscode.Disposable {
     }
   }
 
-  private post(message: HostToWebview): void {
-    if (this.disposed) return;
-    this.stats.posted++;
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected override teardown(): void {
     this.connectController?.abort();
     void this.session?.close(1000, 'Panel closed').catch(() => this.session?.terminate());
     this.batcher.dispose();
-    this.closed.fire();
-    this.closed.dispose();
-    for (const disposable of this.disposables) disposable.dispose();
-    this.panel.dispose();
   }
 }

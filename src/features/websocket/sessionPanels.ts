@@ -8,6 +8,7 @@ import { pickTarget } from '../../platform/targetPicker';
 import { TargetNode } from '../explorer/targetNode';
 import { parseSavedSession } from './logic/panelMessages';
 import { WEBSOCKET_VIEW_TYPE, WebSocketPanel, WebSocketPanelHost } from './sessionPanel';
+import { createWebviewPanel, registerWebviewPanelSerializer } from '../../platform/webviewPanel';
 
 const MAX_RENDERED_SETTING = 'websocket.maxRenderedMessages';
 const DEFAULT_MAX_RENDERED = 500;
@@ -34,11 +35,7 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
   ) {
     this.mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
     this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(WEBSOCKET_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          if (!this.revive(panel, state)) panel.dispose();
-        },
-      }),
+      registerWebviewPanelSerializer(WEBSOCKET_VIEW_TYPE, (panel, state) => this.revive(panel, state)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(`baseten.${MAX_RENDERED_SETTING}`)) return;
         for (const panel of this.panels) panel.setMaxRendered(this.maxRendered());
@@ -96,10 +93,7 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
       if (existing.connection.status === 'closed' && !existing.transcript.length) void existing.connect();
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(WEBSOCKET_VIEW_TYPE, `WebSocket: ${targetLabel(target)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [this.mediaRoot],
-    });
+    const webviewPanel = createWebviewPanel(WEBSOCKET_VIEW_TYPE, `WebSocket: ${targetLabel(target)}`, vscode.ViewColumn.Active, this.mediaRoot);
     const panel = this.adopt(new WebSocketPanel(webviewPanel, this, target));
     void panel.connect();
     return panel;
