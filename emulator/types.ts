@@ -3,9 +3,9 @@
  * request record. Everything else in emulator/ is an implementation detail.
  */
 import type { BasetenEndpoints } from '../src/client/urls';
-import type { DeploymentStatus, EmulatorState } from './state';
+import type { DeploymentStatus, EmulatorState } from './state/state';
 
-export type { DeploymentStatus, EmulatorState } from './state';
+export type { DeploymentStatus, EmulatorState } from './state/state';
 
 export interface EmulatorOptions {
   /** 0 (default): an ephemeral port. */

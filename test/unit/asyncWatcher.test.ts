@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import { AsyncRequestWatcher, BasetenClient, Invocable, PRODUCTION, StatusBudget, WatchEnd, environment } from '../../src/client';
 import type { AsyncRequestStatusResponse, PollSchedule } from '../../src/client';
 import { Emulator, emulatorClient, eventually, startTestEmulator } from './helpers/client';

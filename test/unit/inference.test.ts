@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import {
   BasetenClient,
   BasetenError,

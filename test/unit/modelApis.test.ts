@@ -4,7 +4,7 @@
  * sent, errors, a 429 with Retry-After, cancellation and a long stream.
  */
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import { BasetenClient, BasetenError, ChatCompletionRequest, ChatResult, ChatStreamEvent, ToolDefinition, pricePerMillionTokens } from '../../src/client';
 import { Emulator, caught, emulatorClient, eventually, startTestEmulator } from './helpers/client';
 import { sseDataLines } from './helpers/recordings';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import {
   BasetenClient,
   BasetenError,

@@ -12,10 +12,10 @@
  * All: the first delta has `role: "assistant"`, every chunk carries running `usage`, then a chunk with
  * `"choices": []` and the final usage, then `data: [DONE]`.
  */
+import { newToolCallId } from '../core/ids';
+import type { ModelApiBehaviour } from '../state/state';
 import type { Outcome, PlannedToolCall } from './chatGenerator';
 import { argumentPieces } from './chatGenerator';
-import { newToolCallId } from './ids';
-import type { ModelApiBehaviour } from './state';
 
 export interface Usage {
   prompt_tokens: number;

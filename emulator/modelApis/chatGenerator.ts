@@ -9,8 +9,8 @@
  * interval (or speculative decoding) do; a last user message starting with `say:` is answered with
  * exactly the rest of it.
  */
+import { isRecord } from '../core/exchange';
 import { hintsFrom, pythonJson, sampleJson } from './jsonSample';
-import { isRecord } from './exchange';
 
 export interface ToolDefinition {
   name: string;

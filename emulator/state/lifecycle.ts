@@ -4,10 +4,10 @@
  * parked here until it serves.
  */
 import { EventEmitter } from 'node:events';
-import type { ResolvedOptions } from './options';
+import type { ResolvedOptions } from '../core/options';
+import type { Timers } from '../core/timers';
 import type { ChainDeploymentState, ChainletState, DeploymentState, DeploymentStatus, LogLevel, Runnable } from './state';
 import { isServing, isSleeping, replicasFor } from './state';
-import type { Timers } from './timers';
 
 export type Deployment = DeploymentState | ChainDeploymentState;
 

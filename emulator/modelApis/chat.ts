@@ -3,15 +3,15 @@
  * (`…/sync/v1/chat/completions`): validates like Baseten, then answers whole or as an SSE stream with
  * backpressure, stopping as soon as the client goes away.
  */
+import type { EmulatorCore } from '../core/core';
+import type { Exchange, Headers } from '../core/exchange';
+import { endStream, isRecord, sendText, startStream, writeChunk, yieldToEventLoop } from '../core/exchange';
+import { newChatCompletionId } from '../core/ids';
+import type { ModelApiBehaviour, ModelApiState } from '../state/state';
 import type { Outcome, Piece, ToolDefinition } from './chatGenerator';
 import { decode, messageText, plan } from './chatGenerator';
 import { ChunkEncoder, SSE_DONE, completionBody, sseEvent } from './chatWire';
 import type { WireContext } from './chatWire';
-import type { EmulatorCore } from './core';
-import type { Exchange, Headers } from './exchange';
-import { endStream, isRecord, sendText, startStream, writeChunk, yieldToEventLoop } from './exchange';
-import { newChatCompletionId } from './ids';
-import type { ModelApiBehaviour, ModelApiState } from './state';
 
 export const TOKENS_HEADER = 'x-emulator-tokens';
 
@@ -241,7 +241,10 @@ export function completeChat(prepared: Extract<PreparedChat, { ok: true }>): Rec
  * Answers a chat completion for `api`; `modelName` is the `model` field of the answer (the Model API's id,
  * or whatever a deployed model was called with).
  */
-export async function serveChat(core: EmulatorCore, exchange: Exchange, api: ModelApiState, body: Record<string, unknown>, modelName: string): Promise<void> {
+/** What answering a chat reads from the core: the token delay and the timers that pace it. */
+export type ChatCore = Pick<EmulatorCore, 'options' | 'timers'>;
+
+export async function serveChat(core: ChatCore, exchange: Exchange, api: ModelApiState, body: Record<string, unknown>, modelName: string): Promise<void> {
   const headers = modelApiHeaders(exchange, api.behaviour);
   const prepared = prepareChat(api, body, modelName, tokensHeader(exchange));
   if (!prepared.ok) {
@@ -255,7 +258,7 @@ export async function serveChat(core: EmulatorCore, exchange: Exchange, api: Mod
   await streamChat(core, exchange, prepared, headers);
 }
 
-async function streamChat(core: EmulatorCore, exchange: Exchange, prepared: Extract<PreparedChat, { ok: true }>, headers: Headers): Promise<void> {
+async function streamChat(core: ChatCore, exchange: Exchange, prepared: Extract<PreparedChat, { ok: true }>, headers: Headers): Promise<void> {
   const { pieces } = prepared;
   startStream(exchange, 200, { ...headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
   const encoder = new ChunkEncoder(prepared.context);

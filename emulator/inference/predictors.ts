@@ -3,13 +3,13 @@
  * a slow first byte, a failing model, an OpenAI-compatible LLM; chains echo `{"output": input}`. The same
  * behaviours answer sync predict (streamed where the model streams) and async runs (JSON only).
  */
-import { completeChat, prepareChat, serveChat } from './chat';
-import type { EmulatorCore } from './core';
-import type { Exchange } from './exchange';
-import { endStream, isRecord, sendJson, sendText, startStream, writeChunk, yieldToEventLoop } from './exchange';
+import type { EmulatorCore } from '../core/core';
+import type { Exchange } from '../core/exchange';
+import { endStream, isRecord, sendJson, sendText, startStream, writeChunk, yieldToEventLoop } from '../core/exchange';
+import type { Resolved } from '../core/targets';
+import { completeChat, prepareChat, serveChat } from '../modelApis/chat';
+import type { AsyncErrorCode, ModelApiState, ModelState } from '../state/state';
 import { gradientPng } from './png';
-import type { AsyncErrorCode, ModelApiState, ModelState } from './state';
-import type { Resolved } from './targets';
 
 export type PredictInput = { kind: 'json'; value: unknown } | { kind: 'bytes'; contentType: string; data: Buffer };
 
@@ -63,12 +63,15 @@ async function streamBlocks(exchange: Exchange, block: Buffer, total: number): P
   return true;
 }
 
-async function pause(core: EmulatorCore, exchange: Exchange, first: boolean): Promise<boolean> {
+/** What the models read from the core: streaming pace (options, timers) and deployment logs (lifecycle). */
+export type PredictorCore = Pick<EmulatorCore, 'options' | 'timers' | 'lifecycle'>;
+
+async function pause(core: PredictorCore, exchange: Exchange, first: boolean): Promise<boolean> {
   if (first || core.options.tokenDelayMs === 0) return true;
   return core.timers.sleep(core.options.tokenDelayMs, exchange.signal);
 }
 
-async function chunked(core: EmulatorCore, exchange: Exchange, value: unknown): Promise<void> {
+async function chunked(core: PredictorCore, exchange: Exchange, value: unknown): Promise<void> {
   startStream(exchange, 200, { 'Content-Type': 'text/plain' });
   if (isRecord(value) && value.bytes !== undefined) {
     const total = numberField(value, 'bytes', 0, 8 * 1024 ** 3);
@@ -84,7 +87,7 @@ async function chunked(core: EmulatorCore, exchange: Exchange, value: unknown): 
   endStream(exchange);
 }
 
-async function events(core: EmulatorCore, exchange: Exchange, value: unknown): Promise<void> {
+async function events(core: PredictorCore, exchange: Exchange, value: unknown): Promise<void> {
   const count = numberField(value, 'events', 5, 10_000_000);
   startStream(exchange, 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
   for (let i = 0; i < count; i++) {
@@ -169,7 +172,7 @@ function modelName(body: Record<string, unknown>, model: ModelState): string {
   return typeof body.model === 'string' && body.model ? body.model : model.name;
 }
 
-async function llm(core: EmulatorCore, exchange: Exchange, resolved: Resolved, model: ModelState, value: unknown): Promise<void> {
+async function llm(core: PredictorCore, exchange: Exchange, resolved: Resolved, model: ModelState, value: unknown): Promise<void> {
   const body = chatBody(value);
   if (!body) {
     sendModelError(exchange, 400, 'Send an OpenAI chat body ({"messages": [...]}) or {"prompt": "..."}.', '700');
@@ -179,7 +182,7 @@ async function llm(core: EmulatorCore, exchange: Exchange, resolved: Resolved, m
 }
 
 /** Sync `predict` (models) and `run_remote` (chains). */
-export async function servePredict(core: EmulatorCore, exchange: Exchange, resolved: Resolved): Promise<void> {
+export async function servePredict(core: PredictorCore, exchange: Exchange, resolved: Resolved): Promise<void> {
   const read = readPredictInput(exchange);
   if (!read.ok) {
     sendModelError(exchange, 400, read.message, '700');
@@ -231,7 +234,7 @@ export async function servePredict(core: EmulatorCore, exchange: Exchange, resol
  * `…/sync/{route}`: the model server's own routes. Every model answers Truss's readiness probe
  * (`v1/models/model`) and `predict`; the LLM also serves OpenAI's `v1/chat/completions` and `v1/models`.
  */
-export async function serveSync(core: EmulatorCore, exchange: Exchange, resolved: Resolved, route: string): Promise<void> {
+export async function serveSync(core: PredictorCore, exchange: Exchange, resolved: Resolved, route: string): Promise<void> {
   const method = exchange.method;
   const notFound = (): void => sendJson(exchange, 404, { detail: 'Not Found' });
   const notAllowed = (): void => sendJson(exchange, 405, { detail: 'Method Not Allowed' });

@@ -4,16 +4,18 @@
  * `X-BASETEN-MODEL-PREDICTION-ATTEMPTS: 1`; errors are `{"error": …}` (the inference spec's
  * ErrorResponse), a model's own errors pass through with Truss's `X-BASETEN-ERROR-*` headers.
  */
-import { hostAuthError } from '../auth';
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { sendEmpty, sendJson } from '../exchange';
-import type { Deployment } from '../lifecycle';
-import { servePredict, serveSync } from '../predictors';
-import type { DeploymentStatus } from '../state';
-import type { HostRef, Resolved } from '../targets';
-import { parseHostPath, resolveTarget } from '../targets';
-import { serveAsyncPredict, serveAsyncRequest, serveQueueStatus, withinStatusRateLimit } from './asyncQueue';
+import type { AsyncRoutesCore } from '../async/routes';
+import { serveAsyncPredict, serveAsyncRequest, serveQueueStatus, withinStatusRateLimit } from '../async/routes';
+import { hostAuthError } from '../core/auth';
+import type { EmulatorCore } from '../core/core';
+import type { Exchange } from '../core/exchange';
+import { sendEmpty, sendJson } from '../core/exchange';
+import type { HostRef, Resolved } from '../core/targets';
+import { parseHostPath, resolveTarget } from '../core/targets';
+import type { Deployment } from '../state/lifecycle';
+import type { DeploymentStatus } from '../state/state';
+import type { PredictorCore } from './predictors';
+import { servePredict, serveSync } from './predictors';
 
 const GONE: ReadonlySet<DeploymentStatus> = new Set(['INACTIVE', 'DEACTIVATING', 'BUILD_FAILED', 'BUILD_STOPPED', 'DEPLOY_FAILED', 'FAILED']);
 
@@ -31,7 +33,7 @@ function notCallable(exchange: Exchange, deployment: Deployment): void {
  * Waits until the deployment serves: a scaled-to-zero one is woken and the request parked meanwhile
  * (reference §3.8). False when an error was sent or the client left.
  */
-export async function whenReady(core: EmulatorCore, exchange: Exchange, deployment: Deployment): Promise<boolean> {
+export async function whenReady(core: Pick<EmulatorCore, 'lifecycle'>, exchange: Exchange, deployment: Deployment): Promise<boolean> {
   const outcome = await core.lifecycle.whenServing(deployment, exchange.signal);
   switch (outcome) {
     case 'serving':
@@ -55,7 +57,10 @@ function methodNotAllowed(exchange: Exchange, allowed: string): void {
   sendJson(exchange, 405, { error: `${exchange.method} is not allowed here; use ${allowed}.` }, { Allow: allowed });
 }
 
-export async function serveHost(core: EmulatorCore, exchange: Exchange, host: HostRef, rest: string[]): Promise<void> {
+/** The hosts resolve targets in the state, wake and park through the lifecycle, and hand on to the models and the async queue. */
+type HostCore = Pick<EmulatorCore, 'state' | 'lifecycle'> & PredictorCore & AsyncRoutesCore;
+
+export async function serveHost(core: HostCore, exchange: Exchange, host: HostRef, rest: string[]): Promise<void> {
   const { res } = exchange;
   res.setHeader('X-Baseten-Request-Id', exchange.requestId);
   res.setHeader('X-BASETEN-MODEL-PREDICTION-ATTEMPTS', '1');
@@ -85,7 +90,7 @@ export async function serveHost(core: EmulatorCore, exchange: Exchange, host: Ho
   await serveAction(core, exchange, host, resolved, parsed.action);
 }
 
-async function serveAction(core: EmulatorCore, exchange: Exchange, host: HostRef, resolved: Resolved, action: string): Promise<void> {
+async function serveAction(core: HostCore, exchange: Exchange, host: HostRef, resolved: Resolved, action: string): Promise<void> {
   const model = host.kind === 'model';
   const deployment = resolved.deployment;
   const method = exchange.method;

@@ -2,18 +2,24 @@
  * `{base}/__emulator/…`: the control API for tests and other processes (no auth, not recorded in stats,
  * never faulted): faults, stats, reset, state, deployment statuses and webhook deliveries.
  */
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { isRecord, parseJsonBody, sendJson } from '../exchange';
-import { FaultError, ruleFromJson } from '../faults';
-import { SEED } from '../seed';
-import type { DeploymentStatus } from '../state';
-import { DEPLOYMENT_STATUSES } from '../state';
-import { deploymentView, chainDeploymentView } from '../views';
-import type { Route } from './router';
-import { decodeSegments, matchRoute } from './router';
+import type { EmulatorCore } from '../core/core';
+import type { Exchange } from '../core/exchange';
+import { isRecord, parseJsonBody, sendJson } from '../core/exchange';
+import type { Route } from '../core/router';
+import { decodeSegments, matchRoute } from '../core/router';
+import { FaultError, ruleFromJson } from '../faults/faults';
+import { deploymentView, chainDeploymentView } from '../management/views';
+import { SEED } from '../state/seed';
+import type { DeploymentStatus } from '../state/state';
+import { DEPLOYMENT_STATUSES } from '../state/state';
 
-type ControlHandler = (core: EmulatorCore, exchange: Exchange, params: Record<string, string>) => void;
+/** The control API reaches everything tests drive: faults, stats, reset, state, statuses and webhook deliveries. */
+type ControlCore = Pick<
+  EmulatorCore,
+  'baseUrl' | 'options' | 'state' | 'faults' | 'stats' | 'webhooks' | 'reset' | 'findDeployment' | 'setDeploymentStatus' | 'setChainletStatus'
+>;
+
+type ControlHandler = (core: ControlCore, exchange: Exchange, params: Record<string, string>) => void;
 
 function body(exchange: Exchange): unknown {
   if (exchange.body.length === 0) return undefined;
@@ -23,12 +29,12 @@ function body(exchange: Exchange): unknown {
 }
 
 /** The live state as JSON (async requests as a list). */
-export function stateSnapshot(core: EmulatorCore): Record<string, unknown> {
+export function stateSnapshot(core: Pick<EmulatorCore, 'state'>): Record<string, unknown> {
   const { asyncRequests, ...rest } = core.state;
   return { ...rest, asyncRequests: [...asyncRequests.values()] };
 }
 
-export function info(core: EmulatorCore): Record<string, unknown> {
+export function info(core: Pick<EmulatorCore, 'baseUrl' | 'options'>): Record<string, unknown> {
   const base = core.baseUrl;
   return {
     baseUrl: base,
@@ -108,7 +114,7 @@ const ROUTES: Route<ControlHandler>[] = [
   } },
 ];
 
-export function serveControl(core: EmulatorCore, exchange: Exchange, rest: string[]): void {
+export function serveControl(core: ControlCore, exchange: Exchange, rest: string[]): void {
   const segments = decodeSegments(rest);
   if (!segments) {
     sendJson(exchange, 400, { error: 'The path is not valid percent-encoding.' });

@@ -1,14 +1,14 @@
 /** `{base}/dashboard/…`: a small HTML page standing in for app.baseten.co, so dashboard links open. */
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { sendText } from '../exchange';
-import { chainView, modelView } from '../views';
+import type { EmulatorCore } from '../core/core';
+import type { Exchange } from '../core/exchange';
+import { sendText } from '../core/exchange';
+import { chainView, modelView } from './views';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-export function serveDashboard(core: EmulatorCore, exchange: Exchange, rest: string[]): void {
+export function serveDashboard(core: Pick<EmulatorCore, 'state' | 'baseUrl'>, exchange: Exchange, rest: string[]): void {
   const [section, id] = rest;
   const { state } = core;
   const base = `${core.baseUrl}/dashboard`;

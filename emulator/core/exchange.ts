@@ -3,8 +3,8 @@
  * Writes respect backpressure and stop when the client goes away (or the emulator resets).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RecordedRequest } from '../types';
 import type { AuthResult } from './auth';
-import type { RecordedRequest } from './types';
 
 export interface Exchange {
   readonly req: IncomingMessage;

@@ -3,7 +3,7 @@
  * (recordings/TestClient/Warmup.yaml); behaviours mirror what the recorded chat traffic of each engine
  * shows.
  */
-import type { ModelApiBehaviour, ModelApiEntry, ModelApiState } from './state';
+import type { ModelApiBehaviour, ModelApiEntry, ModelApiState } from '../state/state';
 
 const TEXT_ONLY = ['text'];
 

@@ -1,7 +1,7 @@
 /** What the emulator saw: every request (for retry and leak checks) and the sockets open now. */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { EmulatorStats, RecordedRequest, RequestFilter } from './types';
+import type { EmulatorStats, RecordedRequest, RequestFilter } from '../types';
 
 const SECRET_HEADERS = new Set(['x-api-key', 'cookie', 'proxy-authorization']);
 

@@ -4,7 +4,7 @@
  * stall, malformed-sse) wrap `res.write`/`res.end`, so every route gets them for free.
  */
 import type { ServerResponse } from 'node:http';
-import type { EmulatorFaults, Fault, FaultMatch, FaultRule } from './types';
+import type { EmulatorFaults, Fault, FaultMatch, FaultRule } from '../types';
 
 export const FAULT_HEADER = 'x-emulator-fault';
 

@@ -3,9 +3,9 @@
  * first path segment, then a target (`production`, `environments/{env}`, `development`,
  * `deployment/{id}`; none on regional hosts) and an action (`predict`, `wake`, `sync/…`, …).
  */
-import type { Deployment } from './lifecycle';
-import type { ChainState, EmulatorState, ModelState } from './state';
-import { developmentDeployment, findChain, findModel } from './state';
+import type { Deployment } from '../state/lifecycle';
+import type { ChainState, EmulatorState, ModelState } from '../state/state';
+import { developmentDeployment, findChain, findModel } from '../state/state';
 
 export interface HostRef {
   kind: 'model' | 'chain';

@@ -10,15 +10,15 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { hostAuthError, authenticate } from '../auth';
-import { fillerTokens, plan, tokenize } from '../chatGenerator';
-import type { EmulatorCore } from '../core';
-import { isRecord } from '../exchange';
-import { FAULT_HEADER, FaultError, describeFault, parseFaultHeader } from '../faults';
-import { newRequestId } from '../ids';
+import { hostAuthError, authenticate } from '../core/auth';
+import type { EmulatorCore } from '../core/core';
+import { isRecord } from '../core/exchange';
+import { newRequestId } from '../core/ids';
+import type { Resolved } from '../core/targets';
+import { parseHost, parseHostPath, resolveTarget } from '../core/targets';
+import { FAULT_HEADER, FaultError, describeFault, parseFaultHeader } from '../faults/faults';
+import { fillerTokens, plan, tokenize } from '../modelApis/chatGenerator';
 import type { Fault } from '../types';
-import type { Resolved } from '../targets';
-import { parseHost, parseHostPath, resolveTarget } from '../targets';
 
 export const WEBSOCKET_MAX_PAYLOAD = 100 * 1024 * 1024;
 
@@ -38,7 +38,10 @@ function refuse(socket: Socket, status: number, body: unknown, requestId: string
   else socket.destroy();
 }
 
-export function handleUpgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMessage, duplex: Duplex, head: Buffer): void {
+/** An upgrade is recorded and faulted like a request, resolved in the state and parked while its deployment wakes. */
+type WebSocketCore = Pick<EmulatorCore, 'state' | 'options' | 'stats' | 'faults' | 'timers' | 'lifecycle' | 'linkedSignal'>;
+
+export function handleUpgrade(core: WebSocketCore, wss: WebSocketServer, req: IncomingMessage, duplex: Duplex, head: Buffer): void {
   const socket = duplex as Socket;
   socket.on('error', () => socket.destroy());
   // The HTTP server allows half-open sockets and stops reading this one for HTTP: a client that gives up
@@ -52,7 +55,7 @@ function closeHalfOpen(this: Socket): void {
   this.destroy();
 }
 
-async function upgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+async function upgrade(core: WebSocketCore, wss: WebSocketServer, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const record = core.stats.begin(req, url.pathname, url.search);
   const requestId = newRequestId();
@@ -135,7 +138,7 @@ async function upgrade(core: EmulatorCore, wss: WebSocketServer, req: IncomingMe
 }
 
 /** `ws-close` / `ws-terminate` trip after `afterMessages` received messages (0: at once). */
-function serveSession(core: EmulatorCore, ws: WebSocket, resolved: Resolved, fault: Fault | undefined): void {
+function serveSession(core: WebSocketCore, ws: WebSocket, resolved: Resolved, fault: Fault | undefined): void {
   const link = core.linkedSignal();
   ws.on('close', () => {
     link.abort();
@@ -160,7 +163,7 @@ function serveSession(core: EmulatorCore, ws: WebSocket, resolved: Resolved, fau
 }
 
 /** The reply to a prompt (plain text, or JSON with `prompt` or `messages`), one token per text frame. */
-async function streamReply(core: EmulatorCore, ws: WebSocket, text: string, signal: AbortSignal): Promise<void> {
+async function streamReply(core: Pick<WebSocketCore, 'options' | 'timers'>, ws: WebSocket, text: string, signal: AbortSignal): Promise<void> {
   let messages: Array<Record<string, unknown>> = [{ role: 'user', content: text }];
   try {
     const value = JSON.parse(text) as unknown;

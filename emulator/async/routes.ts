@@ -3,12 +3,12 @@
  * Baseten: 400 for a bad field, 413 above 256 KiB, 201 `{request_id}`), `GET|DELETE /async_request/{id}`
  * and `async_queue_status`, the last three limited per API key and second (429 above it).
  */
-import type { AsyncSubmission } from '../asyncQueue';
-import { statusBody } from '../asyncQueue';
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { isRecord, parseJsonBody, sendJson } from '../exchange';
-import type { HostRef, Resolved } from '../targets';
+import type { EmulatorCore } from '../core/core';
+import type { Exchange } from '../core/exchange';
+import { isRecord, parseJsonBody, sendJson } from '../core/exchange';
+import type { HostRef, Resolved } from '../core/targets';
+import type { AsyncSubmission } from './queue';
+import { statusBody } from './queue';
 
 export const ASYNC_BODY_LIMIT = 262_144;
 
@@ -58,7 +58,10 @@ export function checkAsyncRequest(body: unknown): Checked {
   };
 }
 
-export function serveAsyncPredict(core: EmulatorCore, exchange: Exchange, resolved: Resolved): void {
+/** What the async endpoints read from the core: the queue, the status rate limit and async request statuses. */
+export type AsyncRoutesCore = Pick<EmulatorCore, 'state' | 'options' | 'asyncQueue' | 'statusRateLimit'>;
+
+export function serveAsyncPredict(core: Pick<AsyncRoutesCore, 'asyncQueue'>, exchange: Exchange, resolved: Resolved): void {
   const size = exchange.body.length;
   if (size > ASYNC_BODY_LIMIT) {
     sendJson(exchange, 413, { error: `payload size of ${size} bytes exceeds maximum size of ${ASYNC_BODY_LIMIT} bytes`, error_code: 'payload_too_large' });
@@ -79,7 +82,7 @@ export function serveAsyncPredict(core: EmulatorCore, exchange: Exchange, resolv
 }
 
 /** 429 above `asyncStatusRateLimitPerSecond` calls per key and second; true when the call may go on. */
-export function withinStatusRateLimit(core: EmulatorCore, exchange: Exchange): boolean {
+export function withinStatusRateLimit(core: Pick<AsyncRoutesCore, 'statusRateLimit' | 'options'>, exchange: Exchange): boolean {
   const key = exchange.auth.ok ? exchange.auth.key : 'anonymous';
   if (core.statusRateLimit.allow(key)) return true;
   const limit = core.options.asyncStatusRateLimitPerSecond;
@@ -92,7 +95,7 @@ export function withinStatusRateLimit(core: EmulatorCore, exchange: Exchange): b
   return false;
 }
 
-export function serveQueueStatus(core: EmulatorCore, exchange: Exchange, resolved: Resolved): void {
+export function serveQueueStatus(core: Pick<AsyncRoutesCore, 'asyncQueue'>, exchange: Exchange, resolved: Resolved): void {
   const counts = core.asyncQueue.counts(resolved.ownerId, resolved.deployment.id);
   const body: Record<string, unknown> = {
     model_id: resolved.ownerId,
@@ -105,7 +108,7 @@ export function serveQueueStatus(core: EmulatorCore, exchange: Exchange, resolve
   sendJson(exchange, 200, body);
 }
 
-export function serveAsyncRequest(core: EmulatorCore, exchange: Exchange, host: HostRef, requestId: string): void {
+export function serveAsyncRequest(core: AsyncRoutesCore, exchange: Exchange, host: HostRef, requestId: string): void {
   if (exchange.method !== 'GET' && exchange.method !== 'DELETE') {
     sendJson(exchange, 405, { error: `${exchange.method} is not allowed on /async_request/{request_id}; use GET or DELETE.` }, { Allow: 'GET, DELETE' });
     return;

@@ -2,7 +2,7 @@
  * The fixed demo workspace. `SEED` holds its IDs for tests and demos; `buildInitialState` builds a fresh,
  * mutable copy (used at start and by every reset).
  */
-import { MODEL_API_IDS, buildModelApis } from './catalog';
+import { MODEL_API_IDS, buildModelApis } from '../modelApis/catalog';
 import type {
   AutoscalingSettings,
   ChainDeploymentState,

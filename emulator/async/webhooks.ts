@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { ClientRequest } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { EmulatorCore } from './core';
+import type { EmulatorCore } from '../core/core';
 
 export interface WebhookAttempt {
   at: string;
@@ -38,7 +38,7 @@ export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly inFlight = new Set<ClientRequest>();
 
-  constructor(private readonly core: EmulatorCore) {}
+  constructor(private readonly core: Pick<EmulatorCore, 'options' | 'timers' | 'lifetimeSignal'>) {}
 
   /** Delivers `payload`; resolves true once the endpoint answered 2xx. */
   async deliver(url: string, requestId: string, payload: unknown): Promise<boolean> {

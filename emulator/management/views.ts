@@ -10,8 +10,8 @@ import type {
   LogLine,
   ModelApiState,
   ModelState,
-} from './state';
-import { developmentDeployment, environmentOf, productionDeployment } from './state';
+} from '../state/state';
+import { developmentDeployment, environmentOf, productionDeployment } from '../state/state';
 
 export function modelView(model: ModelState): Record<string, unknown> {
   const production = productionDeployment(model);

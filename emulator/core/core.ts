@@ -1,19 +1,19 @@
 /**
- * The emulator's moving parts in one place, handed to every route: options, live state, timers, stats,
- * faults, deployment lifecycle, the async queue and webhook deliveries.
+ * The emulator's moving parts in one place: options, live state, timers, stats, faults, deployment
+ * lifecycle, the async queue and webhook deliveries. Each route is handed a `Pick` of only what it reads.
  */
 import { setMaxListeners } from 'node:events';
-import { AsyncQueue } from './asyncQueue';
-import { FaultRegistry } from './faults';
-import { Lifecycle } from './lifecycle';
-import type { Deployment } from './lifecycle';
+import { AsyncQueue } from '../async/queue';
+import { WebhookDispatcher } from '../async/webhooks';
+import { FaultRegistry } from '../faults/faults';
+import { Lifecycle } from '../state/lifecycle';
+import type { Deployment } from '../state/lifecycle';
+import { buildInitialState } from '../state/seed';
+import type { DeploymentStatus, EmulatorState } from '../state/state';
+import { DEPLOYMENT_STATUSES, findChain, findModel } from '../state/state';
 import type { ResolvedOptions } from './options';
-import { buildInitialState } from './seed';
-import type { DeploymentStatus, EmulatorState } from './state';
-import { DEPLOYMENT_STATUSES, findChain, findModel } from './state';
 import { StatsRecorder } from './stats';
 import { Timers } from './timers';
-import { WebhookDispatcher } from './webhooks';
 
 /** Fixed one-second windows per API key, for the async status endpoints. */
 class RateLimiter {

@@ -1,8 +1,8 @@
 /**
  * The emulator's workspace: models with deployments and environments, chains, the Model APIs catalogue
- * and async requests. Plain data, mutated in place; `views.ts` turns it into Baseten's API shapes.
+ * and async requests. Plain data, mutated in place; `management/views.ts` turns it into Baseten's API shapes.
  */
-import type { DeploymentStatus } from '../src/client/types';
+import type { DeploymentStatus } from '../../src/client/types';
 
 /** `DeploymentStatusV1` is the client's wire type; the emulator adds only its runtime list. */
 export type { DeploymentStatus };
@@ -159,7 +159,7 @@ export interface ModelApiEntry {
   hugging_face_id?: string;
 }
 
-/** How a Model API's engine speaks; each mirrors recorded traffic (see chatWire.ts). */
+/** How a Model API's engine speaks; each mirrors recorded traffic (see modelApis/chatWire.ts). */
 export type WireFamily = 'vllm' | 'glm' | 'kimi';
 
 export type ToolStreaming =

@@ -2,39 +2,15 @@
  * Management routes for models: models, deployments (with the `production` and `development` aliases),
  * environments, activation, promotion, autoscaling settings and logs.
  */
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { isRecord, parseJsonBody, sendJson } from '../exchange';
-import { newResourceId } from '../ids';
-import type { AutoscalingSettings, DeploymentState, LogLevel, LogLine, ModelState, PromotionSettings } from '../state';
-import { developmentDeployment, findModel, isServing, productionDeployment } from '../state';
-import { deploymentView, environmentView, logView, modelView } from '../views';
-import type { Params, Route } from './router';
-
-export interface ManagementContext {
-  core: EmulatorCore;
-  exchange: Exchange;
-  params: Params;
-}
-
-export type ManagementHandler = (context: ManagementContext) => void;
-
-export function fail(context: ManagementContext, status: number, message: string): void {
-  sendJson(context.exchange, status, { message });
-}
-
-export function ok(context: ManagementContext, body: unknown): void {
-  sendJson(context.exchange, 200, body);
-}
-
-/** The JSON body as an object ({} when empty); undefined after answering 400. */
-export function objectBody(context: ManagementContext): Record<string, unknown> | undefined {
-  if (context.exchange.body.length === 0) return {};
-  const parsed = parseJsonBody(context.exchange);
-  if (parsed.ok && isRecord(parsed.value)) return parsed.value;
-  fail(context, 400, parsed.ok ? 'The request body must be a JSON object.' : parsed.message);
-  return undefined;
-}
+import { isRecord } from '../core/exchange';
+import { newResourceId } from '../core/ids';
+import type { Route } from '../core/router';
+import type { AutoscalingSettings, DeploymentState, ModelState, PromotionSettings } from '../state/state';
+import { developmentDeployment, findModel, isServing, productionDeployment } from '../state/state';
+import type { ManagementContext, ManagementHandler } from './context';
+import { fail, objectBody, ok } from './context';
+import { queryLogs } from './logQuery';
+import { deploymentView, environmentView, modelView } from './views';
 
 function withModel(context: ManagementContext, then: (model: ModelState) => void): void {
   const model = findModel(context.core.state, context.params.model);
@@ -51,47 +27,6 @@ function withDeployment(context: ManagementContext, then: (model: ModelState, de
     if (!deployment) return fail(context, 404, `Deployment ${key} of model ${model.id} was not found.`);
     then(model, deployment);
   });
-}
-
-const LEVELS: LogLevel[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
-
-/** `GET …/logs` with the spec's query: window, direction, limit, min_level, request_id, search_pattern, includes, excludes. */
-export function queryLogs(context: ManagementContext, lines: LogLine[]): void {
-  const query = context.exchange.query;
-  const number = (name: string): number | undefined => (query.has(name) ? Number(query.get(name)) : undefined);
-  const end = number('end_epoch_millis') ?? Date.now();
-  const start = number('start_epoch_millis') ?? end - 30 * 60_000;
-  const limit = number('limit') ?? 500;
-  if (![start, end, limit].every(Number.isFinite) || start > end) return fail(context, 400, 'start_epoch_millis and end_epoch_millis must be epoch milliseconds, start <= end.');
-  if (end - start > 7 * 24 * 3600_000) return fail(context, 400, 'The log window may span at most 7 days.');
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return fail(context, 400, 'limit must be between 1 and 1000.');
-  const minLevel = query.get('min_level');
-  if (minLevel !== null && !LEVELS.includes(minLevel as LogLevel)) return fail(context, 400, `min_level must be one of ${LEVELS.join(', ')}.`);
-  let pattern: RegExp | undefined;
-  const search = query.get('search_pattern');
-  if (search) {
-    try {
-      pattern = new RegExp(search);
-    } catch {
-      return fail(context, 400, `search_pattern is not a valid regular expression: ${search}`);
-    }
-  }
-  const includes = query.getAll('includes');
-  const excludes = query.getAll('excludes');
-  const requestId = query.get('request_id');
-  let selected = lines.filter(
-    (line) =>
-      line.at >= start &&
-      line.at <= end &&
-      (minLevel === null || LEVELS.indexOf(line.level) >= LEVELS.indexOf(minLevel as LogLevel)) &&
-      (requestId === null || line.requestId === requestId) &&
-      (!pattern || pattern.test(line.message)) &&
-      includes.every((text) => line.message.includes(text)) &&
-      !excludes.some((text) => line.message.includes(text)),
-  );
-  selected = [...selected].sort((a, b) => a.at - b.at);
-  if (query.get('direction') === 'desc') selected.reverse();
-  ok(context, { logs: selected.slice(0, limit).map(logView) });
 }
 
 const AUTOSCALING_FIELDS = [

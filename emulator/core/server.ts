@@ -7,20 +7,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
+import { serveControl } from '../control/routes';
+import { FAULT_HEADER, FaultError, MALFORMED_JSON_BODY, corruptSse, cutResponse, describeFault, parseFaultHeader } from '../faults/faults';
+import { serveHost } from '../inference/routes';
+import { serveDashboard } from '../management/dashboard';
+import { serveManagement } from '../management/routes';
+import { serveModelApis } from '../modelApis/routes';
+import type { Fault, RecordedRequest } from '../types';
+import { WEBSOCKET_MAX_PAYLOAD, handleUpgrade } from '../websocket/upgrade';
 import { authenticate } from './auth';
 import type { EmulatorCore } from './core';
 import type { Exchange } from './exchange';
 import { isRecord, sendJson, sendText } from './exchange';
-import { FAULT_HEADER, FaultError, MALFORMED_JSON_BODY, corruptSse, cutResponse, describeFault, parseFaultHeader } from './faults';
 import { newRequestId } from './ids';
-import { serveControl } from './routes/control';
-import { serveDashboard } from './routes/dashboard';
-import { serveHost } from './routes/inference';
-import { serveManagement } from './routes/management';
-import { serveModelApis } from './routes/modelApis';
-import { WEBSOCKET_MAX_PAYLOAD, handleUpgrade } from './routes/websocket';
 import { parseHost } from './targets';
-import type { Fault, RecordedRequest } from './types';
 
 export const BODY_LIMIT = 104_857_600;
 

@@ -4,13 +4,13 @@
  * when still queued after `max_time_in_queue_seconds`, or CANCELED. A finished request is delivered to
  * its webhook (WEBHOOK_FAILED when that fails) and its status is kept for `statusRetentionMs`.
  */
-import type { EmulatorCore } from './core';
-import { newRequestId } from './ids';
-import type { Deployment } from './lifecycle';
-import { asyncExtraMs, runAsync } from './predictors';
-import type { AsyncError, AsyncRequestState, AsyncStatus } from './state';
-import { findChain, findModel, isServing } from './state';
-import type { Resolved } from './targets';
+import type { EmulatorCore } from '../core/core';
+import { newRequestId } from '../core/ids';
+import type { Resolved } from '../core/targets';
+import { asyncExtraMs, runAsync } from '../inference/predictors';
+import type { Deployment } from '../state/lifecycle';
+import type { AsyncError, AsyncRequestState, AsyncStatus } from '../state/state';
+import { findChain, findModel, isServing } from '../state/state';
 
 export interface AsyncSubmission {
   modelInput: unknown;
@@ -50,7 +50,7 @@ export class AsyncQueue {
   /** Bumped by `clear`, so work started before a reset never touches what came after it. */
   private generation = 0;
 
-  constructor(private readonly core: EmulatorCore) {
+  constructor(private readonly core: Pick<EmulatorCore, 'state' | 'options' | 'timers' | 'lifecycle' | 'lifetimeSignal' | 'webhooks'>) {
     core.lifecycle.onStatus((deployment) => {
       if (isServing(deployment.status)) this.pumpDeployment(deployment);
     });

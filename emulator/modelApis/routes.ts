@@ -3,13 +3,16 @@
  * `{"data": […]}` with no `object`, as recorded) and `POST /chat/completions`. A bad key is the recorded
  * 403 `{"error":"please check the api-key you provided"}`.
  */
-import { MODEL_APIS_BAD_KEY_BODY } from '../auth';
-import { chatErrorBody, sendChatError, serveChat } from '../chat';
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { isRecord, parseJsonBody, sendJson, sendText } from '../exchange';
+import { MODEL_APIS_BAD_KEY_BODY } from '../core/auth';
+import type { EmulatorCore } from '../core/core';
+import type { Exchange } from '../core/exchange';
+import { isRecord, parseJsonBody, sendJson, sendText } from '../core/exchange';
+import type { ChatCore } from './chat';
+import { chatErrorBody, sendChatError, serveChat } from './chat';
 
-export async function serveModelApis(core: EmulatorCore, exchange: Exchange, rest: string[]): Promise<void> {
+type ModelApisCore = Pick<EmulatorCore, 'state'> & ChatCore;
+
+export async function serveModelApis(core: ModelApisCore, exchange: Exchange, rest: string[]): Promise<void> {
   const { res } = exchange;
   res.setHeader('X-Baseten-Accepted-At', String(exchange.acceptedAt));
   if (rest[0] !== 'v1') {

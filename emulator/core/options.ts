@@ -1,6 +1,6 @@
 /** Options with their defaults filled in; `fast` turns every artificial delay off. */
-import { DEMO_API_KEY, INVOKE_ONLY_API_KEY } from './seed';
-import type { EmulatorOptions } from './types';
+import { DEMO_API_KEY, INVOKE_ONLY_API_KEY } from '../state/seed';
+import type { EmulatorOptions } from '../types';
 
 export interface ResolvedOptions {
   port: number;

@@ -1,20 +1,21 @@
 /**
  * The management API (`api.baseten.co/v1` → `{base}/management/v1`): users, teams, instance types, the
- * Model APIs catalogue, secrets, API keys and chains here; models in managementModels.ts. Shapes follow
+ * Model APIs catalogue, secrets, API keys and chains here; models in modelRoutes.ts. Shapes follow
  * the OpenAPI schemas; errors are `{"message": …}` (the spec publishes none; truss reads `message`). An
  * invoke-only key gets 403 on every route.
  */
-import { INVOKE_ONLY_MANAGEMENT_BODY, managementAuthError } from '../auth';
-import type { EmulatorCore } from '../core';
-import type { Exchange } from '../exchange';
-import { sendJson } from '../exchange';
-import type { ChainDeploymentState, ChainState } from '../state';
-import { findChain } from '../state';
-import { chainDeploymentView, chainEnvironmentView, chainView, managementModelApiView } from '../views';
-import type { ManagementContext, ManagementHandler } from './managementModels';
-import { MODEL_ROUTES, fail, ok, queryLogs } from './managementModels';
-import type { Route } from './router';
-import { decodeSegments, matchRoute } from './router';
+import { INVOKE_ONLY_MANAGEMENT_BODY, managementAuthError } from '../core/auth';
+import type { Exchange } from '../core/exchange';
+import { sendJson } from '../core/exchange';
+import type { Route } from '../core/router';
+import { decodeSegments, matchRoute } from '../core/router';
+import type { ChainDeploymentState, ChainState } from '../state/state';
+import { findChain } from '../state/state';
+import type { ManagementContext, ManagementCore, ManagementHandler } from './context';
+import { fail, ok } from './context';
+import { queryLogs } from './logQuery';
+import { MODEL_ROUTES } from './modelRoutes';
+import { chainDeploymentView, chainEnvironmentView, chainView, managementModelApiView } from './views';
 
 function withChain(context: ManagementContext, then: (chain: ChainState) => void): void {
   const chain = findChain(context.core.state, context.params.chain);
@@ -102,7 +103,7 @@ const CHAIN_ROUTES: Route<ManagementHandler>[] = [
 
 const ROUTES = [...WORKSPACE_ROUTES, ...MODEL_ROUTES, ...CHAIN_ROUTES];
 
-export function serveManagement(core: EmulatorCore, exchange: Exchange, rest: string[]): void {
+export function serveManagement(core: ManagementCore, exchange: Exchange, rest: string[]): void {
   if (rest[0] !== 'v1') {
     sendJson(exchange, 404, { message: `Not found: ${exchange.path}. The management API lives under /management/v1.` });
     return;
