@@ -67,7 +67,10 @@ const ROUTES: Route<ControlHandler>[] = [
     const removed = core.faults.remove(Number(params.id));
     sendJson(exchange, removed ? 200 : 404, removed ? { removed: true } : { error: `No fault rule ${params.id}.` });
   } },
-  { method: 'GET', pattern: 'stats', handler: (core, exchange) => sendJson(exchange, 200, { openConnections: core.stats.openConnections, requests: core.stats.requests }) },
+  { method: 'GET', pattern: 'stats', handler: (core, exchange) => {
+    const { stats } = core;
+    sendJson(exchange, 200, { openConnections: stats.openConnections, management: stats.management.snapshot(), requests: stats.requests });
+  } },
   { method: 'POST', pattern: 'stats/reset', handler: (core, exchange) => {
     core.stats.reset();
     sendJson(exchange, 200, { reset: true });

@@ -8,7 +8,7 @@ import { WebhookDispatcher } from '../async/webhooks';
 import { FaultRegistry } from '../faults/faults';
 import { Lifecycle } from '../state/lifecycle';
 import type { Deployment } from '../state/lifecycle';
-import { buildInitialState } from '../state/seed';
+import { buildWorkspace } from '../state/scaleSeed';
 import type { DeploymentStatus, EmulatorState } from '../state/state';
 import { DEPLOYMENT_STATUSES, findChain, findModel } from '../state/state';
 import type { ResolvedOptions } from './options';
@@ -37,7 +37,7 @@ class RateLimiter {
 }
 
 export class EmulatorCore {
-  state: EmulatorState = buildInitialState();
+  state: EmulatorState;
   /** `http://127.0.0.1:<port>`, once listening. */
   baseUrl = '';
   readonly timers = new Timers();
@@ -57,6 +57,7 @@ export class EmulatorCore {
   }
 
   constructor(readonly options: ResolvedOptions) {
+    this.state = buildWorkspace(options.scale);
     this.lifecycle = new Lifecycle(options, this.timers);
     this.webhooks = new WebhookDispatcher(this);
     this.asyncQueue = new AsyncQueue(this);
@@ -109,7 +110,7 @@ export class EmulatorCore {
   reset(): void {
     this.stopActivity();
     this.lifetime = EmulatorCore.newLifetime();
-    this.state = buildInitialState();
+    this.state = buildWorkspace(this.options.scale);
     this.faults.clear();
     this.stats.reset();
   }

@@ -1,6 +1,7 @@
 /** Options with their defaults filled in; `fast` turns every artificial delay off. */
+import { SCALE_LIMITS } from '../state/scaleSeed';
 import { DEMO_API_KEY, INVOKE_ONLY_API_KEY } from '../state/seed';
-import type { EmulatorOptions } from '../types';
+import type { EmulatorOptions, ScaleSeed } from '../types';
 
 export interface ResolvedOptions {
   port: number;
@@ -17,12 +18,26 @@ export interface ResolvedOptions {
   scaleToZeroAfterMs: number | undefined;
   parkingTimeoutMs: number;
   log: (line: string) => void;
+  scale: ScaleSeed | undefined;
 }
 
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0, got ${value}`);
   return value;
+}
+
+function wholeNumber(value: number, min: number, max: number, name: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function resolveScale(scale: ScaleSeed | undefined): ScaleSeed | undefined {
+  if (scale === undefined) return undefined;
+  return {
+    models: wholeNumber(scale.models, 0, SCALE_LIMITS.models, 'scale.models'),
+    deploymentsPerModel: wholeNumber(scale.deploymentsPerModel, 1, SCALE_LIMITS.deploymentsPerModel, 'scale.deploymentsPerModel'),
+  };
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
@@ -45,5 +60,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     scaleToZeroAfterMs: options.scaleToZeroAfterMs === undefined ? undefined : nonNegative(options.scaleToZeroAfterMs, 0, 'scaleToZeroAfterMs'),
     parkingTimeoutMs: nonNegative(options.parkingTimeoutMs, 1_200_000, 'parkingTimeoutMs'),
     log: options.log ?? (() => undefined),
+    scale: resolveScale(options.scale),
   };
 }

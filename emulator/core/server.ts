@@ -111,6 +111,7 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
   const segments = path.split('/').filter(Boolean);
   const control = segments[0] === '__emulator';
   const record = control ? unlisted(req, path, url.search) : core.stats.begin(req, path, url.search);
+  const endManagementRequest = segments[0] === 'management' ? core.stats.management.begin() : undefined;
   const link = core.linkedSignal();
   let closedByEmulator = false;
 
@@ -122,6 +123,7 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
   res.on('close', () => {
     record.durationMs = Date.now() - record.at;
     if (!res.writableFinished && !closedByEmulator) record.clientAborted = true;
+    endManagementRequest?.();
     link.abort();
     link.release();
     if (!control) {

@@ -1,7 +1,10 @@
-/** What the emulator saw: every request (for retry and leak checks) and the sockets open now. */
+/**
+ * What the emulator saw: every request (for retry and leak checks), the sockets open now, and how many
+ * management requests were in flight at once.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { EmulatorStats, RecordedRequest, RequestFilter } from '../types';
+import type { EmulatorStats, RecordedRequest, RequestFilter, RequestLoad } from '../types';
 
 const SECRET_HEADERS = new Set(['x-api-key', 'cookie', 'proxy-authorization']);
 
@@ -34,8 +37,39 @@ export function matchesFilter(request: RecordedRequest, filter: RequestFilter): 
   return true;
 }
 
+/** Requests of one kind as they arrive and end, and the most in flight at once. */
+export class LoadCounter implements RequestLoad {
+  received = 0;
+  inFlight = 0;
+  peakInFlight = 0;
+
+  /** Counts a request that arrived; call the returned function when it ends (later calls do nothing). */
+  begin(): () => void {
+    this.received += 1;
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight -= 1;
+    };
+  }
+
+  /** Requests still in flight stay counted in `inFlight`, and so in the new peak. */
+  reset(): void {
+    this.received = 0;
+    this.peakInFlight = this.inFlight;
+  }
+
+  snapshot(): RequestLoad {
+    return { received: this.received, inFlight: this.inFlight, peakInFlight: this.peakInFlight };
+  }
+}
+
 export class StatsRecorder implements EmulatorStats {
   readonly sockets = new Set<Socket>();
+  readonly management = new LoadCounter();
   private readonly list: RecordedRequest[] = [];
   private nextId = 1;
 
@@ -80,5 +114,6 @@ export class StatsRecorder implements EmulatorStats {
   /** Clears the request list in place, so references to `requests` stay live. */
   reset(): void {
     this.list.length = 0;
+    this.management.reset();
   }
 }

@@ -122,7 +122,7 @@ export const SEED: Seed = {
   },
 };
 
-const CPU_SMALL: InstanceType = {
+export const CPU_SMALL: InstanceType = {
   id: '1x2',
   name: '1x2 (1 vCPU, 2 GiB)',
   memory_limit_mib: 2048,
@@ -159,7 +159,7 @@ const GPU_H100: InstanceType = {
   gpu_memory_limit_mib: 81920,
 };
 
-function autoscaling(minReplica: number, maxReplica: number): AutoscalingSettings {
+export function autoscaling(minReplica: number, maxReplica: number): AutoscalingSettings {
   return {
     min_replica: minReplica,
     max_replica: maxReplica,
@@ -172,7 +172,7 @@ function autoscaling(minReplica: number, maxReplica: number): AutoscalingSetting
   };
 }
 
-function promotionSettings(): PromotionSettings {
+export function promotionSettings(): PromotionSettings {
   return {
     redeploy_on_promotion: false,
     rolling_deploy: false,
@@ -205,7 +205,7 @@ function bootLogs(status: DeploymentStatus, now: number): LogLine[] {
   return logs;
 }
 
-interface DeploymentSpec {
+export interface DeploymentSpec {
   id: string;
   name: string;
   createdAt: string;
@@ -215,7 +215,7 @@ interface DeploymentSpec {
   autoscaling?: AutoscalingSettings | null;
 }
 
-function deployment(spec: DeploymentSpec, now: number): DeploymentState {
+export function deployment(spec: DeploymentSpec, now: number): DeploymentState {
   const settings = spec.autoscaling === undefined ? autoscaling(0, 1) : spec.autoscaling;
   return {
     kind: 'model',
