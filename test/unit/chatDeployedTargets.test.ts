@@ -3,17 +3,13 @@ import * as assert from 'node:assert/strict';
 import { SEED } from '../../emulator';
 import { deployedChoices } from '../../src/features/chat/logic/deployedTargets';
 import { BasetenClient } from '../../src/client';
-import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
+import { Emulator, emulatorClient, useEmulatorClient } from './helpers/client';
 
 describe('chat targets of deployed models', () => {
   let emulator: Emulator;
   let client: BasetenClient;
 
-  before(async () => {
-    emulator = await startTestEmulator();
-    client = emulatorClient(emulator);
-  });
-  after(() => emulator.close());
+  useEmulatorClient({ fresh: 'suite' }, (current) => ({ emulator, client } = current));
 
   async function model(name: string) {
     const found = (await client.management.listModels()).find((candidate) => candidate.name === name);

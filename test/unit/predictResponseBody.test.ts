@@ -7,7 +7,7 @@ import { binaryBytes } from '../../emulator/inference/predictors';
 import { BasetenClient, PRODUCTION, jsonInput } from '../../src/client';
 import type { Invocable } from '../../src/client';
 import { RenderOptions, renderResponse } from '../../src/features/predict/logic/responseBody';
-import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
+import { Emulator, useEmulatorClient } from './helpers/client';
 
 const model = (name: keyof typeof SEED.models): Invocable => ({ kind: 'model', id: SEED.models[name].id });
 
@@ -17,14 +17,7 @@ describe('predict response path (document or file)', function () {
   let client: BasetenClient;
   let folder: string;
 
-  before(async () => {
-    emulator = await startTestEmulator({ tokenDelayMs: 2 });
-    client = emulatorClient(emulator);
-  });
-  after(async () => {
-    await client?.destroy();
-    await emulator?.close();
-  });
+  useEmulatorClient({ emulator: { tokenDelayMs: 2 }, fresh: 'suite' }, (current) => ({ emulator, client } = current));
   beforeEach(async () => {
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'baseten-responses-'));
   });
