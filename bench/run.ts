@@ -13,7 +13,7 @@ import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { AsyncRequestWatcher, BasetenClient, DEVELOPMENT, PRODUCTION, StatusBudget, bytesInput, environment, jsonInput } from '../src/client';
 import type { BasetenEndpoints, Owner, PredictInput, Target } from '../src/client';
-import { SEED } from '../emulator/seed';
+import { SEED } from '../emulator/state/seed';
 import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
 import { renderResponse } from '../src/features/predict/logic/responseBody';

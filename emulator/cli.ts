@@ -12,6 +12,7 @@ const USAGE = `Usage: node out/emulator/cli.js [options]
   --wake-delay-ms N     SCALED_TO_ZERO → ACTIVE takes N ms (default 3000)
   --token-delay-ms N    delay between streamed chunks (default 15)
   --webhook-secret S    sign webhook deliveries with S
+  --scale MxD           add M generated models with D deployments each (e.g. 1000x5), for benchmarks
   --quiet               do not log requests
   --help                this text`;
 
@@ -42,6 +43,12 @@ function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } {
       case '--webhook-secret':
         options.webhookSecret = value();
         break;
+      case '--scale': {
+        const match = /^(\d+)x(\d+)$/.exec(value() ?? '');
+        if (!match) throw new Error(`${flag} needs MODELSxDEPLOYMENTS, e.g. 1000x5`);
+        options.scale = { models: Number(match[1]), deploymentsPerModel: Number(match[2]) };
+        break;
+      }
       case '--quiet':
         options.quiet = true;
         break;

@@ -5,14 +5,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { BasetenEndpoints } from '../src/client/urls';
-import { EmulatorCore } from './core';
-import { resolveOptions } from './options';
-import { createEmulatorServer } from './server';
+import { EmulatorCore } from './core/core';
+import { resolveOptions } from './core/options';
+import { createEmulatorServer } from './core/server';
 import type { DeploymentStatus, Emulator, EmulatorFaults, EmulatorOptions, EmulatorState, EmulatorStats } from './types';
 
 export * from './types';
-export { DEMO_API_KEY, INVOKE_ONLY_API_KEY, SEED } from './seed';
-export type { Seed, SeedChain, SeedModel } from './seed';
+export { DEMO_API_KEY, INVOKE_ONLY_API_KEY, SEED } from './state/seed';
+export type { Seed, SeedChain, SeedModel } from './state/seed';
 
 export function endpointsFor(baseUrl: string): BasetenEndpoints {
   return {

@@ -3,9 +3,9 @@
  * request record. Everything else in emulator/ is an implementation detail.
  */
 import type { BasetenEndpoints } from '../src/client/urls';
-import type { DeploymentStatus, EmulatorState } from './state';
+import type { DeploymentStatus, EmulatorState } from './state/state';
 
-export type { DeploymentStatus, EmulatorState } from './state';
+export type { DeploymentStatus, EmulatorState } from './state/state';
 
 export interface EmulatorOptions {
   /** 0 (default): an ephemeral port. */
@@ -36,6 +36,16 @@ export interface EmulatorOptions {
   parkingTimeoutMs?: number;
   /** One line per finished request (never the key). */
   log?: (line: string) => void;
+  /**
+   * A large workspace for benchmarks: this many generated models (`scale-model-0001`, …), each with
+   * `deploymentsPerModel` deployments, after the demo seed; rebuilt the same on every reset.
+   */
+  scale?: ScaleSeed;
+}
+
+export interface ScaleSeed {
+  models: number;
+  deploymentsPerModel: number;
 }
 
 export interface RecordedRequest {
@@ -73,7 +83,18 @@ export interface EmulatorStats {
   count(filter?: RequestFilter): number;
   /** The most matching requests that arrived within any `windowMs` (default 1000). */
   peakPerWindow(filter?: RequestFilter, windowMs?: number): number;
+  /** Requests to the management API (`{base}/management/…`), for checks on how many a client sends at once. */
+  readonly management: RequestLoad;
   reset(): void;
+}
+
+export interface RequestLoad {
+  /** Arrived since start or the last reset. */
+  readonly received: number;
+  /** Arrived and not yet answered (or abandoned) right now. */
+  readonly inFlight: number;
+  /** The most in flight at once since start or the last reset. */
+  readonly peakInFlight: number;
 }
 
 export type Fault =

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import type { AssistantTurn, ChatModel, ConversationState } from '../../src/features/chat/logic/protocol';
 import { emptyConversation } from '../../src/features/chat/logic/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/features/chat/chatPanel';

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import { extensionApi, hostFigures } from './harness';
 

@@ -42,7 +42,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
     const models = await vscode.lm.selectChatModels({ vendor: 'baseten' });
     assert.deepEqual(models.map((model) => model.id).sort(), await catalogue());
     assert.ok(models.every((model) => model.vendor === 'baseten'));
-    // The emulator's catalogue (emulator/catalog.ts) as Baseten lists it: most models give
+    // The emulator's catalogue (emulator/modelApis/catalog.ts) as Baseten lists it: most models give
     // max_completion_tokens equal to the context length, so a quarter of the context is kept for the answer.
     // (maxOutputTokens is not on LanguageModelChat; test/unit/languageModelParts checks it.)
     const limits = Object.fromEntries(models.map((model) => [model.id, model.maxInputTokens]));

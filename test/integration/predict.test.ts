@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import type { TargetRef } from '../../src/client';
 import type { TargetNode } from '../../src/features/explorer/targetNode';

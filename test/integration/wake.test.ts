@@ -4,7 +4,7 @@ import type { DeploymentStatus } from '../../src/client';
 import { clickInUi, describeShown, emulatorControl, emulatorStats, emulatorUrl, extensionApi, hasBrowser, rootAsShown, runCommandInUi, screenshot, shownNode, waitFor } from './harness';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { isModel, isTarget } from './nodes';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 
 type ExtensionApi = Awaited<ReturnType<typeof extensionApi>>;
 

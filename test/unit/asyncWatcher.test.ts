@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import { AsyncRequestWatcher, BasetenClient, Owner, PRODUCTION, StatusBudget, WatchEnd, environment } from '../../src/client';
 import type { AsyncRequestStatusResponse, PollSchedule } from '../../src/client';
-import { Emulator, emulatorClient, eventually, startTestEmulator } from './helpers/client';
+import { Emulator, eventually, startEmulatorClient } from './helpers/client';
 
 const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 const STATUS = /\/async_request\//;
@@ -55,8 +55,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
   });
 
   it('1,000 watched requests never exceed the poll budget of 10 status calls per second, and nothing is polled twice before all were polled once', async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 50 });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ asyncRunMs: 50 }));
     // The first request holds the queue, so the other 999 stay QUEUED and keep being watched.
     const ids = await submitMany(client, 1000, (i) => (i === 0 ? { sleep_ms: 60_000 } : { i }));
     emulator.stats.reset();
@@ -77,8 +76,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
   });
 
   it('polls each request no more than its age-based schedule needs, and never after its terminal status', async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 100 });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ asyncRunMs: 100 }));
     const ids = await submitMany(client, 30, (i) => ({ i }));
     const submittedAt = Date.now();
     budget = new StatusBudget({ perSecond: () => 10 });
@@ -105,8 +103,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
   });
 
   it('a 429 pauses every poll, not only the refused one, for at least its Retry-After', async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 50, asyncStatusRateLimitPerSecond: 3 });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ asyncRunMs: 50, asyncStatusRateLimitPerSecond: 3 }));
     const ids = await submitMany(client, 20, (i) => (i === 0 ? { sleep_ms: 60_000 } : { i }));
     emulator.stats.reset();
     // A budget above what this emulator allows, as when another window polls with the same key.
@@ -135,8 +132,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
   });
 
   it('stops when Baseten no longer knows the request (404) and, without a call, once its status retention has ended', async () => {
-    emulator = await startTestEmulator({ fast: true });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ fast: true }));
     budget = new StatusBudget({ perSecond: () => 10 });
     const run = watcherFor(client, budget, { firstPollMs: 0 });
     watcher = run.watcher;
@@ -150,8 +146,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
   });
 
   it('watches a chain request to its end, and queue-status calls wait their turn in the same budget', async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 50 });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ asyncRunMs: 50 }));
     const chain: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
     const { requestId } = await client.inference.asyncPredict(chain, environment('production'), { model_input: { x: 1 } });
     budget = new StatusBudget({ perSecond: () => 1 });
@@ -168,8 +163,7 @@ describe('AsyncRequestWatcher against the emulator', function () {
   });
 
   it('keeps watching a SUCCEEDED request while its webhook is PENDING, and ends it at WEBHOOK_FAILED', async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 20, queueSecondsScale: 200 });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ asyncRunMs: 20, queueSecondsScale: 200 }));
     // A webhook endpoint that is down: Baseten tries twice (2 s apart, here 400 ms) and gives up.
     const down = createServer((_request, response) => response.writeHead(503).end());
     await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));

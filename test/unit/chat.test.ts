@@ -9,7 +9,7 @@ import { chatMessages, chatRequest, fenceFor, userContent } from '../../src/feat
 import type { AnswerDelta, AssistantTurn, ChatContext, ConversationState } from '../../src/features/chat/logic/protocol';
 import { emptyConversation } from '../../src/features/chat/logic/protocol';
 import { BasetenClient } from '../../src/client';
-import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
+import { Emulator, emulatorClient, useEmulatorClient } from './helpers/client';
 
 const KIMI = 'moonshotai/Kimi-K2.6';
 const GPT_OSS = 'openai/gpt-oss-120b';
@@ -98,19 +98,7 @@ describe('askModel against the emulator', function () {
   let emulator: Emulator;
   let client: BasetenClient;
 
-  before(async () => {
-    emulator = await startTestEmulator({ tokenDelayMs: 1 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = emulatorClient(emulator);
-  });
-  afterEach(async () => {
-    await client.destroy();
-  });
+  useEmulatorClient({ emulator: { tokenDelayMs: 1 } }, (current) => ({ emulator, client } = current));
 
   it('assembles the answer from batches and keeps the figures: first token, tokens/s, usage, request id', async () => {
     const answer = answerTurn();

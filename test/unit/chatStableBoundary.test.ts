@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { scanBoundary, stableBoundary } from '../../media/chat/stableBoundary';
-import { codeTokens, decode, plan } from '../../emulator/chatGenerator';
+import { codeTokens, decode, plan } from '../../emulator/modelApis/chatGenerator';
 
 describe('Chat page: stableBoundary', () => {
   it('cuts after the last blank line', () => {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { BasetenEndpoints } from '../../src/client/urls';
-import { DEMO_API_KEY, INVOKE_ONLY_API_KEY, SEED } from '../../emulator/seed';
+import { DEMO_API_KEY, INVOKE_ONLY_API_KEY, SEED } from '../../emulator/state/seed';
 
 // Compiled to out/test/unit/, beside out/emulator/cli.js.
 const CLI = path.resolve(__dirname, '../../emulator/cli.js');

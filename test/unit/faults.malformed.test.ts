@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { SEED } from '../../emulator';
 import { ChatResult, PRODUCTION, jsonInput } from '../../src/client';
 import type { ChatEndpoint, WebSocketEvent } from '../../src/client';
-import { MALFORMED_JSON_BODY } from '../../emulator/faults';
+import { MALFORMED_JSON_BODY } from '../../emulator/faults/faults';
 import {
   expectKept,
   expectNoOpenSockets,

@@ -8,7 +8,7 @@ import { AddressInfo, Server as NetServer, Socket, createServer as createNetServ
 import { errors as undiciErrors } from 'undici';
 import { BasetenClient, BasetenError, ChatResult, RequestLogEntry } from '../../src/client';
 import { HttpClient, HttpClientOptions, HttpRequest, callOutcome, transportError } from '../../src/client/http';
-import { Emulator, startTestEmulator } from './helpers/client';
+import { Emulator, useEmulatorClient } from './helpers/client';
 import { ForwardProxy, startForwardProxy } from './helpers/forwardProxy';
 import { TestServer, delay, startTestServer } from './helpers/replayServer';
 
@@ -691,19 +691,7 @@ describe('HttpClient against the emulator (attempts counted by the emulator)', f
   const MODELS = /\/inference\/v1\/models$/;
   const CHAT = { model: 'zai-org/GLM-5.2', messages: [{ role: 'user' as const, content: '[[tokens:40]] go' }] };
 
-  before(async () => {
-    emulator = await startTestEmulator({ tokenDelayMs: 1 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = new BasetenClient({ apiKey: emulator.apiKey, endpoints: emulator.endpoints, retry: FAST, random: () => 0.5 });
-  });
-  afterEach(async () => {
-    await client.destroy();
-  });
+  useEmulatorClient({ emulator: { tokenDelayMs: 1 }, client: { retry: FAST } }, (current) => ({ emulator, client } = current));
 
   for (const status of [429, 500, 502, 503, 504]) {
     it(`${status}: the emulator sees maxAttempts attempts`, async () => {

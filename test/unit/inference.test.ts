@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import {
   BasetenClient,
   BasetenError,
@@ -18,7 +18,7 @@ import {
   regional,
   textInput,
 } from '../../src/client';
-import { Emulator, caught, emulatorClient, eventually, startTestEmulator } from './helpers/client';
+import { Emulator, caught, emulatorClient, eventually, useEmulatorClient } from './helpers/client';
 
 const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 const model = (name: keyof typeof SEED.models): Pick<Owner, 'kind' | 'id'> => ({ kind: 'model', id: SEED.models[name].id });
@@ -40,19 +40,7 @@ describe('InferenceClient', function () {
   let emulator: Emulator;
   let client: BasetenClient;
 
-  before(async () => {
-    emulator = await startTestEmulator({ wakeDelayMs: 300, tokenDelayMs: 1 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = emulatorClient(emulator);
-  });
-  afterEach(async () => {
-    await client.destroy();
-  });
+  useEmulatorClient({ emulator: { wakeDelayMs: 300, tokenDelayMs: 1 } }, (current) => ({ emulator, client } = current));
 
   describe('predict on every target form', () => {
     const echoSeed = SEED.models.echo;
@@ -340,19 +328,7 @@ describe('InferenceClient async requests', function () {
   const echoModel: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
   const pipeline: Pick<Owner, 'kind' | 'id'> = { kind: 'chain', id: SEED.chains.pipeline.id };
 
-  before(async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 20 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = emulatorClient(emulator);
-  });
-  afterEach(async () => {
-    await client.destroy();
-  });
+  useEmulatorClient({ emulator: { asyncRunMs: 20 } }, (current) => ({ emulator, client } = current));
 
   async function waitForStatus(owner: Pick<Owner, 'kind' | 'id'>, requestId: string, wanted: (status: string) => boolean): Promise<string> {
     // Status endpoints are limited to 20 requests per second; poll well below that.

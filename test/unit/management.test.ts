@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import {
   BasetenClient,
   BasetenError,
@@ -9,7 +9,7 @@ import {
   isSleeping,
   isTransitionalStatus,
 } from '../../src/client';
-import { Emulator, caught, emulatorClient, startTestEmulator } from './helpers/client';
+import { Emulator, caught, emulatorClient, useEmulatorClient } from './helpers/client';
 
 describe('ManagementClient', function () {
   this.timeout(15_000);
@@ -18,19 +18,7 @@ describe('ManagementClient', function () {
   const echo = SEED.models.echo;
   const pipeline = SEED.chains.pipeline;
 
-  before(async () => {
-    emulator = await startTestEmulator({ wakeDelayMs: 200 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = emulatorClient(emulator);
-  });
-  afterEach(async () => {
-    await client.destroy();
-  });
+  useEmulatorClient({ emulator: { wakeDelayMs: 200 } }, (current) => ({ emulator, client } = current));
 
   it('me() returns the key owner from users/me', async () => {
     const me = await client.management.me();

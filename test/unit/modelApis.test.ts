@@ -4,9 +4,9 @@
  * sent, errors, a 429 with Retry-After, cancellation and a long stream.
  */
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import { BasetenClient, BasetenError, ChatCompletionRequest, ChatResult, ChatStreamEvent, ToolDefinition, pricePerMillionTokens } from '../../src/client';
-import { Emulator, caught, emulatorClient, eventually, startTestEmulator } from './helpers/client';
+import { Emulator, caught, emulatorClient, eventually, useEmulatorClient } from './helpers/client';
 import { sseDataLines } from './helpers/recordings';
 
 type Json = Record<string, unknown>;
@@ -35,19 +35,7 @@ describe('Model APIs against the emulator', function () {
   let emulator: Emulator;
   let client: BasetenClient;
 
-  before(async () => {
-    emulator = await startTestEmulator({ tokenDelayMs: 0 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = emulatorClient(emulator);
-  });
-  afterEach(async () => {
-    await client.destroy();
-  });
+  useEmulatorClient({ emulator: { tokenDelayMs: 0 } }, (current) => ({ emulator, client } = current));
 
   /** The raw SSE of a streamed request: every chunk as JSON, and whether `[DONE]` came. */
   async function rawStream(request: ChatCompletionRequest): Promise<{ chunks: Json[]; done: boolean }> {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gradientPng } from '../../emulator/png';
+import { gradientPng } from '../../emulator/inference/png';
 import { detectMedia, extensionFor, findBase64Media } from '../../src/features/predict/logic/media';
 
 const WAV = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.alloc(64)]);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gradientPng } from '../../emulator/png';
+import { gradientPng } from '../../emulator/inference/png';
 import { prettyJson, reindent } from '../../src/features/predict/logic/prettyJson';
 
 const SAMPLES: unknown[] = [

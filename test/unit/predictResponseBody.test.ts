@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SEED } from '../../emulator/seed';
-import { binaryBytes } from '../../emulator/predictors';
+import { SEED } from '../../emulator/state/seed';
+import { binaryBytes } from '../../emulator/inference/predictors';
 import { BasetenClient, PRODUCTION, jsonInput } from '../../src/client';
 import type { Owner } from '../../src/client';
 import { RenderOptions, renderResponse } from '../../src/features/predict/logic/responseBody';
-import { Emulator, emulatorClient, startTestEmulator } from './helpers/client';
+import { Emulator, useEmulatorClient } from './helpers/client';
 
 const model = (name: keyof typeof SEED.models): Pick<Owner, 'kind' | 'id'> => ({ kind: 'model', id: SEED.models[name].id });
 
@@ -17,14 +17,7 @@ describe('predict response path (document or file)', function () {
   let client: BasetenClient;
   let folder: string;
 
-  before(async () => {
-    emulator = await startTestEmulator({ tokenDelayMs: 2 });
-    client = emulatorClient(emulator);
-  });
-  after(async () => {
-    await client?.destroy();
-    await emulator?.close();
-  });
+  useEmulatorClient({ emulator: { tokenDelayMs: 2 }, fresh: 'suite' }, (current) => ({ emulator, client } = current));
   beforeEach(async () => {
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'baseten-responses-'));
   });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import { BasetenClient, Owner, PRODUCTION, WebhookDelivery, WebhookReceiver, WebhookRejection, signWebhookBody, verifyWebhookSignature } from '../../src/client';
-import { Emulator, emulatorClient, eventually, startTestEmulator } from './helpers/client';
+import { Emulator, eventually, startEmulatorClient } from './helpers/client';
 
 const SECRET = 'whsec_AbCdEf123456GhIjKlMnOpQrStUvWxYz12345678';
 const OLD_SECRET = 'whsec_OldOldOld123456GhIjKlMnOpQrStUvWxYz1234';
@@ -52,8 +52,7 @@ describe('WebhookReceiver against the emulator', function () {
   let secrets: string[];
 
   beforeEach(async () => {
-    emulator = await startTestEmulator({ asyncRunMs: 20, queueSecondsScale: 50, webhookSecret: SECRET });
-    client = emulatorClient(emulator);
+    ({ emulator, client } = await startEmulatorClient({ asyncRunMs: 20, queueSecondsScale: 50, webhookSecret: SECRET }));
     deliveries = [];
     rejections = [];
     secrets = [SECRET];

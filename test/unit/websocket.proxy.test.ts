@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import { BasetenClient, BasetenClientOptions, BasetenError, Owner, WebSocketSession, environment } from '../../src/client';
 import { Emulator, caught, emulatorClient, startTestEmulator } from './helpers/client';
 import { ForwardProxy, startForwardProxy } from './helpers/forwardProxy';

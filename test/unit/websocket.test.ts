@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SEED } from '../../emulator/seed';
+import { SEED } from '../../emulator/state/seed';
 import {
   BasetenClient,
   BasetenError,
@@ -12,7 +12,7 @@ import {
   explainCloseCode,
   regional,
 } from '../../src/client';
-import { Emulator, caught, emulatorClient, eventually, startTestEmulator } from './helpers/client';
+import { Emulator, caught, emulatorClient, eventually, useEmulatorClient } from './helpers/client';
 
 const echo: Pick<Owner, 'kind' | 'id'> = { kind: 'model', id: SEED.models.echo.id };
 const MiB = 1024 * 1024;
@@ -45,20 +45,11 @@ describe('WebSocketSession', function () {
     return session;
   };
 
-  before(async () => {
-    emulator = await startTestEmulator();
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    client = emulatorClient(emulator);
-  });
+  // Registered before the client's hooks: sessions close before their client is destroyed.
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((session) => session.close().catch(() => undefined)));
-    await client.destroy();
   });
+  useEmulatorClient({}, (current) => ({ emulator, client } = current));
 
   it('puts the key in the Authorization header of the upgrade, never in the URL', async () => {
     const session = await open(echo, environment('production'));

@@ -1,0 +1,189 @@
+/**
+ * How deployments move between statuses: wake (SCALED_TO_ZERO → WAKING_UP → LOADING_MODEL → ACTIVE),
+ * deactivation, activation, retry, and falling asleep again. Requests to a sleeping deployment are
+ * parked here until it serves.
+ */
+import { EventEmitter } from 'node:events';
+import type { ResolvedOptions } from '../core/options';
+import type { Timers } from '../core/timers';
+import type { ChainDeploymentState, ChainletState, DeploymentState, DeploymentStatus, LogLevel, Runnable } from './state';
+import { isServing, isSleeping, replicasFor } from './state';
+
+export type Deployment = DeploymentState | ChainDeploymentState;
+
+export type ParkOutcome = 'serving' | 'aborted' | 'timeout' | 'unavailable';
+
+interface Step {
+  /** Share of the transition's total time spent before this status is reached. */
+  at: number;
+  status: DeploymentStatus;
+  log: string;
+}
+
+const WAKE: Step[] = [
+  { at: 0, status: 'WAKING_UP', log: 'Waking up from scale to zero' },
+  { at: 0.5, status: 'LOADING_MODEL', log: 'Executing model.load()' },
+  { at: 1, status: 'ACTIVE', log: 'Completed model.load() execution; replica ready' },
+];
+const DEACTIVATE: Step[] = [
+  { at: 0, status: 'DEACTIVATING', log: 'Deactivating deployment' },
+  { at: 0.25, status: 'INACTIVE', log: 'Deployment deactivated' },
+];
+const ACTIVATE: Step[] = [
+  { at: 0, status: 'DEPLOYING', log: 'Activating deployment' },
+  { at: 0.3, status: 'LOADING_MODEL', log: 'Executing model.load()' },
+  { at: 1, status: 'ACTIVE', log: 'Completed model.load() execution; replica ready' },
+];
+const RETRY: Step[] = [
+  { at: 0, status: 'BUILDING', log: 'Retrying the build' },
+  { at: 0.4, status: 'DEPLOYING', log: 'Model image built' },
+  { at: 0.6, status: 'LOADING_MODEL', log: 'Executing model.load()' },
+  { at: 1, status: 'ACTIVE', log: 'Completed model.load() execution; replica ready' },
+];
+
+const LOG_LIMIT = 2000;
+
+export class Lifecycle {
+  private readonly events = new EventEmitter();
+  /** Cancels the transition a deployment is in, so a new one (or a forced status) replaces it. */
+  private readonly transitions = new Map<Runnable, () => void>();
+  private readonly idleTimers = new Map<Runnable, () => void>();
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly timers: Timers,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Calls `listener` after every status change; the returned function unsubscribes. */
+  onStatus(listener: (target: Deployment) => void): () => void {
+    this.events.on('status', listener);
+    return () => this.events.off('status', listener);
+  }
+
+  log(target: Runnable, message: string, level: LogLevel = 'INFO', requestId: string | null = null): void {
+    target.logs.push({ at: Date.now(), message, level, replica: target.activeReplicaCount > 0 ? 'x7k2p' : null, requestId });
+    if (target.logs.length > LOG_LIMIT) target.logs.splice(0, target.logs.length - LOG_LIMIT);
+  }
+
+  /** Sets a status now, ending any transition in progress. */
+  setStatus(target: Deployment, status: DeploymentStatus): void {
+    this.cancelTransition(target);
+    this.apply(target, status);
+  }
+
+  setChainletStatus(target: ChainDeploymentState, chainlet: ChainletState, status: DeploymentStatus): void {
+    chainlet.status = status;
+    chainlet.activeReplicaCount = replicasFor(status, chainlet.autoscalingSettings);
+    this.log(target, `Chainlet ${chainlet.name} status set to ${status}`);
+  }
+
+  private apply(target: Deployment, status: DeploymentStatus): void {
+    target.status = status;
+    target.activeReplicaCount = replicasFor(status, target.autoscalingSettings);
+    if (target.kind === 'chain') {
+      for (const chainlet of target.chainlets) {
+        chainlet.status = status;
+        chainlet.activeReplicaCount = replicasFor(status, chainlet.autoscalingSettings);
+      }
+    }
+    this.events.emit('status', target);
+    if (status === 'ACTIVE') this.touch(target);
+  }
+
+  private cancelTransition(target: Runnable): void {
+    this.transitions.get(target)?.();
+    this.transitions.delete(target);
+  }
+
+  private run(target: Deployment, steps: Step[]): void {
+    this.cancelTransition(target);
+    const total = this.options.wakeDelayMs;
+    const cancels: Array<() => void> = [];
+    for (const step of steps) {
+      const enter = (): void => {
+        this.apply(target, step.status);
+        this.log(target, step.log);
+        if (step === steps[steps.length - 1]) this.transitions.delete(target);
+      };
+      const delay = Math.round(step.at * total);
+      if (delay <= 0) enter();
+      else cancels.push(this.timers.after(delay, enter));
+    }
+    if (cancels.length > 0) this.transitions.set(target, () => cancels.forEach((cancel) => cancel()));
+  }
+
+  /** Starts waking a scaled-to-zero deployment; anything else is left as it is. */
+  wake(target: Deployment): void {
+    if (target.status === 'SCALED_TO_ZERO') this.run(target, WAKE);
+  }
+
+  deactivate(target: Deployment): void {
+    if (target.status === 'INACTIVE' || target.status === 'DEACTIVATING') return;
+    this.run(target, DEACTIVATE);
+  }
+
+  activate(target: Deployment): void {
+    if (target.status !== 'INACTIVE' && target.status !== 'DEACTIVATING') return;
+    this.run(target, ACTIVATE);
+  }
+
+  retry(target: Deployment): void {
+    this.run(target, RETRY);
+  }
+
+  /**
+   * Resolves once the deployment serves. A sleeping one is woken first and the caller waits (parked),
+   * at most `timeoutMs`; one that can neither serve nor wake resolves 'unavailable'.
+   */
+  whenServing(target: Deployment, signal: AbortSignal, timeoutMs = this.options.parkingTimeoutMs): Promise<ParkOutcome> {
+    if (isServing(target.status)) return Promise.resolve('serving');
+    if (!isSleeping(target.status)) return Promise.resolve('unavailable');
+    if (signal.aborted) return Promise.resolve('aborted');
+    this.wake(target);
+    if (isServing(target.status)) return Promise.resolve('serving');
+    return new Promise((resolve) => {
+      const finish = (outcome: ParkOutcome): void => {
+        this.events.off('status', onStatus);
+        signal.removeEventListener('abort', onAbort);
+        cancelTimeout();
+        resolve(outcome);
+      };
+      const onStatus = (changed: Runnable): void => {
+        if (changed !== target) return;
+        if (isServing(target.status)) finish('serving');
+        else if (!isSleeping(target.status)) finish('unavailable');
+        // Put back to sleep while parked (e.g. by a test): wake it again.
+        else if (target.status === 'SCALED_TO_ZERO') this.wake(target);
+      };
+      const onAbort = (): void => finish('aborted');
+      const cancelTimeout = this.timers.after(timeoutMs, () => finish('timeout'));
+      this.events.on('status', onStatus);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Traffic reached the deployment: restart its idle countdown to scale to zero. */
+  touch(target: Deployment): void {
+    const after = this.options.scaleToZeroAfterMs;
+    if (after === undefined) return;
+    this.idleTimers.get(target)?.();
+    this.idleTimers.set(
+      target,
+      this.timers.after(after, () => {
+        this.idleTimers.delete(target);
+        if (target.status === 'ACTIVE' && (target.autoscalingSettings?.min_replica ?? 0) === 0) {
+          this.setStatus(target, 'SCALED_TO_ZERO');
+          this.log(target, `Scaled to zero after ${after} ms without traffic`);
+        }
+      }),
+    );
+  }
+
+  /** Forgets every transition and idle countdown (their timers are cleared by the caller). */
+  clear(): void {
+    this.transitions.clear();
+    this.idleTimers.clear();
+  }
+}
