@@ -16,6 +16,7 @@ import type { BasetenEndpoints, Owner, PredictInput, Target } from '../src/clien
 import { SEED } from '../emulator/state/seed';
 import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
+import { catalogAtScale } from './catalog';
 import { renderResponse } from '../src/features/predict/logic/responseBody';
 
 interface Row {
@@ -527,6 +528,16 @@ async function main(): Promise<void> {
       for (const row of await hostPredictInVsCode(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
     },
     async: () => asyncPolling(client, emulator.baseUrl),
+    catalog: async () => {
+      const scaled = await startEmulator(['--scale', '1000x5']);
+      const scaledClient = new BasetenClient({ apiKey: scaled.apiKey, endpoints: scaled.endpoints });
+      try {
+        for (const row of await catalogAtScale(scaledClient, scaled.baseUrl, scaled.endpoints, scaled.apiKey)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
+      } finally {
+        await scaledClient.destroy();
+        scaled.child.kill();
+      }
+    },
   };
   try {
     for (const [name, suite] of Object.entries(suites)) {

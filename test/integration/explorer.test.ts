@@ -143,6 +143,8 @@ describe('Baseten explorer', function () {
   it('a failed load becomes an error node that opens the log at that error', async () => {
     const api = await extensionApi();
     await control('POST', 'faults', { match: { path: '/management/v1/models' }, fault: { kind: 'status', status: 500, body: { message: 'emulated outage' } } });
+    // What the catalog holds is shown until a refresh loads it again.
+    api.trees.models.reload();
     const nodes = await api.trees.models.getChildren();
     assert.equal(nodes.length, 1);
     assert.ok(isError(nodes[0]), 'an error node');

@@ -195,7 +195,9 @@ export function emulatorStats(): Promise<{ openConnections: number; requests: Em
  */
 export async function rootAsShown(tree: BasetenTreeProvider): Promise<readonly ExplorerNode[]> {
   const stale = tree.shownChildren();
-  tree.refresh();
+  // The Models and Chains views load again from Baseten (through the catalog); others just show again.
+  if ('reload' in tree && typeof tree.reload === 'function') tree.reload();
+  else tree.refresh();
   await waitFor(() => tree.shownChildren() !== stale && !!tree.shownChildren()?.length, 10_000, 'the view to reload its root');
   return tree.shownChildren()!;
 }
