@@ -61,6 +61,8 @@ export async function pickTargetItem(catalog: DeploymentCatalog, options: Target
 /** What a pick with these options offers once loaded: every target of every model and chain that it takes. */
 export async function offeredTargets(catalog: DeploymentCatalog, options: Pick<TargetPickOptions, 'offers' | 'kinds' | 'order'>, signal?: AbortSignal): Promise<{ targets: CatalogTarget[]; error?: string }> {
   const kinds = options.kinds ?? ['model', 'chain'];
+  // A pick offers what Baseten says now: settled statuses are not polled and may have moved (scaled to zero).
+  for (const kind of kinds) catalog.refresh({ owners: kind });
   const every = await catalog.everyTarget(signal, kinds);
   const chosen = every.listed.flatMap((listed) => listed.targets).filter((target) => options.offers(target));
   return { targets: options.order ? groupedSort(chosen, options.order) : chosen, error: every.error };

@@ -11,6 +11,8 @@ export class DeploymentsTreeProvider extends BasetenTreeProvider {
   private readonly subscription: { dispose(): void };
   /** The listing whose refusal was last logged: the tree renders a cached listing many times. */
   private loggedListing?: OwnerListing;
+  /** One node per model or chain for the life of the view: VS Code finds nodes (reveal, refresh) by object. */
+  private readonly ownerNodes = new Map<string, OwnerNode>();
 
   constructor(
     readonly kind: OwnerKind,
@@ -29,7 +31,19 @@ export class DeploymentsTreeProvider extends BasetenTreeProvider {
 
   protected async loadRoot(signal: AbortSignal): Promise<ExplorerNode[]> {
     const listing = await this.catalog.listOwners(this.kind, signal);
-    const owners = listing.owners.map((owner) => new OwnerNode(owner, this.catalog, this.endpoints));
+    const owners = listing.owners.map((owner) => {
+      const id = `${owner.kind}/${owner.id}`;
+      const node = this.ownerNodes.get(id);
+      if (node) {
+        node.owner = owner;
+        return node;
+      }
+      const created = new OwnerNode(owner, this.catalog, this.endpoints);
+      this.ownerNodes.set(id, created);
+      return created;
+    });
+    const listed = new Set(owners.map((node) => node.id));
+    for (const id of this.ownerNodes.keys()) if (!listed.has(id)) this.ownerNodes.delete(id);
     if (!listing.refusal) return owners;
     const what = WHAT[this.kind];
     if (this.loggedListing !== listing) {

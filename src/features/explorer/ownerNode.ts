@@ -10,7 +10,8 @@ export class OwnerNode implements ExplorerNode {
   readonly id: string;
 
   constructor(
-    readonly owner: CatalogOwner,
+    /** Replaced when the catalog lists the owner again; the node stays the same object. */
+    public owner: CatalogOwner,
     private readonly catalog: DeploymentCatalog,
     private readonly endpoints: () => BasetenEndpoints,
   ) {
