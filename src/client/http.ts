@@ -3,17 +3,11 @@
  * retry policy. Everything above it sends requests through `HttpClient.send`.
  */
 import type { Dispatcher } from 'undici';
-import { ApiArea, BasetenError, httpError, parseRetryAfter, redactSecret } from './errors';
+import { ApiArea, BasetenError, redactSecret } from './errors';
 import type { ProxySettings } from './proxyTunnel';
-
-type Undici = typeof import('undici');
-let loadedUndici: Undici | undefined;
-
-/** undici is loaded on the first request, not with the extension: it is most of the bundle's load time. */
-function undici(): Undici {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (loadedUndici ??= require('undici') as Undici);
-}
+import { httpError, parseRetryAfter, readErrorBody } from './responseErrors';
+import { transportError } from './transportErrors';
+import { undici } from './undiciLoader';
 
 export interface Timeouts {
   /** TCP + TLS connect. */
@@ -122,7 +116,6 @@ export interface HttpRequest {
 
 /** Default ceiling for bodies read whole into memory. Larger responses should be streamed. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export class HttpResponse {
   constructor(
@@ -380,6 +373,8 @@ export class HttpClient {
       }
 
       const errorBody = await readErrorBody(response.body);
+      // The rest of a long error body is not wanted; its socket is freed now.
+      response.body.destroy();
       const error = httpError({
         status: response.statusCode,
         body: redactSecret(errorBody, key),
@@ -446,116 +441,9 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      parts.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= MAX_ERROR_BODY_BYTES) break;
-    }
-  } catch {
-    // A body cut short still tells us something; use what arrived.
-  } finally {
-    body.destroy();
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
 function throwIfAborted(request: { signal?: AbortSignal; method: string; url: string; area?: ApiArea }): void {
   if (request.signal?.aborted) {
     throw new BasetenError({ kind: 'aborted', message: 'The request was cancelled.', method: request.method, url: request.url, area: request.area });
-  }
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
-interface TransportContext {
-  method: string;
-  url: string;
-  area?: ApiArea;
-  signal?: AbortSignal;
-  requestId?: string;
-  midStream: boolean;
-}
-
-/** Turns an undici or socket error into a `BasetenError`. Errors after the stream started are never retryable. */
-export function transportError(caught: unknown, context: TransportContext): BasetenError {
-  if (caught instanceof BasetenError) return caught;
-  const base = { method: context.method, url: context.url, area: context.area, requestId: context.requestId, cause: caught };
-  const host = safeHost(context.url);
-  const error = caught as { code?: string; name?: string; message?: string };
-  // undici reports a proxy that refuses the tunnel as a RequestAbortedError; the user cancelled nothing.
-  if (/^Proxy response \(\d+\)/.test(error?.message ?? '') && !context.signal?.aborted) {
-    return new BasetenError({
-      ...base,
-      kind: 'network',
-      code: 'proxy_refused',
-      message: `The proxy refused the connection to ${host} (${error.message}).`,
-    });
-  }
-  if (context.signal?.aborted || error?.name === 'AbortError' || error instanceof undici().errors.RequestAbortedError) {
-    return new BasetenError({ ...base, kind: 'aborted', message: 'The request was cancelled.' });
-  }
-  if (error instanceof undici().errors.ConnectTimeoutError) {
-    return new BasetenError({ ...base, kind: 'timeout', code: 'connect_timeout', retryable: true, message: `Could not connect to ${host} in time.` });
-  }
-  if (error instanceof undici().errors.HeadersTimeoutError) {
-    return new BasetenError({
-      ...base,
-      kind: 'timeout',
-      code: 'first_byte_timeout',
-      retryable: false,
-      message: `${host} sent no response within the first-byte timeout.`,
-    });
-  }
-  if (error instanceof undici().errors.BodyTimeoutError) {
-    return new BasetenError({
-      ...base,
-      kind: 'timeout',
-      code: 'idle_stream_timeout',
-      message: `${host} stopped sending data for longer than the idle-stream timeout.`,
-    });
-  }
-  const code = error?.code ?? (caught as { cause?: { code?: string } })?.cause?.code;
-  if (context.midStream) {
-    return new BasetenError({
-      ...base,
-      kind: 'stream_truncated',
-      code,
-      message: `The connection to ${host} dropped before the response was complete.`,
-    });
-  }
-  if (code && NETWORK_CODES.has(code)) {
-    const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `Could not resolve ${host}` : `Could not reach ${host} (${code})`;
-    return new BasetenError({ ...base, kind: 'network', code, retryable: true, message: `${what}.` });
-  }
-  return new BasetenError({
-    ...base,
-    kind: 'network',
-    code,
-    retryable: false,
-    message: `Request to ${host} failed: ${error?.message ?? String(caught)}`,
-  });
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'Baseten';
   }
 }
 

@@ -52,6 +52,8 @@ function definedEndpoints(endpoints: Partial<BasetenEndpoints> | undefined): Par
 }
 
 export * from './errors';
+export { RETRYABLE_STATUSES, parseErrorBody, truncateBody, parseRetryAfter, httpError } from './responseErrors';
+export type { ParsedErrorBody, HttpErrorContext } from './responseErrors';
 export * from './keyRefusal';
 export * from './target';
 export * from './urls';

@@ -4,8 +4,9 @@
  * content type, raw bytes for binary types, and a chunk stream for everything else (a Truss generator
  * streams chunked text with no encoding set). Nothing but JSON is read into memory unless asked.
  */
-import { BasetenError, truncateBody } from './errors';
+import { BasetenError } from './errors';
 import { DEFAULT_MAX_BODY_BYTES, HttpResponse } from './http';
+import { truncateBody } from './responseErrors';
 import { readSse, type SseEvent } from './sse';
 
 export type PredictResponseKind = 'json' | 'sse' | 'stream' | 'binary';

@@ -6,9 +6,11 @@
 import type WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { BasetenError, httpError, redactSecret } from './errors';
+import { BasetenError, redactSecret } from './errors';
 import { HttpClient, formatBytes } from './http';
 import { connector } from './proxyTunnel';
+import { httpError, readErrorBody } from './responseErrors';
+import { safeHost } from './transportErrors';
 import { BasetenEndpoints, websocketUrl } from './urls';
 import { Owner, Target } from './target';
 
@@ -379,29 +381,6 @@ function socketError(error: Error, url: string, maxPayloadBytes: number): Basete
   return new BasetenError({ kind: 'network', code, retryable, area: 'websocket', url, cause: error, message: `WebSocket failure: ${error.message}` });
 }
 
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'Baseten';
-  }
-}
-
-async function readBody(response: IncomingMessage, maxBytes = 64 * 1024): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response) {
-      parts.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= maxBytes) break;
-    }
-  } catch {
-    // Use what arrived.
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
 function header(response: IncomingMessage, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -461,7 +440,7 @@ export async function openWebSocketSession(
       requestId = header(response, 'x-baseten-request-id');
     };
     const onUnexpected = (_request: unknown, response: IncomingMessage): void => {
-      void readBody(response).then((body) => {
+      void readErrorBody(response).then((body) => {
         fail(
           httpError({
             status: response.statusCode ?? 0,

@@ -31,6 +31,14 @@ describe('predict JSON pretty-printing without parsing', () => {
     }
   });
 
+  it('is exactly as strict as JSON.parse: nothing that is not JSON is printed as if it were', async () => {
+    const base64Like = 'A'.repeat(80);
+    for (const bad of ['[1 2]', '{"a" 1}', '[1,]', '{"a": 1,}', '["bad \\q escape"]', '["tab\there"]', '[01]', '[1.]', `["${base64Like}\u0001"]`]) {
+      assert.throws(() => JSON.parse(bad), bad);
+      assert.equal((await reindent(bad)).valid, false, bad);
+    }
+  });
+
   it('finds base64 media with its path in the same pass', async () => {
     const png = gradientPng(8, 8).toString('base64');
     const result = await reindent(JSON.stringify({ images: [{ data: png }], note: 'x'.repeat(100), 'odd key': `data:image/png;base64,${png}` }));

@@ -75,6 +75,14 @@ describe('WebSocket JSON error offsets', () => {
       ['{"a": 01}', 7],
       ['-', 0],
       ['["cut', 5],
+      ['"cut\\', 5],
+      ['"\\u12G4"', 5],
+      ['"a\u0001b"', 2],
+      ['1.', 1],
+      ['truex', 4],
+      ['[1 2]', 3],
+      ['[1 /* comment */]', 3],
+      ['{"a":1,}', 7],
     ];
     for (const [text, offset] of cases) {
       assert.equal(jsonErrorOffset(text), offset, text);

@@ -3,11 +3,12 @@
  * in slices that yield to the event loop: a 10 MB answer parsed, printed and scanned in one go stalls the
  * extension host for over a second. Base64 media is found in the same pass. Plain Node: no editor APIs.
  */
+import { JsonScanner, JsonToken } from '../../../client/jsonScanner';
 import { Base64Media, findBase64Media } from './media';
 
 export interface PrettyJson {
   text: string;
-  /** False when the text is not JSON (an unbalanced bracket, a stray character, an unterminated string). */
+  /** False when the text is not JSON: exactly when `JSON.parse` would reject it. */
   valid: boolean;
   media: Base64Media[];
 }
@@ -35,22 +36,19 @@ export async function prettyJson(source: string, mediaLimit = 10): Promise<Prett
 
 interface Frame {
   kind: 'object' | 'array';
-  key?: string;
+  /** The key's token as written, quotes and escapes included: read only when media is found under it. */
+  rawKey?: string;
   index: number;
-  expectKey: boolean;
-}
-
-const LITERAL = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)$/;
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 10 || code === 13 || code === 9;
 }
 
 function pathOf(stack: Frame[]): string {
   let path = '$';
   for (const frame of stack) {
     if (frame.kind === 'array') path += `[${frame.index}]`;
-    else if (frame.key !== undefined) path += /^[A-Za-z_$][\w$]*$/.test(frame.key) ? `.${frame.key}` : `[${JSON.stringify(frame.key)}]`;
+    else if (frame.rawKey !== undefined) {
+      const key = JSON.parse(frame.rawKey) as string;
+      path += /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    }
   }
   return path;
 }
@@ -62,22 +60,19 @@ export async function reindent(source: string, mediaLimit = 10): Promise<PrettyJ
   const indent = (depth: number): string => (indents[depth] ??= '  '.repeat(depth));
   const stack: Frame[] = [];
   const media: Base64Media[] = [];
-  const invalid = (): PrettyJson => ({ text: source, valid: false, media: [] });
+  const scanner = new JsonScanner(source);
   // After an opening bracket nothing is written until the next token shows whether the container is empty.
   let open = false;
-  let values = 0;
   let nextCheck = CHECK_CHARS;
   let sliceStart = performance.now();
   const beforeValue = (): void => {
     if (open) out.push(`\n${indent(stack.length)}`);
     open = false;
   };
-  let i = 0;
-  const length = source.length;
-  while (i < length) {
+  for (;;) {
     // Slices are cut by time, not size: before the JIT has warmed up, the same characters take ten times longer.
-    if (i >= nextCheck) {
-      nextCheck = i + CHECK_CHARS;
+    if (scanner.end >= nextCheck) {
+      nextCheck = scanner.end + CHECK_CHARS;
       if (performance.now() - sliceStart > SLICE_MS) {
         // Joined slice by slice: one join of millions of pieces at the end would be a stall of its own.
         done.push(out.join(''));
@@ -86,90 +81,59 @@ export async function reindent(source: string, mediaLimit = 10): Promise<PrettyJ
         sliceStart = performance.now();
       }
     }
-    const code = source.charCodeAt(i);
-    if (isSpace(code)) {
-      i++;
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    switch (code) {
-      case 123: // {
-      case 91: // [
+    const token = scanner.next();
+    switch (token) {
+      case JsonToken.OpenObject:
+      case JsonToken.OpenArray:
         beforeValue();
-        if (!top) values++;
-        out.push(code === 123 ? '{' : '[');
-        stack.push({ kind: code === 123 ? 'object' : 'array', index: 0, expectKey: code === 123 });
+        out.push(token === JsonToken.OpenObject ? '{' : '[');
+        stack.push({ kind: token === JsonToken.OpenObject ? 'object' : 'array', index: 0 });
         open = true;
-        i++;
         break;
-      case 125: // }
-      case 93: {
-        // ]
-        if (!top || top.kind !== (code === 125 ? 'object' : 'array')) return invalid();
+      case JsonToken.CloseObject:
+      case JsonToken.CloseArray: {
+        const bracket = token === JsonToken.CloseObject ? '}' : ']';
         stack.pop();
-        out.push(open ? (code === 125 ? '}' : ']') : `\n${indent(stack.length)}${code === 125 ? '}' : ']'}`);
+        out.push(open ? bracket : `\n${indent(stack.length)}${bracket}`);
         open = false;
-        i++;
         break;
       }
-      case 44: // ,
-        if (!top) return invalid();
+      case JsonToken.Comma: {
+        const top = stack[stack.length - 1];
         if (top.kind === 'array') top.index++;
-        else top.expectKey = true;
         out.push(`,\n${indent(stack.length)}`);
-        i++;
         break;
-      case 58: // :
-        if (!top || top.kind !== 'object') return invalid();
+      }
+      case JsonToken.Colon:
         out.push(': ');
-        i++;
         break;
-      case 34: {
-        // "
-        let end = i + 1;
-        for (;;) {
-          const c = source.charCodeAt(end);
-          if (Number.isNaN(c)) return invalid();
-          if (c === 92) end += 2;
-          else if (c === 34) break;
-          else end++;
-        }
-        const token = source.slice(i, end + 1);
+      case JsonToken.Key: {
+        const key = source.slice(scanner.start, scanner.end);
         beforeValue();
-        if (!top) values++;
-        if (top?.kind === 'object' && top.expectKey) {
-          try {
-            top.key = JSON.parse(token) as string;
-          } catch {
-            return invalid();
-          }
-          top.expectKey = false;
-        } else if (token.length - 2 >= MIN_MEDIA_CHARS && media.length < mediaLimit && MEDIA_HEAD.test(token.slice(1, 200).replace(/\\\//g, '/'))) {
+        stack[stack.length - 1].rawKey = key;
+        out.push(key);
+        break;
+      }
+      case JsonToken.String: {
+        const value = source.slice(scanner.start, scanner.end);
+        beforeValue();
+        if (value.length - 2 >= MIN_MEDIA_CHARS && media.length < mediaLimit && MEDIA_HEAD.test(value.slice(1, 200).replace(/\\\//g, '/'))) {
           // Rare: only strings that start like base64 are decoded and checked.
-          const found = findBase64Media(JSON.parse(token) as string, 1)[0];
+          const found = findBase64Media(JSON.parse(value) as string, 1)[0];
           if (found) media.push({ ...found, path: pathOf(stack) });
         }
-        out.push(token);
-        i = end + 1;
+        out.push(value);
         break;
       }
-      default: {
-        let end = i;
-        while (end < length) {
-          const c = source.charCodeAt(end);
-          if (isSpace(c) || c === 44 || c === 93 || c === 125 || c === 58) break;
-          end++;
-        }
-        const token = source.slice(i, end);
-        if (!LITERAL.test(token)) return invalid();
+      case JsonToken.Literal:
         beforeValue();
-        if (!top) values++;
-        out.push(token);
-        i = end;
-      }
+        out.push(source.slice(scanner.start, scanner.end));
+        break;
+      case JsonToken.End:
+        done.push(out.join(''));
+        return { text: done.join(''), valid: true, media };
+      default:
+        return { text: source, valid: false, media: [] };
     }
   }
-  if (stack.length || values !== 1) return invalid();
-  done.push(out.join(''));
-  return { text: done.join(''), valid: true, media };
 }

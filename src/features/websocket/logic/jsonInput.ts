@@ -1,4 +1,5 @@
 /** JSON typed by the user, checked before sending: an error says where it is (line, column, offset). */
+import { JsonScanner, JsonToken } from '../../../client/jsonScanner';
 
 export type JsonInput =
   | { ok: true; value: unknown; text: string }
@@ -10,92 +11,16 @@ export function lineAndColumn(text: string, position: number): { line: number; c
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
 /**
  * Offset of the first character that makes `text` invalid JSON, or -1 when it is valid. V8 gives the
  * position for some errors only ("Unexpected token '}', … is not valid JSON" has none), so it is found here.
  */
 export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const fail = (): never => {
-    throw i;
-  };
-  const space = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const string = (): void => {
-    i++;
-    for (;;) {
-      const c = text[i];
-      if (c === undefined || c < ' ') fail();
-      if (c === '"') {
-        i++;
-        return;
-      }
-      if (c !== '\\') {
-        i++;
-        continue;
-      }
-      i++;
-      if ('"\\/bfnrt'.includes(text[i] ?? 'x')) i++;
-      else if (text[i] === 'u') {
-        i++;
-        for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail();
-      } else fail();
-    }
-  };
-  const value = (): void => {
-    space();
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      space();
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      for (;;) {
-        if (c === '{') {
-          space();
-          if (text[i] !== '"') fail();
-          string();
-          space();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return;
-        } else fail();
-      }
-    }
-    if (c === '"') return string();
-    NUMBER.lastIndex = i;
-    const number = NUMBER.exec(text);
-    if (number) {
-      i += number[0].length;
-      return;
-    }
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return;
-      }
-    }
-    fail();
-  };
-  try {
-    value();
-    space();
-    if (i < text.length) fail();
-    return -1;
-  } catch (position) {
-    return typeof position === 'number' ? position : 0;
+  const scanner = new JsonScanner(text);
+  for (;;) {
+    const token = scanner.next();
+    if (token === JsonToken.End) return -1;
+    if (token === JsonToken.Error) return scanner.errorOffset;
   }
 }
 
