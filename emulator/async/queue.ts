@@ -4,13 +4,17 @@
  * when still queued after `max_time_in_queue_seconds`, or CANCELED. A finished request is delivered to
  * its webhook (WEBHOOK_FAILED when that fails) and its status is kept for `statusRetentionMs`.
  */
-import type { EmulatorCore } from '../core/core';
 import { newRequestId } from '../core/ids';
 import type { Resolved } from '../core/targets';
 import { asyncExtraMs, runAsync } from '../inference/predictors';
 import type { Deployment } from '../state/lifecycle';
 import type { AsyncError, AsyncRequestState, AsyncStatus } from '../state/state';
 import { findChain, findModel, isServing } from '../state/state';
+import type { ResolvedOptions } from '../core/options';
+import type { Timers } from '../core/timers';
+import type { Lifecycle } from '../state/lifecycle';
+import type { EmulatorState } from '../state/state';
+import type { WebhookDispatcher } from './webhooks';
 
 export interface AsyncSubmission {
   modelInput: unknown;
@@ -44,13 +48,23 @@ export function statusBody(request: AsyncRequestState): Record<string, unknown> 
   };
 }
 
+/** What the queue uses of the emulator's core. */
+export interface AsyncQueueCore {
+  readonly state: EmulatorState;
+  readonly options: ResolvedOptions;
+  readonly timers: Timers;
+  readonly lifecycle: Lifecycle;
+  readonly lifetimeSignal: AbortSignal;
+  readonly webhooks: WebhookDispatcher;
+}
+
 export class AsyncQueue {
   private readonly running = new Set<string>();
   private seq = 0;
   /** Bumped by `clear`, so work started before a reset never touches what came after it. */
   private generation = 0;
 
-  constructor(private readonly core: Pick<EmulatorCore, 'state' | 'options' | 'timers' | 'lifecycle' | 'lifetimeSignal' | 'webhooks'>) {
+  constructor(private readonly core: AsyncQueueCore) {
     core.lifecycle.onStatus((deployment) => {
       if (isServing(deployment.status)) this.pumpDeployment(deployment);
     });

@@ -8,7 +8,8 @@ import { createHmac } from 'node:crypto';
 import type { ClientRequest } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { EmulatorCore } from '../core/core';
+import type { ResolvedOptions } from '../core/options';
+import type { Timers } from '../core/timers';
 
 export interface WebhookAttempt {
   at: string;
@@ -34,11 +35,18 @@ export function signWebhook(secret: string, body: string): string {
   return `v1=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** What webhook delivery uses of the emulator's core. */
+export interface WebhookCore {
+  readonly options: ResolvedOptions;
+  readonly timers: Timers;
+  readonly lifetimeSignal: AbortSignal;
+}
+
 export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly inFlight = new Set<ClientRequest>();
 
-  constructor(private readonly core: Pick<EmulatorCore, 'options' | 'timers' | 'lifetimeSignal'>) {}
+  constructor(private readonly core: WebhookCore) {}
 
   /** Delivers `payload`; resolves true once the endpoint answered 2xx. */
   async deliver(url: string, requestId: string, payload: unknown): Promise<boolean> {

@@ -3,13 +3,15 @@
  * a slow first byte, a failing model, an OpenAI-compatible LLM; chains echo `{"output": input}`. The same
  * behaviours answer sync predict (streamed where the model streams) and async runs (JSON only).
  */
-import type { EmulatorCore } from '../core/core';
 import type { Exchange } from '../core/exchange';
 import { endStream, isRecord, sendJson, sendText, startStream, writeChunk, yieldToEventLoop } from '../core/exchange';
 import type { Resolved } from '../core/targets';
 import { completeChat, prepareChat, serveChat } from '../modelApis/chat';
 import type { AsyncErrorCode, ModelApiState, ModelState } from '../state/state';
 import { gradientPng } from './png';
+import type { ResolvedOptions } from '../core/options';
+import type { Timers } from '../core/timers';
+import type { Lifecycle } from '../state/lifecycle';
 
 export type PredictInput = { kind: 'json'; value: unknown } | { kind: 'bytes'; contentType: string; data: Buffer };
 
@@ -64,7 +66,11 @@ async function streamBlocks(exchange: Exchange, block: Buffer, total: number): P
 }
 
 /** What the models read from the core: streaming pace (options, timers) and deployment logs (lifecycle). */
-export type PredictorCore = Pick<EmulatorCore, 'options' | 'timers' | 'lifecycle'>;
+export interface PredictorCore {
+  readonly options: ResolvedOptions;
+  readonly timers: Timers;
+  readonly lifecycle: Lifecycle;
+}
 
 async function pause(core: PredictorCore, exchange: Exchange, first: boolean): Promise<boolean> {
   if (first || core.options.tokenDelayMs === 0) return true;

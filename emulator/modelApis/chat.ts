@@ -3,7 +3,6 @@
  * (`…/sync/v1/chat/completions`): validates like Baseten, then answers whole or as an SSE stream with
  * backpressure, stopping as soon as the client goes away.
  */
-import type { EmulatorCore } from '../core/core';
 import type { Exchange, Headers } from '../core/exchange';
 import { endStream, isRecord, sendText, startStream, writeChunk, yieldToEventLoop } from '../core/exchange';
 import { newChatCompletionId } from '../core/ids';
@@ -12,6 +11,8 @@ import type { Outcome, Piece, ToolDefinition } from './chatGenerator';
 import { decode, messageText, plan } from './chatGenerator';
 import { ChunkEncoder, SSE_DONE, completionBody, sseEvent } from './chatWire';
 import type { WireContext } from './chatWire';
+import type { ResolvedOptions } from '../core/options';
+import type { Timers } from '../core/timers';
 
 export const TOKENS_HEADER = 'x-emulator-tokens';
 
@@ -242,7 +243,10 @@ export function completeChat(prepared: Extract<PreparedChat, { ok: true }>): Rec
  * or whatever a deployed model was called with).
  */
 /** What answering a chat reads from the core: the token delay and the timers that pace it. */
-export type ChatCore = Pick<EmulatorCore, 'options' | 'timers'>;
+export interface ChatCore {
+  readonly options: ResolvedOptions;
+  readonly timers: Timers;
+}
 
 export async function serveChat(core: ChatCore, exchange: Exchange, api: ModelApiState, body: Record<string, unknown>, modelName: string): Promise<void> {
   const headers = modelApiHeaders(exchange, api.behaviour);

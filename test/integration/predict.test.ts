@@ -253,7 +253,8 @@ describe('Predict', function () {
     const api = await extensionApi();
     await vscode.workspace.getConfiguration('baseten').update('models', [{ id: 'handmade', name: 'hand-configured', environments: ['staging'] }], vscode.ConfigurationTarget.Global);
     try {
-      const titlesOf = (targets: Awaited<ReturnType<typeof api.predict.targets>>): string[] => targets.map((t) => `${t.owner.name}/${JSON.stringify(t.target)}`);
+      const titlesOf = (targets: Awaited<ReturnType<typeof api.predict.targets>>): string[] =>
+        targets.map((t) => `${t.owner.name}/${JSON.stringify(t.target.kind === 'deployment' ? { kind: 'deployment', id: t.target.id } : t.target)}`);
       // Loaded from the management API, whether or not the explorer ever showed them.
       const targets = await api.predict.targets();
       const titles = titlesOf(targets);
@@ -273,9 +274,9 @@ describe('Predict', function () {
       }
       const echo = SEED.models.echo.deployments;
       for (const id of [echo.inactive, echo.buildFailed]) assert.ok(!titles.includes(`echo/{"kind":"deployment","id":"${id}"}`), `deployment ${id} cannot answer and is not offered`);
-      assert.equal(targets.find((t) => t.owner.name === 'echo' && t.target.kind === 'production')?.status, 'ACTIVE');
-      assert.equal(targets.find((t) => t.owner.name === 'sleepy' && t.target.kind === 'production')?.status, 'SCALED_TO_ZERO');
-      assert.equal(targets.find((t) => t.owner.name === 'hand-configured')?.status, undefined, 'no status is known for a hand-configured target');
+      assert.equal(targets.find((t) => t.owner.name === 'echo' && t.target.kind === 'production')?.state.status, 'ACTIVE');
+      assert.equal(targets.find((t) => t.owner.name === 'sleepy' && t.target.kind === 'production')?.state.status, 'SCALED_TO_ZERO');
+      assert.equal(targets.find((t) => t.owner.name === 'hand-configured')?.state.status, undefined, 'no status is known for a hand-configured target');
 
       await editorWith('picked.json', '{"picked": true}');
       const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection');

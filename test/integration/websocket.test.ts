@@ -17,6 +17,8 @@ const ws = (selector: string): string => `body[data-panel="websocket"] ${selecto
 /** The tree node of a model's environment (or development). */
 async function targetNode(modelName: string, kind: TargetNode['place'], key: string): Promise<TargetNode> {
   const api = await extensionApi();
+  // What Baseten says now: an earlier test may have woken or changed the target behind the catalog's back.
+  api.trees.models.reload();
   const model = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.owner.name === modelName);
   assert.ok(model, `model ${modelName} in the tree`);
   const node = (await api.trees.models.getChildren(model)).find((child): child is TargetNode => isTarget(child) && child.place === kind && child.key === key);
@@ -288,7 +290,7 @@ describe('WebSocket session panel', function () {
     await waitFor(() => received(panel).some((entry) => entry.text === 'after reload'), 10_000, 'the echo after reload');
   });
 
-  it('is offered on environments and deployments only; the command palette picks among environments of models and chains', async () => {
+  it('is offered on environments and deployments only; the command palette picks among those of models and chains', async () => {
     const api = await extensionApi();
     const development = await targetNode('echo', 'development', 'development');
     assert.equal(await vscode.commands.executeCommand('baseten.openWebSocket', development), undefined, 'development has no WebSocket on Baseten');
@@ -297,7 +299,7 @@ describe('WebSocket session panel', function () {
     if (!hasBrowser()) return;
     // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
     const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');
-    await clickInUi('.quick-input-widget .monaco-list-row:has-text("pipeline · production")');
+    await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
     const panel = await opening;
     assert.ok(panel, 'a panel for the chain');
     panels.push(panel);

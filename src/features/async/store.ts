@@ -23,8 +23,6 @@ export interface QueueStatus {
   error?: string;
 }
 
-export type FinishListener = (request: AsyncRequest) => void;
-
 /**
  * Every async request submitted from this workspace, persisted in workspace state, watched by one
  * `AsyncRequestWatcher` through one `StatusBudget` shared with cancels and queue-status calls.

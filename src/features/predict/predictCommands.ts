@@ -15,42 +15,33 @@ import { PredictController, PredictOutcome } from './predictRun';
 
 type TargetArgument = TargetNode | TargetRef | undefined;
 
-interface KnownTarget extends TargetRef {
-  status?: DeploymentStatus;
-}
-
-function resolveTarget(catalog: DeploymentCatalog, argument: TargetArgument): KnownTarget | undefined {
-  if (argument instanceof TargetNode) return { ...argument.ref, status: argument.statusKnown ? argument.state.status : undefined };
-  if (argument && typeof argument === 'object' && 'owner' in argument && 'target' in argument) {
-    return { owner: argument.owner, target: argument.target, status: knownStatus(catalog, argument) };
-  }
+function resolveTarget(argument: TargetArgument): TargetRef | undefined {
+  if (argument instanceof TargetNode) return argument.ref;
+  if (argument && typeof argument === 'object' && 'owner' in argument && 'target' in argument) return { owner: argument.owner, target: argument.target };
   return undefined;
 }
 
+/** The status the catalog last read for the target: a request to one scaled to zero says it waits for a cold start. */
 function knownStatus(catalog: DeploymentCatalog, ref: TargetRef): DeploymentStatus | undefined {
-  return catalog.find(ref)?.state.status;
-}
-
-function known(target: CatalogTarget): KnownTarget {
-  return { owner: target.owner, target: target.target, status: target.statusKnown ? target.state.status : undefined };
+  const target = catalog.find(ref);
+  return target?.statusKnown ? target.state.status : undefined;
 }
 
 /** Targets that can answer: inactive and failed deployments are left out (the tree still shows them). */
 const REQUEST_TARGETS = { offers: canAnswer };
 
-async function pickRequestTarget(catalog: DeploymentCatalog, title: string): Promise<KnownTarget | undefined> {
-  const picked = await pickTarget(catalog, {
+function pickRequestTarget(catalog: DeploymentCatalog, title: string): Promise<CatalogTarget | undefined> {
+  return pickTarget(catalog, {
     ...REQUEST_TARGETS,
     title,
     placeholder: 'Send to which environment or deployment?',
     empty: { label: 'No models or chains to send to', description: 'add them to the "baseten.models" or "baseten.chains" setting' },
   });
-  return picked && known(picked);
 }
 
 /** What the predict target pick offers once loaded. */
-export async function requestTargets(catalog: DeploymentCatalog): Promise<KnownTarget[]> {
-  return (await offeredTargets(catalog, REQUEST_TARGETS)).targets.map(known);
+export async function requestTargets(catalog: DeploymentCatalog): Promise<CatalogTarget[]> {
+  return (await offeredTargets(catalog, REQUEST_TARGETS)).targets;
 }
 
 function isJsonDocument(document: vscode.TextDocument): boolean {
@@ -76,7 +67,7 @@ export async function predictFromEditor(
   const document = editor.document;
   const range = from === 'selection' && !editor.selection.isEmpty ? editor.selection : new vscode.Range(0, 0, document.lineCount, 0);
   const text = document.getText(range);
-  const target = resolveTarget(catalog, argument) ?? (await pickRequestTarget(catalog, from === 'selection' ? 'Predict with Selection' : 'Predict with Current File'));
+  const target = resolveTarget(argument) ?? (await pickRequestTarget(catalog, from === 'selection' ? 'Predict with Selection' : 'Predict with Current File'));
   if (!target) return { outcome: 'none' };
   const payload = buildPayload(text, { template: inputTemplate(target.owner), isJsonFile: isJsonDocument(document) });
   if (!payload.ok) {
@@ -96,12 +87,12 @@ export async function predictFromEditor(
     void vscode.window.showErrorMessage(payload.message);
     return { outcome: 'invalid', message: payload.message };
   }
-  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: target.status });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
 }
 
 /** The inline action on a target in the tree: the active editor's selection or JSON file, else an input box. */
 export async function predictTarget(controller: PredictController, catalog: DeploymentCatalog, node?: TargetArgument): Promise<PredictOutcome> {
-  const target = resolveTarget(catalog, node) ?? (await pickRequestTarget(catalog, 'Predict'));
+  const target = resolveTarget(node) ?? (await pickRequestTarget(catalog, 'Predict'));
   if (!target) return { outcome: 'none' };
   const editor = vscode.window.activeTextEditor;
   // The last response is usually the active editor: it is not taken for the next payload unless selected.
@@ -123,7 +114,7 @@ export async function predictTarget(controller: PredictController, catalog: Depl
   if (text === undefined) return { outcome: 'none' };
   const payload = buildPayload(text, { template: inputTemplate(target.owner) });
   if (!payload.ok) return { outcome: 'invalid', message: payload.message };
-  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: target.status });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
 }
 
 export async function savedRequests(): Promise<vscode.Uri[]> {

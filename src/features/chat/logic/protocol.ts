@@ -108,8 +108,6 @@ export type WebviewToHost =
   /** The options form changed; the transcript the host keeps is the one that counts. */
   | { type: 'settings'; settings: ChatSettings };
 
-export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
-
 export function emptyConversation(settings: Partial<ChatSettings> = {}): ConversationState {
   return { version: 1, settings: { system: '', ...settings }, turns: [], pending: [] };
 }
