@@ -8,7 +8,7 @@ import { WEBSOCKET_VIEW_TYPE } from '../../src/features/websocket/sessionPanel';
 import type { SavedSession } from '../../src/features/websocket/logic/protocol';
 import { targetLabel } from '../../src/client/target';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
-import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { clickInUi, clickInWebview, fillInUi, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 /** A selector inside the session page only (the chat page has fields with the same IDs). */
@@ -299,6 +299,8 @@ describe('WebSocket session panel', function () {
     if (!hasBrowser()) return;
     // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
     const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');
+    // Typed into the filter as a user would: the list holds every model's targets, the chain's below them.
+    await fillInUi('.quick-input-widget input', 'production of pipeline');
     await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
     const panel = await opening;
     assert.ok(panel, 'a panel for the chain');
