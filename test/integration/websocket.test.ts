@@ -8,7 +8,7 @@ import { WEBSOCKET_VIEW_TYPE } from '../../src/features/websocket/sessionPanel';
 import type { SavedSession } from '../../src/features/websocket/logic/protocol';
 import { targetLabel } from '../../src/client/target';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
-import { clickInUi, clickInWebview, fillInUi, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { clickInUi, clickInWebview, emulatorControl, extensionApi, fillInUi, fillInWebview, hasBrowser, queryWebviews, screenshot, textsInUi, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 /** A selector inside the session page only (the chat page has fields with the same IDs). */
@@ -299,6 +299,9 @@ describe('WebSocket session panel', function () {
     if (!hasBrowser()) return;
     // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
     const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');
+    // The one target picker, as every feature shows it: "production of echo", its status, its owner's id.
+    await waitFor(async () => (await textsInUi('.quick-input-widget .monaco-list-row')).some((text) => text.includes('production of echo') && text.includes('Active')), 10_000, 'the pick to list the targets');
+    await screenshot('target-pick');
     // Typed into the filter as a user would: the list holds every model's targets, the chain's below them.
     await fillInUi('.quick-input-widget input', 'production of pipeline');
     await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
