@@ -21,10 +21,10 @@ export interface TargetPickOptions {
   kinds?: readonly OwnerKind[];
   /** The order within models and within chains; the catalog's own order when not given. */
   order?: (a: CatalogTarget, b: CatalogTarget) => number;
-  /** The item shown when no target is offered, or below the targets when `noteBelow` says so. */
+  /** The item shown when no target is offered. */
   empty: { label: string; description: string };
-  /** Whether `empty` is also shown below the targets that are offered (wake: none is asleep). */
-  noteBelow?: (offered: CatalogTarget[]) => boolean;
+  /** A note below the targets that are offered, with its own description (wake: none of them is asleep). */
+  noteBelow?: (offered: CatalogTarget[]) => string | undefined;
   /** Items above the targets, loaded beside them (chat: the Model APIs). */
   leading?: (signal: AbortSignal) => Promise<TargetPickItem[]>;
   /** Starts active. */
@@ -52,7 +52,8 @@ export async function pickTargetItem(catalog: DeploymentCatalog, options: Target
       const [leading, { targets, error }] = await Promise.all([options.leading?.(signal) ?? [], offeredTargets(catalog, options, signal)]);
       const items = [...leading, ...targetItems(targets, options.current)];
       if (error && !targets.length) return [...items, { label: '$(error) Could not list models and chains', description: error }];
-      if (!targets.length || options.noteBelow?.(targets)) items.push({ label: `$(info) ${options.empty.label}`, description: options.empty.description });
+      const note = targets.length ? options.noteBelow?.(targets) : options.empty.description;
+      if (note) items.push({ label: `$(info) ${options.empty.label}`, description: note });
       return items;
     },
   );

@@ -21,7 +21,7 @@ export async function wakeCommand(services: BasetenServices, catalog: Deployment
           order: sleepingFirst,
           // Listed last when targets of unknown status are offered, so Enter still picks one of them.
           empty: { label: 'Nothing is scaled to zero', description: 'every model deployment is awake or cannot be woken' },
-          noteBelow: (offered) => !offered.some(isScaledToZero),
+          noteBelow: (offered) => (offered.some(isScaledToZero) ? undefined : 'the targets above have no status to read'),
         });
   if (!target) return undefined;
   // The catalog's own copy, when it holds the target: the wake's steps show wherever it is shown.
