@@ -346,10 +346,12 @@ describe('Chat panel', function () {
   it('a question typed in the panel and sent with the Send button is answered there', async function () {
     if (!hasBrowser()) this.skip();
     const panel = await freshPanel();
-    await waitFor(async () => (await queryWebviews('#input')).length > 0, 10_000, 'the panel page');
-    await fillInWebview('#input', 'say: typed in the page');
+    // The page has the host's state (the new conversation, its model) before anything is typed: a state arriving
+    // later would reset the box.
+    await waitFor(async () => (await queryWebviews('body:not([data-panel]) #target'))[0]?.text === KIMI.label, 10_000, 'the panel page to show the model');
+    await fillInWebview('body:not([data-panel]) #input', 'say: typed in the page');
     const ended = new Promise<void>((resolve) => panel.onDidEndAnswer(() => resolve()));
-    await clickInWebview('#send');
+    await clickInWebview('body:not([data-panel]) #send');
     await ended;
     const turns = panel.conversation.turns;
     assert.equal(turns.length, 2);
