@@ -34,10 +34,13 @@ function serially<T>(action: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** This run's screenshots: the Restricted Mode pass writes beside the main run's, never over them. */
+let shotsDir = screenshotsDir;
+
 export async function takeScreenshot(page: Page, name: string): Promise<string> {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`bad screenshot name ${JSON.stringify(name)}`);
-  mkdirSync(screenshotsDir, { recursive: true });
-  const path = join(screenshotsDir, `${name}.png`);
+  mkdirSync(shotsDir, { recursive: true });
+  const path = join(shotsDir, `${name}.png`);
   await page.screenshot({ path });
   return path;
 }
@@ -171,8 +174,8 @@ function extensionHostLogTail(userDataDir: string, lines = 80): string {
 }
 
 function emptyScreenshots(): void {
-  if (!existsSync(screenshotsDir)) return;
-  for (const file of readdirSync(screenshotsDir)) if (file.endsWith('.png')) rmSync(join(screenshotsDir, file), { force: true });
+  if (!existsSync(shotsDir)) return;
+  for (const file of readdirSync(shotsDir)) if (file.endsWith('.png')) rmSync(join(shotsDir, file), { force: true });
 }
 
 /**
@@ -225,6 +228,7 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
     const run = prepareRun(emulator, args, control.url);
     tmp = run.tmp;
     userDataDir = run.userDataDir;
+    shotsDir = args.untrusted ? join(screenshotsDir, 'restricted-mode') : screenshotsDir;
     emptyScreenshots();
     console.log(`[integration] emulator at ${emulator.baseUrl}; VS Code user data in ${run.userDataDir}`);
 
@@ -277,7 +281,7 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
     codeServer.child.off('exit', onServerExit);
     console.log(`[integration] VS Code reported exit code ${exitCode} after ${elapsed()}`);
     // The suite takes `workbench` before it ends; when it did not get that far, take it now.
-    if (!existsSync(join(screenshotsDir, 'workbench.png'))) {
+    if (!existsSync(join(shotsDir, 'workbench.png'))) {
       await serially(() => takeScreenshot(page as Page, 'workbench')).catch((error: Error) => console.error(`[integration] final screenshot failed: ${error.message}`));
     }
 
