@@ -2,7 +2,7 @@
 // `npm test`: installs what is missing, builds, lints, runs the plain-Node suites in-process and the
 // integration suite inside a real VS Code, then prints one line `N passed, N failed` for all of them.
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,11 @@ async function main() {
       await integrationSuite();
       // A second, short VS Code run with workspace trust on and the folder untrusted.
       await integrationSuite('integration (Restricted Mode)', ['--untrusted']);
+      // What users install: the production .vsix, installed into VS Code, its smoke suite run against that copy.
+      const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+      if (step('package (.vsix)', 'node', [join('scripts', 'package.mjs')])) {
+        await integrationSuite('integration (installed .vsix)', ['--installed', join(root, `${name}-${version}.vsix`)]);
+      }
     }
   }
   if (failures.length) console.log(`\nFailures: ${failures.join('; ')}`);

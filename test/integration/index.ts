@@ -40,9 +40,12 @@ export async function run(): Promise<void> {
   console.log(`VS Code ${vscode.version}, Node ${process.versions.node}; baseten.endpoints.managementBaseUrl = ${configured}`);
 
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.BASETEN_TEST_GREP || undefined });
-  // The Restricted Mode suite needs a VS Code started untrusted (the runner's --untrusted pass), and only runs there.
-  const untrusted = !!process.env.BASETEN_TEST_UNTRUSTED;
-  for (const file of findTests(__dirname)) if (/restrictedMode\.test\.js$/.test(file) === untrusted) mocha.addFile(file);
+  // The Restricted Mode suite needs a VS Code started untrusted (the runner's --untrusted pass), the installed-package
+  // suite one with the .vsix installed (--installed); each runs only there, and the rest only in the main pass.
+  const pass = process.env.BASETEN_TEST_UNTRUSTED ? /restrictedMode\.test\.js$/ : process.env.BASETEN_TEST_INSTALLED ? /installed\.test\.js$/ : undefined;
+  for (const file of findTests(__dirname)) {
+    if (pass ? pass.test(file) : !/(restrictedMode|installed)\.test\.js$/.test(file)) mocha.addFile(file);
+  }
   const stats = await new Promise<Mocha.Stats>((resolve, reject) => {
     try {
       const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 0, pending: 0 } as Mocha.Stats));

@@ -7,13 +7,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { Emulator } from '../../emulator';
 import { extensionTestsPath, parseArgs, prepareRun, RunnerArgs, readResults, removeQuietly, repoRoot, report, screenshotsDir, startEmulatorFromOut } from './setup';
 import { recordWebviewStates, savedWebviewStates } from './webviewState';
-import { CHROMIUM_ARGS, ensureVsCodeServer, freePort, remoteUri, RunningCodeServer, startCodeServer, workbenchUrl } from './vscodeServer';
+import { CHROMIUM_ARGS, ensureVsCodeServer, freePort, installExtension, remoteUri, RunningCodeServer, startCodeServer, workbenchUrl } from './vscodeServer';
 
 const OVERALL_TIMEOUT_MS = 15 * 60_000;
 /** Workbench messages that are expected offline or are connection chatter; BASETEN_TEST_VERBOSE=1 shows them. */
@@ -228,8 +228,12 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
     const run = prepareRun(emulator, args, control.url);
     tmp = run.tmp;
     userDataDir = run.userDataDir;
-    shotsDir = args.untrusted ? join(screenshotsDir, 'restricted-mode') : screenshotsDir;
+    shotsDir = args.untrusted ? join(screenshotsDir, 'restricted-mode') : args.installed ? join(screenshotsDir, 'installed') : screenshotsDir;
     emptyScreenshots();
+    if (args.installed) {
+      installExtension(paths, resolve(args.installed), run.extensionsDir, run.userDataDir);
+      console.log(`[integration] installed ${args.installed}`);
+    }
     console.log(`[integration] emulator at ${emulator.baseUrl}; VS Code user data in ${run.userDataDir}`);
 
     codeServer = await startCodeServer(paths, {
@@ -269,7 +273,10 @@ export async function runIntegration(args: RunnerArgs): Promise<number> {
       finish(1);
     };
     codeServer.child.once('exit', onServerExit);
-    const development: Array<[string, string]> = [['extensionDevelopmentPath', remoteUri(repoRoot)], ['skipWelcome', 'true']];
+    // Testing the installed package: the extension under development is only an empty host for the tests, so the
+    // Baseten extension VS Code runs is the one installed from the .vsix, not the source folder.
+    const developed = args.installed ? join(repoRoot, 'test', 'fixtures', 'installed-host') : repoRoot;
+    const development: Array<[string, string]> = [['extensionDevelopmentPath', remoteUri(developed)], ['skipWelcome', 'true']];
     await page.goto(workbenchUrl(codeServer.url, run.workspace, [...development, ['extensionTestsPath', remoteUri(extensionTestsPath)]]));
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {

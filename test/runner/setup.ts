@@ -22,11 +22,20 @@ export interface RunnerArgs {
   untrusted: boolean;
   /** After the suite, keep VS Code and the emulator running (for a person to look) until Ctrl+C. */
   keepOpen: boolean;
+  /** A .vsix to install into VS Code and test instead of the source folder (the smoke suite only). */
+  installed?: string;
 }
 
 export function parseArgs(argv: string[]): RunnerArgs {
   const grepAt = argv.indexOf('--grep');
-  return { grep: grepAt >= 0 ? argv[grepAt + 1] : undefined, noKey: argv.includes('--no-key'), untrusted: argv.includes('--untrusted'), keepOpen: argv.includes('--keep-open') };
+  const installedAt = argv.indexOf('--installed');
+  return {
+    grep: grepAt >= 0 ? argv[grepAt + 1] : undefined,
+    noKey: argv.includes('--no-key'),
+    untrusted: argv.includes('--untrusted'),
+    keepOpen: argv.includes('--keep-open'),
+    installed: installedAt >= 0 ? argv[installedAt + 1] : undefined,
+  };
 }
 
 /** Same contract as test/integration/index.ts writes. */
@@ -156,6 +165,7 @@ export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: 
     BASETEN_TEST_SCREENSHOT_URL: screenshotUrl,
     BASETEN_EMULATOR_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
     BASETEN_TEST_UNTRUSTED: args.untrusted ? '1' : undefined,
+    BASETEN_TEST_INSTALLED: args.installed ? '1' : undefined,
   };
   return run;
 }

@@ -186,6 +186,16 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
+/** Installs a .vsix into an extensions folder, as `code --install-extension` does; throws with code-server's output when it fails. */
+export function installExtension(paths: VsCodePaths, vsix: string, extensionsDir: string, userDataDir: string): void {
+  const result = spawnSync(
+    paths.node,
+    [join(paths.codeServer, 'out', 'node', 'entry.js'), '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir],
+    { env: withNode24({ ...process.env }), encoding: 'utf8', timeout: 120_000 },
+  );
+  if (result.status !== 0) throw new Error(`installing ${vsix} failed (${result.status}): ${result.stdout}${result.stderr}`);
+}
+
 /** Starts code-server with Node 24 and resolves once it answers `/healthz`. */
 export async function startCodeServer(paths: VsCodePaths, options: CodeServerOptions): Promise<RunningCodeServer> {
   const args = [
