@@ -1,8 +1,8 @@
 /**
- * Async inference (reference §4): one queue per deployment, ordered by priority (0 first) then arrival,
- * running one request at a time. QUEUED → IN_PROGRESS → SUCCEEDED / FAILED (after retries), or EXPIRED
- * when still queued after `max_time_in_queue_seconds`, or CANCELED. A finished request is delivered to
- * its webhook (WEBHOOK_FAILED when that fails) and its status is kept for `statusRetentionMs`.
+ * Async inference (docs/baseten-api.md#async-inference): one queue per deployment, ordered by priority (0
+ * first) then arrival, running one request at a time. QUEUED → IN_PROGRESS → SUCCEEDED / FAILED (after
+ * retries), or EXPIRED when still queued after `max_time_in_queue_seconds`, or CANCELED. A finished request is
+ * delivered to its webhook (WEBHOOK_FAILED when that fails) and its status is kept for `statusRetentionMs`.
  */
 import { newRequestId } from '../core/ids';
 import type { Resolved } from '../core/targets';

@@ -1,8 +1,9 @@
 /**
- * Webhook deliveries for finished async requests, as Baseten makes them (reference §4.6): a JSON POST with
- * `X-BASETEN-REQUEST-ID` and, with a secret, `X-BASETEN-SIGNATURE: v1=<hex hmac-sha256 of the raw body>`;
- * two attempts about 2 s apart, 10 s each, the second only after a 500/502/503/504. Times scale with
- * `queueSecondsScale`. Every delivery is kept for `GET /__emulator/webhooks`.
+ * Webhook deliveries for finished async requests, as Baseten makes them (docs/baseten-api.md#webhooks): a JSON
+ * POST with `X-BASETEN-REQUEST-ID` and, with a secret,
+ * `X-BASETEN-SIGNATURE: v1=<hex hmac-sha256 of the raw body>`; two attempts about 2 s apart, 10 s each, the
+ * second only after a 500/502/503/504. Times scale with `queueSecondsScale`. Every delivery is kept for
+ * `GET /__emulator/webhooks`.
  */
 import { createHmac } from 'node:crypto';
 import type { ClientRequest } from 'node:http';

@@ -1,7 +1,8 @@
 /**
- * `Authorization: Bearer <key>` or `Api-Key <key>` (reference §1.1), and the body each Baseten surface
- * answers a bad key with: Model APIs 403 as recorded, model and chain hosts 401 `{"error"}` (the inference
- * spec's ErrorResponse), management 401/403 `{"message"}` (what truss reads; the spec publishes none).
+ * `Authorization: Bearer <key>` or `Api-Key <key>` (docs/baseten-api.md#authentication), and the body each
+ * Baseten surface answers a bad key with: Model APIs 403 as recorded, model and chain hosts 401 `{"error"}`
+ * (the inference spec's ErrorResponse), management 401/403 `{"message"}` (what truss reads; the spec publishes
+ * none).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';

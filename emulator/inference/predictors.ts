@@ -35,7 +35,7 @@ export function readPredictInput(exchange: Exchange): { ok: true; input: Predict
   }
 }
 
-/** How a Truss server reports a model's own error (reference §3.4). */
+/** How a Truss server reports a model's own error (docs/baseten-api.md#error-bodies). */
 export function sendModelError(exchange: Exchange, status: number, message: string, code: '500' | '600' | '700'): void {
   sendJson(exchange, status, { error: message }, { 'X-BASETEN-ERROR-SOURCE': '04', 'X-BASETEN-ERROR-CODE': code });
 }

@@ -31,7 +31,7 @@ function notCallable(exchange: Exchange, deployment: Deployment): void {
 
 /**
  * Waits until the deployment serves: a scaled-to-zero one is woken and the request parked meanwhile
- * (reference §3.8). False when an error was sent or the client left.
+ * (docs/baseten-api.md#wake-and-scale-to-zero). False when an error was sent or the client left.
  */
 export async function whenReady(core: Pick<EmulatorCore, 'lifecycle'>, exchange: Exchange, deployment: Deployment): Promise<boolean> {
   const outcome = await core.lifecycle.whenServing(deployment, exchange.signal);

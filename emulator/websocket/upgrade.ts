@@ -1,5 +1,5 @@
 /**
- * WebSockets on model and chain hosts (reference §5): `environments/{env}/websocket`,
+ * WebSockets on model and chain hosts (docs/baseten-api.md#websocket): `environments/{env}/websocket`,
  * `deployment/{id}/websocket` and the regional `/websocket`. The upgrade is refused over plain HTTP
  * before it happens (401 bad key, 404 unknown target, 503/504 not ready); a sleeping deployment is woken
  * and the upgrade parked meanwhile. Messages over 100 MiB close the socket with 1009 (ws's maxPayload).

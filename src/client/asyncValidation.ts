@@ -1,7 +1,7 @@
 /**
- * Checks an `AsyncPredictRequest` against the ranges Baseten documents (reference §4.1, inference spec
- * `AsyncPredictRequest` / `InferenceRetryConfig`) before anything is sent: a queued job with a typo in it
- * costs the user a wait and a confusing 400, a local message costs nothing.
+ * Checks an `AsyncPredictRequest` against the ranges Baseten documents (docs/baseten-api.md#async-submit,
+ * inference spec `AsyncPredictRequest` / `InferenceRetryConfig`) before anything is sent: a queued job with a
+ * typo in it costs the user a wait and a confusing 400, a local message costs nothing.
  */
 import { BasetenError } from './errors';
 import { formatBytes } from './http';

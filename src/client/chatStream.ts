@@ -44,8 +44,8 @@ export function emptyChatResult(requestId?: string): ChatResult {
 }
 
 /**
- * Merges a tool-call delta by `index`. Engines differ (reference §2.4): some send a whole call at once,
- * some stream arguments with an empty id on continuations, some repeat the id or send another one; the
+ * Merges a tool-call delta by `index`. Engines differ (docs/baseten-api.md#streaming): some send a whole call
+ * at once, some stream arguments with an empty id on continuations, some repeat the id or send another one; the
  * first non-empty id and name win and arguments are appended.
  */
 export function mergeToolCallDelta(calls: ToolCall[], delta: ToolCallDelta): { index: number; call: ToolCall; argumentsDelta: string } {

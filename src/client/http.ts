@@ -19,9 +19,9 @@ export interface Timeouts {
 }
 
 /**
- * Baseten parks a request to a scaled-to-zero deployment until it is ready and cuts sync requests at
- * 1200 s (reference §3.5), so the defaults wait a little longer than Baseten does: Baseten's own answer
- * (a 500 or 504 with a message) is more useful than ours.
+ * Baseten parks a request to a scaled-to-zero deployment until it is ready and cuts sync requests at 1200 s
+ * (docs/baseten-api.md#timeouts-and-limits), so the defaults wait a little longer than Baseten does: Baseten's
+ * own answer (a 500 or 504 with a message) is more useful than ours.
  */
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
   connectMs: 10_000,

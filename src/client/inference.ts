@@ -1,6 +1,7 @@
 /**
  * Deployed models and chains (`model-{id}` / `chain-{id}` hosts): sync predict / run_remote, async
- * requests, queue status and wake (reference §3, §4, §6).
+ * requests, queue status and wake (docs/baseten-api.md#predict,
+ * #async-inference, #wake-and-scale-to-zero).
  */
 import { validateAsyncPredictRequest } from './asyncValidation';
 import { BasetenError } from './errors';

@@ -1,8 +1,8 @@
 /**
- * Why the management API refused a key. Baseten answers a missing or invalid key with 401 everywhere
- * (Model APIs were also seen answering 403 to a bad key), and an invoke-only workspace key is refused by
- * the management API alone (reference §1.3, §1.5, §8). So a management 403 means "invoke-only", and a
- * management 401 is told apart by asking the inference side whether it takes the same key.
+ * Why the management API refused a key. Baseten answers a missing or invalid key with 401 everywhere (Model
+ * APIs were also seen answering 403 to a bad key), and an invoke-only workspace key is refused by the
+ * management API alone (docs/baseten-api.md#key-kinds-and-refusals). So a management 403 means "invoke-only",
+ * and a management 401 is told apart by asking the inference side whether it takes the same key.
  */
 import { BasetenError } from './errors';
 

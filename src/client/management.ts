@@ -1,7 +1,7 @@
 /**
- * The management API (`api.baseten.co/v1`, reference §7): who the key belongs to, models, deployments,
- * environments and chains, activation, and the status polling that wake relies on. Errors carry area
- * `management`, so a 401/403 is explained as a key that cannot manage (e.g. an invoke-only workspace key).
+ * The management API (`api.baseten.co/v1`, docs/baseten-api.md#management-api): who the key belongs to, models,
+ * deployments, environments and chains, activation, and the status polling that wake relies on. Errors carry
+ * area `management`, so a 401/403 is explained as a key that cannot manage (e.g. an invoke-only workspace key).
  */
 import { BasetenError } from './errors';
 import { HttpClient, HttpMethod, sleep } from './http';
@@ -171,10 +171,10 @@ export class ManagementClient {
   }
 
   /**
-   * Polls a deployment until `until` accepts it. The management API is the only place readiness shows
-   * (a request to a sleeping deployment is parked, not refused; reference §6, §7.4). Stops with a
-   * `DeploymentStatusError` on a failure status or `INACTIVE`, a `timeout` error after `timeoutMs`, and an
-   * `aborted` error when the signal fires. HTTP errors (404, 401/403) end the wait as they are.
+   * Polls a deployment until `until` accepts it. The management API is the only place readiness shows (a
+   * request to a sleeping deployment is parked, not refused; docs/baseten-api.md#wake-and-scale-to-zero). Stops
+   * with a `DeploymentStatusError` on a failure status or `INACTIVE`, a `timeout` error after `timeoutMs`, and
+   * an `aborted` error when the signal fires. HTTP errors (404, 401/403) end the wait as they are.
    */
   async waitForDeploymentStatus(modelId: string, deployment: DeploymentRef, options: WaitForDeploymentOptions): Promise<DeploymentV1> {
     const intervalMs = options.intervalMs ?? 2_000;

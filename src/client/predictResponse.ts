@@ -1,8 +1,8 @@
 /**
- * What a deployed model's `predict` (or a chain's `run_remote`) answered, by the kind of body Baseten
- * sends. The switch mirrors the baseten CLI (reference §3.3): SSE for `text/event-stream`, JSON for a JSON
- * content type, raw bytes for binary types, and a chunk stream for everything else (a Truss generator
- * streams chunked text with no encoding set). Nothing but JSON is read into memory unless asked.
+ * What a deployed model's `predict` (or a chain's `run_remote`) answered, by the kind of body Baseten sends.
+ * The switch mirrors the baseten CLI (docs/baseten-api.md#predict-responses): SSE for `text/event-stream`, JSON
+ * for a JSON content type, raw bytes for binary types, and a chunk stream for everything else (a Truss
+ * generator streams chunked text with no encoding set). Nothing but JSON is read into memory unless asked.
  */
 import { BasetenError } from './errors';
 import { DEFAULT_MAX_BODY_BYTES, HttpResponse } from './http';

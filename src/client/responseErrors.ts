@@ -1,10 +1,10 @@
 /**
  * Errors built from Baseten's answers: the one place that reads Baseten's error bodies, explains a status
- * and decides whether it is worth another try (reference §2.9, §3.4, §7, §8).
+ * and decides whether it is worth another try (docs/baseten-api.md#errors-and-retries).
  */
 import { ApiArea, BasetenError } from './errors';
 
-/** Statuses worth another try (reference §3.5, §8). 400/401/403/404/413/422 never are. */
+/** Statuses worth another try (docs/baseten-api.md#status-codes). 400/401/403/404/413/422 never are. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 export interface ParsedErrorBody {

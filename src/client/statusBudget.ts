@@ -1,6 +1,7 @@
 /**
- * One budget for every call Baseten counts against the async status limit (status, cancel and queue
- * status share "20 requests per second" per key, reference §4.8), and one pause for everybody after a 429.
+ * One budget for every call Baseten counts against the async status limit (status, cancel and queue status
+ * share "20 requests per second" per key, docs/baseten-api.md#async-rate-limits), and one pause for everybody
+ * after a 429.
  *
  * A call holds one of `perSecond` slots from the moment it is sent until one second after its answer came
  * back. Baseten counts calls as they arrive, which is somewhere in between, so every call arriving within

@@ -108,7 +108,7 @@ export function asyncRequestUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 
 
 /**
  * The WebSocket URL: the HTTP URL with `ws`/`wss`. Baseten documents no `/production/websocket`, so the
- * production target goes to `/environments/production/websocket` (reference §5.1).
+ * production target goes to `/environments/production/websocket` (docs/baseten-api.md#websocket).
  */
 export function websocketUrl(endpoints: BasetenEndpoints, owner: Pick<Owner, 'kind' | 'id'>, target: Target): string {
   if (target.kind === 'development') {

@@ -1,7 +1,7 @@
 /**
- * `X-BASETEN-SIGNATURE: v1=<hex hmac-sha256(secret, raw body)>` (reference §4.7). While a secret is being
- * rotated Baseten sends one `v1=` entry per active secret (`v1=new,v1=old`), so every entry is checked
- * against every secret we hold, each with a constant-time compare.
+ * `X-BASETEN-SIGNATURE: v1=<hex hmac-sha256(secret, raw body)>` (docs/baseten-api.md#webhook-signatures). While
+ * a secret is being rotated Baseten sends one `v1=` entry per active secret (`v1=new,v1=old`), so every entry
+ * is checked against every secret we hold, each with a constant-time compare.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

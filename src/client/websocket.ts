@@ -1,7 +1,7 @@
 /**
- * A WebSocket session to a model's or chain's `websocket` action (reference §5), over `ws`. The key goes
- * in the upgrade's Authorization header, never in the URL. Frames pass through untouched (Baseten adds
- * no envelope); the session turns them into typed events, read as an async iterable or by listeners.
+ * A WebSocket session to a model's or chain's `websocket` action (docs/baseten-api.md#websocket), over `ws`.
+ * The key goes in the upgrade's Authorization header, never in the URL. Frames pass through untouched (Baseten
+ * adds no envelope); the session turns them into typed events, read as an async iterable or by listeners.
  */
 import type WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';

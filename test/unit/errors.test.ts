@@ -20,7 +20,7 @@ import { TestServer, startTestServer } from './helpers/replayServer';
 
 describe('parseErrorBody', () => {
   const cases: Array<[string, string, { message?: string; code?: string; type?: string }]> = [
-    // §2.9 Model APIs, the three observed shapes.
+    // Model APIs, the three observed shapes (docs/baseten-api.md#error-bodies).
     ['a plain string error (403 bad key)', '{"error":"please check the api-key you provided"}\n', { message: 'please check the api-key you provided' }],
     [
       'a nested error object (DeepSeek, gpt-oss), pretty-printed with tabs',
@@ -32,7 +32,7 @@ describe('parseErrorBody', () => {
       '{"message":"This model does not support logprobs > 1 due to advanced speculative decoding.","type":"Bad Request","code":400}',
       { message: 'This model does not support logprobs > 1 due to advanced speculative decoding.', code: '400', type: 'Bad Request' },
     ],
-    // §3.4 deployed models.
+    // Deployed models (docs/baseten-api.md#error-bodies).
     ['{"error": …} from a deployment', '{"error": "Error making prediction"}', { message: 'Error making prediction' }],
     [
       '{error, error_code, detail} of the inference spec',

@@ -16,7 +16,7 @@ const GPT_OSS = 'openai/gpt-oss-120b';
 const GLM = 'zai-org/GLM-5.2';
 const KIMI = 'moonshotai/Kimi-K2.6';
 
-/** Reasoning on by default (reference §2.6); Kimi K2.6 only with `chat_template_args.enable_thinking`. */
+/** Reasoning on by default (docs/baseten-api.md#reasoning); Kimi K2.6 only with `chat_template_args.enable_thinking`. */
 const REASONS_BY_DEFAULT: Record<string, boolean> = { [DEEPSEEK]: true, [GPT_OSS]: true, [GLM]: true, [KIMI]: false };
 
 const SQUARE_ROOT: ToolDefinition = {

@@ -127,7 +127,7 @@ export class TargetNode implements ExplorerNode {
       if (this.state.status === 'INACTIVE') tokens.push('activatable');
       else if (!NOT_DEACTIVATABLE.has(this.state.status)) tokens.push('deactivatable');
     }
-    // Baseten's API deactivates a chain deployment but has no way to activate one again (reference §7.1).
+    // Baseten's API deactivates a chain deployment but has no way to activate one again (docs/baseten-api.md#chains).
     if (this.owner.kind === 'chain' && this.statusKnown && this.state.status && this.state.deploymentId && !NOT_DEACTIVATABLE.has(this.state.status)) {
       tokens.push('deactivatable');
     }
