@@ -9,7 +9,7 @@ import { SEED, startEmulator } from '../../emulator';
 import type { CallResult } from './helpers/emulatorHttp';
 import { EmulatorHttp, eventually, sleep } from './helpers/emulatorHttp';
 import type { Cassette } from './helpers/emulatorReference';
-import { SpecValidator, findReferenceDir, loadCassette, ssePayloads } from './helpers/emulatorReference';
+import { SpecValidator, loadCassette, ssePayloads } from './helpers/emulatorReference';
 
 const echo = SEED.models.echo;
 const sleepy = SEED.models.sleepy;
@@ -17,15 +17,12 @@ const pipeline = SEED.chains.pipeline;
 
 describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', function () {
   this.timeout(20_000);
-  const dir = findReferenceDir();
   let emulator: Emulator;
   let http: EmulatorHttp;
   let specs: SpecValidator;
 
   before(async () => {
-    // A missing reference must fail, not skip: a skipped suite would let the emulator drift from Baseten unseen.
-    assert.ok(dir, 'shared/baseten-api (openapi/) was not found above the test folder; set BASETEN_API_REFERENCE_DIR to it');
-    specs = new SpecValidator(dir);
+    specs = new SpecValidator();
     emulator = await startEmulator({ wakeDelayMs: 60, tokenDelayMs: 0, asyncRunMs: 10, queueSecondsScale: 5, asyncStatusRateLimitPerSecond: 10_000 });
     http = new EmulatorHttp(emulator);
   });
@@ -223,7 +220,7 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
     }
 
     it('GET /v1/models lists the recorded catalogue entries, fields and values as recorded', async () => {
-      const recorded = JSON.parse(loadCassette(dir!, 'TestClient/Warmup.yaml')[0].response.body) as { data: Array<Record<string, unknown>> };
+      const recorded = JSON.parse(loadCassette('TestClient/Warmup.json')[0].response.body) as { data: Array<Record<string, unknown>> };
       const response = await http.call('/inference/v1/models');
       const served = response.json<{ data: Array<Record<string, unknown>> }>();
       assert.deepEqual(Object.keys(served), ['data'], 'no "object": "list"');
@@ -243,7 +240,7 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
     });
 
     it('gpt-oss repeats its reasoning in message.reasoning, as in the Feb 2026 recording', async () => {
-      const cassette = loadCassette(dir!, 'TestClient/TextOutputDocInput/Stdin.yaml')[0];
+      const cassette = loadCassette('TestClient/TextOutputDocInput/Stdin.json')[0];
       const recorded = JSON.parse(cassette.response.body) as { choices: Array<{ message: Record<string, unknown> }> };
       const response = await replay(cassette);
       const served = response.json<{ choices: Array<{ message: Record<string, unknown> }> }>();
@@ -252,7 +249,7 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
     });
 
     it('a bad key is the recorded 403 body, byte for byte', async () => {
-      const recorded = loadCassette(dir!, 'TestClient/errors/bad_apiKey/GenSync.yaml')[0];
+      const recorded = loadCassette('TestClient/errors/bad_apiKey/GenSync.json')[0];
       const response = await http.call('/inference/v1/chat/completions', { body: recorded.request.body.trim(), key: 'bad.key', headers: { 'content-type': 'application/json' } });
       assert.equal(response.status, recorded.response.code);
       assert.equal(response.text, recorded.response.body);
@@ -261,8 +258,8 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
     for (const family of families) {
       describe(family.model, () => {
         it('non-streamed answers have the recorded keys (text and tool call)', async () => {
-          for (const name of ['GenSync-Text.yaml', 'GenSync-Tools-SquareRoot-1.yaml', 'GenSync-JSON.yaml', 'GenSync-MaxTokens.yaml']) {
-            const cassette = loadCassette(dir!, `${family.folder}/${name}`)[0];
+          for (const name of ['GenSync-Text.json', 'GenSync-Tools-SquareRoot-1.json', 'GenSync-JSON.json', 'GenSync-MaxTokens.json']) {
+            const cassette = loadCassette(`${family.folder}/${name}`)[0];
             const recorded = JSON.parse(cassette.response.body) as Record<string, unknown>;
             const response = await replay(cassette);
             assert.equal(response.status, cassette.response.code, `${name}: ${response.text}`);
@@ -272,7 +269,7 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
             const [choice] = served.choices as Array<Record<string, unknown>>;
             const [recordedChoice] = recorded.choices as Array<Record<string, unknown>>;
             assert.deepEqual(keys(choice), keys(recordedChoice), `${name} choice`);
-            // gpt-oss also repeats its reasoning in `message.reasoning`, as recorded in Feb 2026 (Stdin.yaml below).
+            // gpt-oss also repeats its reasoning in `message.reasoning`, as recorded in Feb 2026 (Stdin.json below).
             const expectedMessageKeys = keys(recordedChoice.message);
             if (family.model === 'openai/gpt-oss-120b' && expectedMessageKeys.includes('reasoning_content')) expectedMessageKeys.push('reasoning');
             assert.deepEqual(keys(choice.message), expectedMessageKeys.sort(), `${name} message`);
@@ -293,8 +290,8 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
         });
 
         it('streams have the recorded framing and chunk keys (text and tool call)', async () => {
-          for (const name of ['GenStream-Text.yaml', 'GenStream-Tools-SquareRoot-1.yaml']) {
-            const cassette = loadCassette(dir!, `${family.folder}/${name}`)[0];
+          for (const name of ['GenStream-Text.json', 'GenStream-Tools-SquareRoot-1.json']) {
+            const cassette = loadCassette(`${family.folder}/${name}`)[0];
             const response = await replay(cassette);
             assert.equal(response.status, 200, response.text);
             for (const header of ['content-type', 'cache-control', 'x-baseten-accepted-at']) {
@@ -345,9 +342,9 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
         });
 
         it('validation errors answer the recorded status and body', async () => {
-          const cases = ['GenSync-JSONSchema.yaml', 'GenStream-JSONSchema.yaml', 'GenSyncMultiModal-Image-jpg-URL.yaml', 'GenSync-TopLogprobs.yaml'];
+          const cases = ['GenSync-JSONSchema.json', 'GenStream-JSONSchema.json', 'GenSyncMultiModal-Image-jpg-URL.json', 'GenSync-TopLogprobs.json'];
           for (const name of cases) {
-            const cassette = loadCassette(dir!, `${family.folder}/${name}`)[0];
+            const cassette = loadCassette(`${family.folder}/${name}`)[0];
             const response = await replay(cassette);
             assert.equal(response.status, cassette.response.code, `${name}: ${response.text}`);
             if (cassette.response.code >= 400) assert.equal(response.text, cassette.response.body, name);

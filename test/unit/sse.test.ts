@@ -11,9 +11,8 @@ import { ChatStream, mergeToolCallDelta } from '../../src/client/chatStream';
 import { HttpResponse } from '../../src/client/http';
 import { readSse } from '../../src/client/sse';
 import type { ToolCall, ToolCallDelta } from '../../src/client/types';
-import { expectedFromStream, findRecordingsRoot, loadRecording } from './helpers/recordings';
+import { expectedFromStream, loadRecording } from './helpers/recordings';
 import { seededRandom } from './helpers/replayServer';
-import { join } from 'node:path';
 
 // ---------------------------------------------------------------- building streams
 
@@ -68,9 +67,7 @@ const VARIANTS: Record<string, (body: string) => string> = {
 };
 
 function recordedStream(name: string): string {
-  const root = findRecordingsRoot();
-  assert.ok(root, 'recordings corpus not found');
-  return loadRecording(root, join(root, name)).interactions[0].response.body;
+  return loadRecording(name).interactions[0].response.body;
 }
 
 // ---------------------------------------------------------------- reading streams
@@ -161,7 +158,7 @@ describe('SSE reading (readSse)', () => {
   });
 
   it('a cut at every byte boundary (two chunks) gives the same events, for every line-end variant', async () => {
-    for (const body of [MULTIBYTE_STREAM, recordedStream('TestClient/Scoreboard/zai-org/GLM-5.2_thinking/GenStream-Tools-SquareRoot-1.yaml')]) {
+    for (const body of [MULTIBYTE_STREAM, recordedStream('TestClient/Scoreboard/zai-org/GLM-5.2_thinking/GenStream-Tools-SquareRoot-1.json')]) {
       const base = await sseData([enc(body)]);
       for (const [name, variant] of Object.entries(VARIANTS)) {
         const bytes = enc(variant(body));
@@ -208,8 +205,8 @@ describe('chat streams (ChatStream)', () => {
   });
 
   const recordedNames = [
-    'TestClient/Scoreboard/zai-org/GLM-5.2_thinking/GenStream-Tools-SquareRoot-1.yaml',
-    'TestClient/Scoreboard/deepseek-ai/DeepSeek-V4-Pro_thinking/GenStream-MaxTokens.yaml',
+    'TestClient/Scoreboard/zai-org/GLM-5.2_thinking/GenStream-Tools-SquareRoot-1.json',
+    'TestClient/Scoreboard/deepseek-ai/DeepSeek-V4-Pro_thinking/GenStream-MaxTokens.json',
   ];
 
   for (const [label, load] of [
@@ -300,7 +297,7 @@ describe('chat streams (ChatStream)', () => {
     assert.equal(result.text, 'Canada is');
     assert.equal(result.finishReason, 'stop');
 
-    const recorded = recordedStream('TestClient/Scoreboard/zai-org/GLM-5.2_thinking/GenStream-Stop.yaml');
+    const recorded = recordedStream('TestClient/Scoreboard/zai-org/GLM-5.2_thinking/GenStream-Stop.json');
     assert.ok(!recorded.includes('[DONE]'), 'the recording has no [DONE]');
     const replay = await readChat([enc(recorded)]);
     assert.equal(replay.error, undefined);

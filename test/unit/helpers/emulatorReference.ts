@@ -1,35 +1,14 @@
 /**
- * Baseten's published reference for the emulator's conformance tests: the OpenAPI specs (validated with
- * ajv) and the recorded traffic (go-vcr cassettes). Found in `BASETEN_API_REFERENCE_DIR`, or in the first
- * `shared/baseten-api` or `test/fixtures/baseten-api` walking up from the working directory and from here.
+ * Baseten's published reference for the emulator's conformance tests, as kept in test/fixtures: the
+ * OpenAPI specs (validated with ajv) and the recorded traffic.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
-
-const CANDIDATES = [join('shared', 'baseten-api'), join('test', 'fixtures', 'baseten-api')];
-
-function walkUp(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    for (const candidate of CANDIDATES) {
-      const path = join(dir, candidate);
-      if (existsSync(join(path, 'openapi')) && statSync(path).isDirectory()) return path;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-export function findReferenceDir(): string | undefined {
-  const fromEnv = process.env.BASETEN_API_REFERENCE_DIR;
-  if (fromEnv && existsSync(join(fromEnv, 'openapi'))) return resolve(fromEnv);
-  return walkUp(process.cwd()) ?? walkUp(__dirname);
-}
+import { OPENAPI_DIR } from './fixtures';
+import { loadRecording } from './recordings';
 
 export type SpecName = 'management' | 'inference';
 
@@ -38,12 +17,12 @@ export class SpecValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly dir: string) {
+  constructor() {
     addFormats(this.ajv);
     // OpenAPI's own formats ajv does not know; they describe encodings, not constraints.
     for (const format of ['binary', 'byte', 'int32', 'int64', 'float', 'double', 'password']) this.ajv.addFormat(format, true);
     for (const name of ['management', 'inference'] as const) {
-      const spec = JSON.parse(readFileSync(join(dir, 'openapi', `${name}.json`), 'utf8')) as Record<string, unknown>;
+      const spec = JSON.parse(readFileSync(join(OPENAPI_DIR, `${name}.json`), 'utf8')) as Record<string, unknown>;
       this.ajv.addSchema({ ...spec, $id: this.id(name) });
     }
   }
@@ -69,10 +48,6 @@ export class SpecValidator {
   responseErrors(spec: SpecName, response: string, value: unknown): string[] {
     return this.errors(spec, `#/components/responses/${response}/content/application~1json/schema`, value);
   }
-
-  get reference(): string {
-    return this.dir;
-  }
 }
 
 export interface Cassette {
@@ -80,20 +55,9 @@ export interface Cassette {
   response: { code: number; headers: Record<string, string[]>; body: string };
 }
 
-export function loadCassette(dir: string, relative: string): Cassette[] {
-  const document = parseYaml(readFileSync(join(dir, 'recordings', relative), 'utf8')) as { interactions: Array<Record<string, Record<string, unknown>>> };
-  return document.interactions.map((interaction) => ({
-    request: {
-      method: String(interaction.request.method),
-      url: String(interaction.request.url),
-      body: String(interaction.request.body ?? ''),
-    },
-    response: {
-      code: Number(interaction.response.code),
-      headers: (interaction.response.headers ?? {}) as Record<string, string[]>,
-      body: String(interaction.response.body ?? ''),
-    },
-  }));
+/** The exchanges of one recording; `name` is relative to the recordings folder (`TestClient/Warmup.json`). */
+export function loadCassette(name: string): Cassette[] {
+  return loadRecording(name).interactions;
 }
 
 /** The `data:` payloads of an SSE body. */

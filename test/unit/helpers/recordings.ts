@@ -1,11 +1,11 @@
 /**
- * Reads the go-vcr (v2) cassettes of real Baseten traffic, and computes what a recorded chat answer
- * says with a parse of its own: deliberately simpler than the client's, so a test compares the client
- * against the recording and not against itself.
+ * Reads the recorded Baseten traffic (the facts of go-vcr cassettes, kept as JSON in test/fixtures), and
+ * computes what a recorded chat answer says with a parse of its own: deliberately simpler than the
+ * client's, so a test compares the client against the recording and not against itself.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { RECORDINGS_DIR } from './fixtures';
 
 export interface RecordedRequest {
   method: string;
@@ -28,7 +28,7 @@ export interface RecordedInteraction {
 }
 
 export interface Recording {
-  /** Absolute path of the cassette. */
+  /** Absolute path of the recording's file. */
   file: string;
   /** Path relative to the recordings root, with `/` separators. */
   name: string;
@@ -37,33 +37,12 @@ export interface Recording {
   interactions: RecordedInteraction[];
 }
 
-const RELATIVE_CANDIDATES = [join('shared', 'baseten-api', 'recordings'), join('test', 'fixtures', 'recordings')];
-
-/**
- * Where the cassettes are: `BASETEN_RECORDINGS_DIR`, else the first `shared/baseten-api/recordings` or
- * `test/fixtures/recordings` found walking up from this file (out/test/unit/helpers → the workspace).
- */
-export function findRecordingsRoot(start = __dirname): string | undefined {
-  const fromEnv = process.env.BASETEN_RECORDINGS_DIR;
-  if (fromEnv && existsSync(fromEnv)) return resolve(fromEnv);
-  let dir = resolve(start);
-  for (;;) {
-    for (const candidate of RELATIVE_CANDIDATES) {
-      const path = join(dir, candidate);
-      if (existsSync(path) && statSync(path).isDirectory()) return path;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) => {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) return walk(path);
-      return entry.name.endsWith('.yaml') || entry.name.endsWith('.yml') ? [path] : [];
+      return entry.name.endsWith('.json') ? [path] : [];
     })
     .sort();
 }
@@ -77,9 +56,10 @@ function headerMap(value: unknown): Record<string, string[]> {
   return out;
 }
 
-export function loadRecording(root: string, file: string): Recording {
-  const doc = parseYaml(readFileSync(file, 'utf8')) as { interactions?: Array<Record<string, Record<string, unknown>>> };
-  const name = relative(root, file).split(sep).join('/');
+/** `name` is relative to the recordings folder, with `/` separators: `TestClient/Warmup.json`. */
+export function loadRecording(name: string): Recording {
+  const file = join(RECORDINGS_DIR, name);
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { interactions?: Array<Record<string, Record<string, unknown>>> };
   const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '.';
   const interactions = (doc.interactions ?? []).map((raw, index) => {
     const request = raw.request ?? {};
@@ -102,8 +82,9 @@ export function loadRecording(root: string, file: string): Recording {
   return { file, name, folder, interactions };
 }
 
-export function loadRecordings(root: string): Recording[] {
-  return walk(root).map((file) => loadRecording(root, file));
+/** Every recording, in a stable order. */
+export function loadRecordings(): Recording[] {
+  return walk(RECORDINGS_DIR).map((file) => loadRecording(relative(RECORDINGS_DIR, file).split(sep).join('/')));
 }
 
 export function recordedHeader(headers: Record<string, string[]>, name: string): string | undefined {
