@@ -7,15 +7,7 @@ import { Agent, request } from 'undici';
 import { DeploymentCatalog } from '../src/catalog/deploymentCatalog';
 import { BasetenClient, classifyKeyRefusal, targetLabel } from '../src/client';
 import type { BasetenEndpoints } from '../src/client';
-
-interface BenchRow {
-  figure: string;
-  ours: string;
-  baseline: string;
-  ratio?: number;
-  goal: string;
-  met?: boolean;
-}
+import type { BenchRow } from './chatPanel';
 
 interface ManagementStats {
   received: number;

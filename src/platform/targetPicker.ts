@@ -36,16 +36,11 @@ export interface TargetPickOptions {
  * of every model and chain. Each is "production of echo", its status, its owner's ID, under Models or Chains.
  */
 export async function pickTargetItem(catalog: DeploymentCatalog, options: TargetPickOptions): Promise<TargetPickItem | undefined> {
-  const kinds = options.kinds ?? ['model', 'chain'];
-  const offered = (targets: CatalogTarget[]): CatalogTarget[] => {
-    const chosen = targets.filter((target) => kinds.includes(target.owner.kind) && options.offers(target));
-    return options.order ? groupedSort(chosen, options.order) : chosen;
-  };
   return pickLoaded<TargetPickItem>(
     {
       title: options.title,
       placeholder: options.placeholder,
-      initial: targetItems(offered(catalog.knownTargets()), options.current),
+      initial: targetItems(offeredAmong(catalog.knownTargets(), options), options.current),
       key: (item) => (item.target ? targetKey(item.target) : item.label),
     },
     async (signal) => {
@@ -65,8 +60,14 @@ export async function offeredTargets(catalog: DeploymentCatalog, options: Pick<T
   // A pick offers what Baseten says now: settled statuses are not polled and may have moved (scaled to zero).
   for (const kind of kinds) catalog.refresh({ owners: kind });
   const every = await catalog.everyTarget(signal, kinds);
-  const chosen = every.listed.flatMap((listed) => listed.targets).filter((target) => options.offers(target));
-  return { targets: options.order ? groupedSort(chosen, options.order) : chosen, error: every.error };
+  return { targets: offeredAmong(every.listed.flatMap((listed) => listed.targets), options), error: every.error };
+}
+
+/** The targets among these that a pick with these options takes, in its order. */
+function offeredAmong(targets: CatalogTarget[], options: Pick<TargetPickOptions, 'offers' | 'kinds' | 'order'>): CatalogTarget[] {
+  const kinds = options.kinds ?? ['model', 'chain'];
+  const chosen = targets.filter((target) => kinds.includes(target.owner.kind) && options.offers(target));
+  return options.order ? groupedSort(chosen, options.order) : chosen;
 }
 
 export async function pickTarget(catalog: DeploymentCatalog, options: TargetPickOptions): Promise<CatalogTarget | undefined> {

@@ -5,7 +5,7 @@ import { modelApiChatModel, readChatModel } from './logic/chatTargets';
 import { BasetenServices } from '../../platform/services';
 import { CHAT_VIEW_TYPE, ChatPanel, ChatPanelHost } from './chatPanel';
 import { readConversationState } from './logic/panelMessages';
-import { deployedChatModel, pickChatModel } from './chatTargetPick';
+import { pickChatModel, readServedChatModel } from './chatTargetPick';
 import { ModelApiNode } from '../explorer/modelApisTree';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { TargetNode } from '../explorer/targetNode';
@@ -117,7 +117,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   async chatWith(node: ModelApiNode | TargetNode): Promise<ChatPanel | undefined> {
     let target: ChatModel | undefined;
     if (node instanceof ModelApiNode) target = modelApiChatModel(node.model);
-    else if (node instanceof TargetNode) target = await deployedChatModel(this.services, node);
+    else if (node instanceof TargetNode) target = await readServedChatModel(this.services, node);
     const panel = this.open();
     if (target) panel.setTarget(target);
     return panel;

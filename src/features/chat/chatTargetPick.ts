@@ -8,13 +8,13 @@ import { BasetenServices } from '../../platform/services';
 import { TargetPickItem, pickTargetItem } from '../../platform/targetPicker';
 import { errorMessage } from '../explorer/treeProvider';
 import type { ChatModel } from './logic/protocol';
-import { deployedChatModel as chatModelOf, modelApiChatModel, sameChatModel } from './logic/chatTargets';
+import { deployedChatModel, modelApiChatModel, sameChatModel } from './logic/chatTargets';
 
 /**
  * The model a deployment's OpenAI-compatible server answers to: its `/v1/models` when it has one (vLLM
  * checks `--served-model-name`), otherwise the Baseten model's name.
  */
-export async function deployedChatModel(services: BasetenServices, ref: TargetRef): Promise<ChatModel> {
+export async function readServedChatModel(services: BasetenServices, ref: TargetRef): Promise<ChatModel> {
   let served = ref.owner.name;
   try {
     const listed = await services.client.modelApis.listModels({ endpoint: { kind: 'deployment', owner: ref.owner, target: ref.target }, signal: AbortSignal.timeout(10_000) });
@@ -23,7 +23,7 @@ export async function deployedChatModel(services: BasetenServices, ref: TargetRe
     // Engine-Builder servers accept any name; a sleeping or non-LLM deployment answers later or not at all.
     services.log.info(`Served model name of ${targetLabel(ref)} not read (${error instanceof BasetenError ? error.message : String(error)}); using "${served}".`);
   }
-  return chatModelOf(ref, served);
+  return deployedChatModel(ref, served);
 }
 
 /** The default environment first, then production, then the others by name, then development. */
@@ -62,5 +62,5 @@ export async function pickChatModel(services: BasetenServices, catalog: Deployme
     current: current?.kind === 'deployment' ? current : undefined,
   });
   if (chosen?.value) return chosen.value as ChatModel;
-  return chosen?.target && deployedChatModel(services, chosen.target);
+  return chosen?.target && readServedChatModel(services, chosen.target);
 }

@@ -1,4 +1,4 @@
-import { CatalogChange, DeploymentCatalog, OwnerKind, OwnerListing } from '../../catalog/deploymentCatalog';
+import { CatalogChange, DeploymentCatalog, OwnerKind, OwnerListing, ownerKey } from '../../catalog/deploymentCatalog';
 import type { BasetenEndpoints } from '../../client';
 import { ExplorerNode, MessageNode } from '../../platform/treeNodes';
 import { OwnerNode } from './ownerNode';
@@ -32,7 +32,7 @@ export class DeploymentsTreeProvider extends BasetenTreeProvider {
   protected async loadRoot(signal: AbortSignal): Promise<ExplorerNode[]> {
     const listing = await this.catalog.listOwners(this.kind, signal);
     const owners = listing.owners.map((owner) => {
-      const id = `${owner.kind}/${owner.id}`;
+      const id = ownerKey(owner);
       const node = this.ownerNodes.get(id);
       if (node) {
         node.owner = owner;
@@ -60,7 +60,7 @@ export class DeploymentsTreeProvider extends BasetenTreeProvider {
       return;
     }
     if (change.owner.kind !== this.kind) return;
-    const shown = this.shownChildren()?.find((node) => node.id === `${change.owner.kind}/${change.owner.id}`);
+    const shown = this.ownerNodes.get(ownerKey(change.owner));
     if (shown) this.refresh(shown);
   }
 

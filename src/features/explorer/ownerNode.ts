@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { dashboardModelUrl } from '../../client';
 import type { BasetenEndpoints } from '../../client';
-import { CatalogOwner, DeploymentCatalog } from '../../catalog/deploymentCatalog';
+import { CatalogOwner, DeploymentCatalog, ownerKey } from '../../catalog/deploymentCatalog';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
 import { TargetNode } from './targetNode';
 
@@ -15,7 +15,7 @@ export class OwnerNode implements ExplorerNode {
     private readonly catalog: DeploymentCatalog,
     private readonly endpoints: () => BasetenEndpoints,
   ) {
-    this.id = `${owner.kind}/${owner.id}`;
+    this.id = ownerKey(owner);
   }
 
   treeItem(): vscode.TreeItem {

@@ -40,8 +40,7 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
       const load = (): Promise<ExplorerNode[]> => (node?.children ? node.children(controller.signal) : this.loadRoot(controller.signal));
       const children = await vscode.window.withProgress({ location: { viewId: this.options.viewId } }, load);
       const shown = children.length ? children : [this.placeholder(node)];
-      if (!node) this.carryOverGrandchildren(shown);
-      this.lastChildren.set(node, shown);
+      this.replaceShown(node, shown);
       if (node) for (const child of shown) this.parents.set(child, node);
       return shown;
     } catch (error) {
@@ -73,17 +72,21 @@ export abstract class BasetenTreeProvider implements vscode.TreeDataProvider<Exp
     this.changed.fire(node);
   }
 
-  /** A reloaded root has new node objects: they keep the children their predecessors (same id) showed. */
-  private carryOverGrandchildren(root: ExplorerNode[]): void {
-    const previous = new Map<string, readonly ExplorerNode[]>();
-    for (const [parent, children] of this.lastChildren) if (parent) previous.set(parent.id, children);
-    for (const parent of [...this.lastChildren.keys()]) if (parent) this.lastChildren.delete(parent);
-    for (const parent of root) {
-      const children = previous.get(parent.id);
-      if (!children) continue;
-      this.lastChildren.set(parent, [...children]);
-      for (const child of children) this.parents.set(child, parent);
-    }
+  /**
+   * What a node shows now. Children it showed before and no longer holds (nodes are rebuilt on each load, but for
+   * those the provider keeps) are forgotten with everything shown below them.
+   */
+  private replaceShown(node: ExplorerNode | undefined, shown: ExplorerNode[]): void {
+    const kept = new Set(shown);
+    const forget = (parent: ExplorerNode | undefined): void => {
+      for (const child of this.lastChildren.get(parent) ?? []) {
+        if (parent === node && kept.has(child)) continue;
+        forget(child);
+        this.lastChildren.delete(child);
+      }
+    };
+    forget(node);
+    this.lastChildren.set(node, shown);
   }
 
   protected placeholder(node?: ExplorerNode): ExplorerNode {

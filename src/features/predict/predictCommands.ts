@@ -13,7 +13,8 @@ import { TargetNode } from '../explorer/targetNode';
 import { RESPONSE_SCHEME } from './responseDocuments';
 import { PredictController, PredictOutcome } from './predictRun';
 
-type TargetArgument = TargetNode | TargetRef | undefined;
+/** What a predict command is given: a tree node, a target (from another feature or a test), or nothing (pick one). */
+export type TargetArgument = TargetNode | TargetRef | undefined;
 
 function resolveTarget(argument: TargetArgument): TargetRef | undefined {
   if (argument instanceof TargetNode) return argument.ref;

@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import type { TargetRef } from '../../client';
 import { FeatureContext, FeatureRegistration } from '../../platform/feature';
-import { TargetNode } from '../explorer/targetNode';
 import { HistoryEntry } from './logic/history';
 import { PREDICT_COMMANDS } from './logic/commandIds';
-import { HistoryAction, historyAction, predictFromEditor, predictTarget, requestTargets, runSavedRequest, saveAsRequest, showRequestHistory } from './predictCommands';
+import { HistoryAction, TargetArgument, historyAction, predictFromEditor, predictTarget, requestTargets, runSavedRequest, saveAsRequest, showRequestHistory } from './predictCommands';
 import { PredictController, PredictOutcome } from './predictRun';
 
 export interface PredictFeature {
@@ -13,8 +11,6 @@ export interface PredictFeature {
   /** What the target pick offers once loaded. */
   targets(): ReturnType<typeof requestTargets>;
 }
-
-type TargetArgument = TargetNode | TargetRef | undefined;
 
 /** Predict requests, their response documents, saved requests and the request history. */
 export function registerPredict({ context, services, catalog }: FeatureContext): FeatureRegistration<(typeof PREDICT_COMMANDS)[number], PredictFeature> {

@@ -16,7 +16,7 @@ const DEFAULT_MAX_RENDERED = 500;
 /** The target of an environment or deployment node (development has no WebSocket on Baseten). */
 export function nodeTarget(node: TargetNode): TargetRef | undefined {
   if (node.place === 'development') return undefined;
-  return { owner: node.owner, target: node.target };
+  return node.ref;
 }
 
 /**
