@@ -15,7 +15,7 @@ const out = join(root, `${name}-${version}.vsix`);
 for (const dir of ['dist', join('media', 'dist')]) rmSync(join(root, dir), { recursive: true, force: true });
 if (run('node', ['esbuild.mjs', '--production'], { cwd: root }) !== 0) process.exit(1);
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
-if (run(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: root }) !== 0) process.exit(1);
+if (run(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: root }) !== 0) process.exit(1);
 const files = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
 console.log(`\n${out}: ${(statSync(out).size / 1024).toFixed(0)} KiB, ${files.length} files`);
 for (const file of files) console.log(`  ${file}`);

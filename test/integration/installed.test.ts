@@ -4,6 +4,8 @@
  * fails here. Everything goes through commands and the UI: outside test mode the extension exports nothing.
  */
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SEED } from '../../emulator/state/seed';
 import type { ChatPanel } from '../../src/features/chat/chatPanel';
@@ -22,6 +24,21 @@ describe('Installed package (.vsix)', function () {
     await extension.activate();
     assert.equal(extension.isActive, true);
     assert.equal(extension.exports, undefined);
+  });
+
+  it("ships every picture its README shows (the Extensions view renders them from the installed folder)", () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    // vsce stores it as readme.md.
+    const name = readdirSync(extension.extensionPath).find((file) => file.toLowerCase() === 'readme.md');
+    assert.ok(name, 'the README is in the package');
+    const readme = readFileSync(join(extension.extensionPath, name), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]);
+    assert.ok(images.length >= 6, `the README shows its pictures: ${images.join(', ')}`);
+    for (const image of images) {
+      assert.doesNotMatch(image, /^[a-z]+:/i, `${image} is relative, so it works offline`);
+      assert.ok(existsSync(join(extension.extensionPath, image)), `${image} is in the package`);
+    }
   });
 
   it("the Models view lists the emulator's models", async function () {
