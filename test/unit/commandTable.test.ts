@@ -5,6 +5,7 @@ import { ASYNC_COMMANDS } from '../../src/features/async/logic/commandIds';
 import { CHAT_COMMANDS } from '../../src/features/chat/logic/commandIds';
 import { EXPLORER_COMMANDS } from '../../src/features/explorer/logic/commandIds';
 import { INLINE_COMMANDS } from '../../src/features/inline/logic/commandIds';
+import { TOOL_NAMES } from '../../src/features/lm/logic/toolInputs';
 import { KEY_COMMANDS } from '../../src/features/keys/logic/commandIds';
 import { PREDICT_COMMANDS } from '../../src/features/predict/logic/commandIds';
 import { WEBSOCKET_COMMANDS } from '../../src/features/websocket/logic/commandIds';
@@ -22,7 +23,7 @@ const FEATURE_COMMANDS: Record<string, readonly string[]> = {
 };
 
 interface Manifest {
-  contributes: { commands: Array<{ command: string }>; menus: Record<string, Array<{ command?: string; submenu?: string }>>; keybindings?: Array<{ command: string }> };
+  contributes: { commands: Array<{ command: string }>; languageModelTools: Array<{ name: string; toolReferenceName?: string; inputSchema?: unknown }>; menus: Record<string, Array<{ command?: string; submenu?: string }>>; keybindings?: Array<{ command: string }> };
 }
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
@@ -50,5 +51,11 @@ describe('command registration', () => {
       ...(manifest.contributes.keybindings ?? []).map((entry) => entry.command),
     ];
     for (const id of named.filter((id) => id.startsWith('baseten.'))) assert.ok(registered.includes(id), `${id} is in a menu or keybinding but no feature registers it`);
+  });
+
+  it('registers every language-model tool package.json contributes, each with a # name and an input schema', () => {
+    const tools = manifest.contributes.languageModelTools;
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), [...TOOL_NAMES].sort());
+    for (const tool of tools) assert.ok(tool.toolReferenceName && tool.inputSchema, `${tool.name} can be referenced with # and has a schema`);
   });
 });

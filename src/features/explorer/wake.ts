@@ -14,7 +14,7 @@ export type WakeOutcome = 'active' | 'requested' | 'failed' | 'cancelled';
  * in the catalog (so in the tree) and in a cancellable notification. Keys that cannot read the management
  * API only get the wake request.
  */
-export async function wake(services: BasetenServices, catalog: DeploymentCatalog, target: CatalogTarget): Promise<WakeOutcome> {
+export async function wake(services: BasetenServices, catalog: DeploymentCatalog, target: CatalogTarget, options: { signal?: AbortSignal } = {}): Promise<WakeOutcome> {
   const client = services.client;
   const title = targetLabel(target);
   return vscode.window.withProgress(
@@ -22,6 +22,9 @@ export async function wake(services: BasetenServices, catalog: DeploymentCatalog
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
+      // A caller's own cancellation (a language-model tool's) stops it too.
+      options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+      if (options.signal?.aborted) controller.abort();
       try {
         await client.inference.wake(target.owner, target.target, { signal: controller.signal });
         if (!target.statusKnown) {

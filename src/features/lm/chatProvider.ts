@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { BasetenError, pricePerMillionTokens } from '../../client';
 import type { ChatCompletionRequest, ModelApi } from '../../client/types';
+import { abortSignalOf } from '../../platform/cancellation';
 import { BasetenServices } from '../../platform/services';
 import { tokenLimits } from './logic/tokenLimits';
 import { uniqueToolCallIds } from './logic/toolCallIds';
@@ -53,7 +54,7 @@ export class BasetenChatProvider implements vscode.LanguageModelChatProvider<Bas
   async provideLanguageModelChatInformation(_options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<BasetenChatInformation[]> {
     if ((await this.services.keys.resolve()).source === 'none') return [];
     if (this.cached && Date.now() - this.cached.at < CATALOGUE_TTL_MS) return this.cached.models;
-    const signal = signalFor(token);
+    const signal = abortSignalOf(token);
     try {
       const models = (await this.services.client.modelApis.listModels({ signal })).map(chatInformation);
       this.cached = { at: Date.now(), models };
@@ -78,7 +79,7 @@ export class BasetenChatProvider implements vscode.LanguageModelChatProvider<Bas
       ...toOpenAiOptions(options.modelOptions),
       ...(tools ? { tools, ...(options.toolMode === vscode.LanguageModelChatToolMode.Required ? { tool_choice: 'required' as const } : {}) } : {}),
     };
-    const signal = signalFor(token);
+    const signal = abortSignalOf(token);
     try {
       const stream = await this.services.client.modelApis.chatStream(request, { signal });
       for await (const event of stream) {
@@ -114,13 +115,6 @@ function parseArguments(text: string): object {
   } catch {
     return { arguments: text };
   }
-}
-
-function signalFor(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }
 
 /** Registers the provider where the editor has the API (VS Code 1.104+); elsewhere the extension runs without it. */

@@ -1,8 +1,14 @@
 import { FeatureContext, FeatureRegistration } from '../../platform/feature';
+import type { AsyncRequestStore } from '../async/store';
 import { registerLanguageModels } from './chatProvider';
+import { registerDeploymentTools } from './deploymentTools';
 
-/** Baseten's Model APIs in VS Code's model picker, through the language-model provider API. No commands of its own. */
-export function registerLm({ services }: FeatureContext): FeatureRegistration<never> {
+/**
+ * Baseten in VS Code's own chat: the Model APIs in the model picker (a language-model provider) and the
+ * user's deployments as tools for agent mode. No commands of its own.
+ */
+export function registerLm({ context, services, catalog }: FeatureContext, asyncStore: AsyncRequestStore): FeatureRegistration<never> {
   const provider = registerLanguageModels(services);
-  return { commands: {}, disposables: provider ? [provider] : [], exposed: undefined };
+  const tools = registerDeploymentTools({ services, catalog, asyncStore, globalStorage: context.globalStorageUri });
+  return { commands: {}, disposables: [...(provider ? [provider] : []), ...tools], exposed: undefined };
 }
