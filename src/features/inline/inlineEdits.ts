@@ -45,7 +45,7 @@ export class InlineEdits implements vscode.Disposable {
     this.disposables.push(
       this.decorations,
       this.lenses,
-      vscode.languages.registerCodeLensProvider('*', this.lenses),
+      vscode.languages.registerCodeLensProvider({ scheme: '*' }, this.lenses),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
       vscode.workspace.onDidCloseTextDocument((document) => {
         // A closed document takes its block with it (an untitled one is gone; a file asked to be saved or not).
