@@ -62,6 +62,15 @@ describe('Prompt on selection', function () {
     // What the user sees: the lenses above the block, in the editor (not a notification that slides away).
     await waitFor(async () => (await textsInUi('.contentWidgets .codelens-decoration')).some((text) => text.includes('Accept')), 10_000, 'the lenses on screen').catch(() => undefined);
     await screenshot('first-hour-3-inline-diff');
+    // The same in a dark theme: the theme's own diff colours.
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    await workbench.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await screenshot('first-hour-3-inline-diff-dark');
+    } finally {
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
 
     await vscode.window.showTextDocument(document, { preserveFocus: false });
     await pressInUi('Control+Enter');
@@ -90,6 +99,22 @@ describe('Prompt on selection', function () {
     await waitFor(() => session.state === 'rejected', 10_000, 'Escape to reject');
     assert.equal(document.getText(), ORIGINAL);
     await waitFor(() => !document.isDirty, 10_000, 'the file to be as saved again');
+  });
+
+  it('while the answer streams, new lines arrive above the original ones (dimmed until reached); Escape stops and restores', async () => {
+    const editor = await editorWithSelection();
+    const document = editor.document;
+    const session = await prompt('Rewrite it [[code:3000]]');
+    await waitFor(() => session.lines.filter((line) => line.kind === 'added').length >= 4, 20_000, 'the first streamed lines in the file');
+    assert.equal(session.state, 'streaming');
+    assert.ok(session.lines.some((line) => line.kind === 'pending'), kinds(session));
+    await waitFor(async () => (await lensTitles(document)).some((title) => title.includes('is answering')), 10_000, 'the answering lens');
+    assert.ok((await lensTitles(document)).includes('Stop and Reject (Esc)'));
+    await screenshot('first-hour-3-inline-streaming');
+    await vscode.window.showTextDocument(document, { preserveFocus: false });
+    await pressInUi('Escape');
+    await waitFor(() => session.state === 'rejected', 10_000, 'Escape to stop and reject');
+    assert.equal(document.getText(), ORIGINAL);
   });
 
   it('an answer that changes nothing says so and ends, with no diff', async () => {
@@ -143,6 +168,7 @@ describe('Prompt on selection', function () {
     const api = await extensionApi();
     // Most recent first, each prompt once.
     assert.deepEqual(api.inline.history.slice(0, 2), [INSTRUCTION, 'Rewrite at length [[tokens:20000]]']);
+    assert.ok(api.inline.history.includes('Rewrite it [[code:3000]]'));
     assert.equal(new Set(api.inline.history).size, api.inline.history.length);
   });
 });

@@ -13,6 +13,8 @@ describe('inline diff lines', () => {
   it('shows the original lines the stream has not reached as pending, below what arrived', () => {
     assert.deepEqual(marks(blockLines(['a', 'b', 'c'], ['a', 'B'], true)), ['s a', 'a B', 'p b', 'p c']);
     assert.deepEqual(marks(blockLines(['a', 'b', 'c'], ['a', 'B'], false)), ['s a', 'r b', 'r c', 'a B']);
+    // A lone brace that arrives early does not pair with the original's last line while the answer streams.
+    assert.deepEqual(marks(blockLines(['f() {', '  x;', '}'], ['g() {', '}', ''], true)), ['a g() {', 'a }', 'a ', 'p f() {', 'p   x;', 'p }']);
   });
 
   it('accept keeps all but the removed lines; reject gives back exactly the original', () => {

@@ -23,6 +23,7 @@ export class InlineDiffLenses implements vscode.CodeLensProvider, vscode.Disposa
         state: session.state,
         model: session.target.label,
         error: session.error,
+        stoppedBecause: session.stoppedBecause,
         changes: countChanges(session.lines),
         mac: process.platform === 'darwin',
       });

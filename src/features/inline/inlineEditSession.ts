@@ -44,6 +44,8 @@ export class InlineEditSession {
   private stateValue: InlineEditState = 'streaming';
   private readonly answer: AssistantTurn;
   error?: string;
+  /** Set when the answer was stopped by something other than the user's Stop. */
+  stoppedBecause?: string;
   /** Resolves when the answer has ended (ready, failed, cancelled or unchanged) and the block shows it. */
   readonly done: Promise<InlineEditState>;
   private readonly changed = new vscode.EventEmitter<InlineEditState>();
@@ -230,6 +232,7 @@ export class InlineEditSession {
         this.startLine = Math.min(this.startLine, start.line);
         if (!this.editedByUser) {
           this.editedByUser = true;
+          if (this.stateValue === 'streaming') this.stoppedBecause = 'the lines were edited';
           this.controller.abort();
         }
       }

@@ -4,6 +4,8 @@ export interface LensFacts {
   state: 'streaming' | 'ready' | 'failed' | 'cancelled' | string;
   model: string;
   error?: string;
+  /** Why a stopped answer stopped, when it was not the user's Stop. */
+  stoppedBecause?: string;
   changes: { added: number; removed: number };
   mac: boolean;
 }
@@ -40,7 +42,7 @@ export function lensTitles(facts: LensFacts): LensTitle[] {
     default: {
       const error = facts.error ?? 'the stream ended early';
       const short = error.length > 90 ? `${error.slice(0, 89)}…` : error;
-      const why = facts.state === 'failed' ? `$(warning) The answer was cut off: ${short}` : '$(debug-stop) Stopped before the answer ended';
+      const why = facts.state === 'failed' ? `$(warning) The answer was cut off: ${short}` : `$(debug-stop) Stopped before the answer ended${facts.stoppedBecause ? `: ${facts.stoppedBecause}` : ''}`;
       return [
         { title: why, tooltip: facts.error },
         { title: `Accept Partial (${acceptKey})`, tooltip: `Keep the lines that arrived. ${KEYS_TOOLTIP}`, action: 'accept' },

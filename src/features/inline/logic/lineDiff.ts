@@ -73,18 +73,23 @@ function lcsDiff(a: readonly string[], b: readonly string[]): BlockLine[] {
 
 /**
  * The lines to show for a proposal. While it streams, the original lines after the last one the answer
- * has matched are shown as pending, below what has arrived, rather than as removed.
+ * has matched are shown as pending, below what has arrived, rather than as removed. Only a line with a
+ * letter or digit anchors that match: a lone `}` or blank line in the answer would otherwise pair with
+ * the end of the original long before the answer gets there.
  */
 export function blockLines(original: readonly string[], proposed: readonly string[], streaming: boolean): BlockLine[] {
   const lines = diffLines(original, proposed);
   if (!streaming) return lines;
-  let lastSame = -1;
+  let anchor = -1;
   lines.forEach((line, index) => {
-    if (line.kind === 'same') lastSame = index;
+    if (line.kind === 'same' && /[\p{L}\p{N}]/u.test(line.text)) anchor = index;
   });
-  const settled = lines.slice(0, lastSame + 1);
-  const rest = lines.slice(lastSame + 1);
-  return [...settled, ...rest.filter((line) => line.kind === 'added'), ...rest.filter((line) => line.kind === 'removed').map((line) => ({ kind: 'pending' as const, text: line.text }))];
+  const rest = lines.slice(anchor + 1);
+  return [
+    ...lines.slice(0, anchor + 1),
+    ...rest.filter((line) => line.kind !== 'removed').map((line) => ({ kind: 'added' as const, text: line.text })),
+    ...rest.filter((line) => line.kind !== 'added').map((line) => ({ kind: 'pending' as const, text: line.text })),
+  ];
 }
 
 /** Lines a decision leaves: accepting keeps all but the removed ones; rejecting all but the added ones. */
