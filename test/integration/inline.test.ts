@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InlineEditSession } from '../../src/features/inline/inlineEditSession';
-import { emulatorControl, extensionApi, pressInUi, screenshot, textsInUi, waitFor } from './harness';
+import { emulatorControl, extensionApi, hasBrowser, pressInUi, screenshot, textsInUi, waitFor } from './harness';
 
 const ORIGINAL = 'function greet(name) {\n  return "hi " + name;\n}\n\nconsole.log(greet("you"));\n';
 const SELECTED = 'function greet(name) {\n  return "hi " + name;\n}';
@@ -29,6 +29,12 @@ async function prompt(instruction = INSTRUCTION): Promise<InlineEditSession> {
 async function lensTitles(document: vscode.TextDocument): Promise<string[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
   return lenses.map((lens) => lens.command?.title ?? '').filter((title) => title && !title.startsWith('$(references)'));
+}
+
+/** The key as a user presses it; where the runner has no browser (test-electron), the command it is bound to. */
+async function pressKey(key: string, command: string): Promise<void> {
+  if (hasBrowser()) await pressInUi(key);
+  else await vscode.commands.executeCommand(command);
 }
 
 function kinds(session: InlineEditSession): string {
@@ -73,7 +79,7 @@ describe('Prompt on selection', function () {
     }
 
     await vscode.window.showTextDocument(document, { preserveFocus: false });
-    await pressInUi('Control+Enter');
+    await pressKey('Control+Enter', 'baseten.acceptProposal');
     await waitFor(() => session.state === 'accepted', 10_000, 'Ctrl+Enter to accept');
     assert.equal(document.getText(), ORIGINAL.replace(SELECTED, REWRITTEN));
     assert.deepEqual(await lensTitles(document), [], 'the lenses go with the decision');
@@ -95,7 +101,7 @@ describe('Prompt on selection', function () {
     assert.equal(await session.done, 'ready', session.error);
     assert.equal(document.isDirty, true, 'the proposal is in the file');
     await vscode.window.showTextDocument(document, { preserveFocus: false });
-    await pressInUi('Escape');
+    await pressKey('Escape', 'baseten.rejectProposal');
     await waitFor(() => session.state === 'rejected', 10_000, 'Escape to reject');
     assert.equal(document.getText(), ORIGINAL);
     await waitFor(() => !document.isDirty, 10_000, 'the file to be as saved again');
@@ -112,7 +118,7 @@ describe('Prompt on selection', function () {
     assert.ok((await lensTitles(document)).includes('Stop and Reject (Esc)'));
     await screenshot('first-hour-3-inline-streaming');
     await vscode.window.showTextDocument(document, { preserveFocus: false });
-    await pressInUi('Escape');
+    await pressKey('Escape', 'baseten.rejectProposal');
     await waitFor(() => session.state === 'rejected', 10_000, 'Escape to stop and reject');
     assert.equal(document.getText(), ORIGINAL);
   });
