@@ -74,6 +74,10 @@ describe('Prompt on selection', function () {
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await screenshot('first-hour-3-inline-diff-dark');
+      // High contrast has no diff backgrounds: the borders and the strike-through carry it.
+      await workbench.update('colorTheme', 'Default High Contrast', vscode.ConfigurationTarget.Global);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await screenshot('first-hour-3-inline-diff-hc');
     } finally {
       await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     }
