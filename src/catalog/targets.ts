@@ -129,3 +129,14 @@ export function canAnswer(target: CatalogTarget): boolean {
   const status = target.state.status;
   return !status || !(status === 'INACTIVE' || status === 'DEACTIVATING' || isFailedStatus(status));
 }
+
+/**
+ * A request sent now is answered, if need be after a cold start: there is a deployment, and it is not
+ * failed, inactive or still being built. A target configured by hand (status unknown) is given the benefit of the doubt.
+ */
+export function acceptsRequests(target: CatalogTarget): boolean {
+  if (!target.statusKnown) return true;
+  if (!target.state.deploymentId) return false;
+  const status = target.state.status;
+  return canAnswer(target) && status !== 'BUILDING' && status !== 'DEPLOYING';
+}

@@ -29,6 +29,8 @@ export interface TargetPickOptions {
   leading?: (signal: AbortSignal) => Promise<TargetPickItem[]>;
   /** Starts active. */
   current?: TargetRef;
+  /** Runs on the loaded targets before `offers` picks among them (chat: asks which serve chat). */
+  settle?: (targets: CatalogTarget[], signal: AbortSignal) => Promise<unknown>;
 }
 
 /**
@@ -55,11 +57,16 @@ export async function pickTargetItem(catalog: DeploymentCatalog, options: Target
 }
 
 /** What a pick with these options offers once loaded: every target of every model and chain that it takes. */
-export async function offeredTargets(catalog: DeploymentCatalog, options: Pick<TargetPickOptions, 'offers' | 'kinds' | 'order'>, signal?: AbortSignal): Promise<{ targets: CatalogTarget[]; error?: string }> {
+export async function offeredTargets(
+  catalog: DeploymentCatalog,
+  options: Pick<TargetPickOptions, 'offers' | 'kinds' | 'order' | 'settle'>,
+  signal?: AbortSignal,
+): Promise<{ targets: CatalogTarget[]; error?: string }> {
   const kinds = options.kinds ?? ['model', 'chain'];
   // A pick offers what Baseten says now: settled statuses are not polled and may have moved (scaled to zero).
   for (const kind of kinds) catalog.refresh({ owners: kind });
   const every = await catalog.everyTarget(signal, kinds);
+  if (options.settle) await options.settle(every.listed.flatMap((listed) => listed.targets).filter((target) => kinds.includes(target.owner.kind)), signal ?? new AbortController().signal);
   return { targets: offeredAmong(every.listed.flatMap((listed) => listed.targets), options), error: every.error };
 }
 

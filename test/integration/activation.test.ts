@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activationNetwork, activationTiming, EXTENSION_ID, emulatorEndpoints, extensionApi, runCommandInUi, screenshot, waitFor } from './harness';
+import { activationNetwork, activationTiming, EXTENSION_ID, emulatorEndpoints, extensionApi, runCommandInUi, screenshot, textsInUi, waitFor } from './harness';
 
 describe('Activation', function () {
   it('the extension is installed in this VS Code', () => {
@@ -34,6 +34,27 @@ describe('Activation', function () {
     await vscode.commands.executeCommand('workbench.view.extension.baseten');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await screenshot('explorer');
+  });
+
+  it('first-hour 8: the sidebar gives Models the room; Chains starts collapsed; Model API descriptions fit', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('workbench.view.extension.baseten');
+    await api.trees.modelApis.getChildren();
+    await waitFor(async () => (await textsInUi('.part.sidebar .pane-header h3.title')).length >= 4, 10_000, 'the four panes');
+    const collapsed = await textsInUi('.part.sidebar .pane-header[aria-expanded="false"] h3.title');
+    const expanded = await textsInUi('.part.sidebar .pane-header[aria-expanded="true"] h3.title');
+    if (collapsed.length + expanded.length) {
+      assert.deepEqual(collapsed.map((title) => title.toLowerCase()), ['chains']);
+      assert.deepEqual(expanded.map((title) => title.toLowerCase()), ['model apis', 'models', 'async requests']);
+    }
+    // Every Model API's description is short enough for the default width (the longest name, Deepseek V4 Pro, with its description fits in 300 px).
+    for (const node of await api.trees.modelApis.getChildren()) {
+      const item = node.treeItem();
+      const name = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+      assert.ok(`${name} ${String(item.description ?? '')}`.length <= 36, `${name}: ${String(item.description)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await screenshot('first-hour-8-sidebar');
   });
 
   it('a command runs from the command palette (Baseten: Show Log)', async () => {

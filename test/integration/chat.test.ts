@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import type { Target } from '../../src/client';
 import type { ChatModel, ConversationState } from '../../src/features/chat/logic/protocol';
 import { CHAT_VIEW_TYPE, type ChatPanel } from '../../src/features/chat/chatPanel';
-import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
+import { clickInWebview, emulatorControl, fillInWebview, emulatorStats, extensionApi, hasBrowser, pressInUi, queryWebviews, screenshot, textsInUi, waitFor } from './harness';
 import { isModel, isModelApi, isTarget } from './nodes';
+import { SEED } from '../../emulator/state/seed';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 
 const KIMI: ChatModel = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
@@ -327,6 +328,54 @@ describe('Chat panel', function () {
     assert.equal(answer?.text, 'from the deployment');
     const sent = (await emulatorStats()).requests.slice(before).filter((request) => /chat\/completions$/.test(request.path));
     assert.match(sent[0]?.path ?? '', /production\/sync\/v1\/chat\/completions$/);
+  });
+
+  it('first-hour 2: the chat picker lists only deployments that serve chat; the others are refused in words that name the route', async () => {
+    const api = await extensionApi();
+    const before = (await emulatorStats()).requests.length;
+    const picking = api.chat.pickTarget();
+    const rows = (): Promise<string[]> => textsInUi('.quick-input-widget .monaco-list-row');
+    try {
+      if (hasBrowser()) {
+        await waitFor(async () => (await rows()).some((text) => /llm/.test(text)), 20_000, 'the pick to list the LLM deployment');
+        await waitFor(async () => (await rows()).some((text) => /sleepy/.test(text)), 10_000, 'the sleeping model, offered unasked');
+        const shown = await rows();
+        for (const name of ['echo', 'binary', 'transform', 'chunked']) assert.ok(!shown.some((text) => text.includes(name)), `${name} is not offered: ${shown.join(' | ')}`);
+        await screenshot('first-hour-2-chat-picker');
+        await pressInUi('Escape');
+      } else {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      }
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; the pick showed: ${(await rows()).join(' | ')}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await picking;
+    }
+    // Each deployment was asked once; a second pick asks none again, and nothing asleep was asked (it would wake).
+    const asked = (await emulatorStats()).requests.slice(before).filter((request) => /sync\/v1\/models$/.test(request.path));
+    assert.ok(asked.length > 0 && !asked.some((request) => request.path.includes(`model-${SEED.models.sleepy.id}`)), asked.map((request) => request.path).join(', '));
+    const again = api.chat.pickTarget();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await again;
+    const askedAgain = (await emulatorStats()).requests.slice(before).filter((request) => /sync\/v1\/models$/.test(request.path));
+    assert.equal(askedAgain.length, asked.length, `the answers are kept per deployment: ${askedAgain.slice(asked.length).map((request) => `${request.path} ${request.status}`).join(', ')}; first ${asked.map((request) => `${request.path} ${request.status}`).join(', ')}`);
+
+    // The tree's chat action on a model without the route says why, and opens nothing.
+    const echo = (await api.trees.models.getChildren()).filter(isModel).find((node) => node.owner.name === 'echo');
+    assert.ok(echo);
+    const production = (await api.trees.models.getChildren(echo)).find((node): node is TargetNode => isTarget(node) && node.place === 'environment' && node.key === 'production');
+    assert.ok(production);
+    assert.equal(await vscode.commands.executeCommand('baseten.chatWith', production), undefined);
+
+    // A chat already aimed at it (say, restored from before) gets the same words, not a generic "not found".
+    const panel = api.chat.open();
+    panel.setTarget({ kind: 'deployment', owner: production.owner, target: production.target, model: 'echo', label: 'echo', features: [] });
+    const answer = await panel.ask('hello');
+    assert.equal(answer?.state, 'failed');
+    assert.match(answer?.error ?? '', /^echo has no OpenAI-compatible \/v1\/chat\/completions route/);
+    panel.setTarget(KIMI);
   });
 
   it('a deployed model the tree shows as scaled to zero is known to need a cold start (the check predict, WebSocket and async share)', async () => {

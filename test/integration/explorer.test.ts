@@ -48,7 +48,7 @@ describe('Baseten explorer', function () {
     const modelApis = nodes.filter(isModelApi);
     assert.deepEqual(modelApis.map((n) => n.model.id).sort(), catalogue.data.map((m) => m.id).sort());
     const first = modelApis[0].treeItem();
-    assert.match(String(first.description), /ctx · \$[\d.]+\/\$[\d.]+ per M/);
+    assert.match(String(first.description), /^\d+(\.\d)?[KM] · \$\d+\.\d\d\/\$\d+\.\d\d$/);
     assert.ok(first.tooltip instanceof vscode.MarkdownString && /Features/.test(first.tooltip.value));
   });
 

@@ -6,7 +6,7 @@ import { SEED } from '../../emulator/state/seed';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import type { TargetRef } from '../../src/client';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
-import { clickInUi, emulatorKeys, fillInUi, emulatorUrl, extensionApi, screenshot, waitFor } from './harness';
+import { clickInUi, emulatorKeys, fillInUi, emulatorUrl, extensionApi, hasBrowser, pressInUi, screenshot, textsInUi, waitFor } from './harness';
 import { isModel, isTarget } from './nodes';
 
 const atProduction = (name: keyof typeof SEED.models): TargetRef => ({ owner: { kind: 'model', id: SEED.models[name].id, name }, target: { kind: 'production' } });
@@ -53,6 +53,7 @@ describe('Predict', function () {
   afterEach(async () => {
     await settings().update('responseSizeLimitMB', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('inputTemplates', undefined, vscode.ConfigurationTarget.Global);
+    await settings().update('treeActionInput', undefined, vscode.ConfigurationTarget.Global);
     await fetch(`${emulatorUrl()}/__emulator/faults`, { method: 'DELETE' });
   });
   after(async () => {
@@ -243,10 +244,73 @@ describe('Predict', function () {
     const manifest = vscode.extensions.getExtension('baseten-community.baseten-vscode')!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; group?: string }>> } };
     assert.ok(manifest.contributes.menus['view/item/context'].some((m) => m.command === 'baseten.predict' && m.group?.startsWith('inline')), 'predict is an inline action');
     await editorWith('tree.json', '{"from": "the tree"}');
+    // The user chose to always send the current file (baseten.predict.treeActionInput), so nothing is asked.
+    await settings().update('treeActionInput', 'file', vscode.ConfigurationTarget.Global);
     const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predict', node);
     const document = await responseDocument(outcome);
     assert.deepEqual(JSON.parse(document.getText()), { from: 'the tree' });
     assert.match(title(document), /^echo staging · 200/);
+  });
+
+  it('first-hour 4: node actions follow the status: no Predict or Chat on a failed or inactive deployment, Wake only when asleep', async () => {
+    const api = await extensionApi();
+    const models = (await api.trees.models.getChildren()).filter(isModel);
+    const targetsOf = async (name: string): Promise<TargetNode[]> =>
+      (await api.trees.models.getChildren(models.find((m) => m.owner.name === name))).filter((t): t is TargetNode => isTarget(t));
+    const echo = await targetsOf('echo');
+    const byDeployment = (id: string): TargetNode => echo.find((t) => t.state.deploymentId === id && t.place === 'deployment')!;
+    const tokens = (node: TargetNode): string => String(node.treeItem().contextValue);
+    const failed = byDeployment(SEED.models.echo.deployments.buildFailed);
+    const inactive = byDeployment(SEED.models.echo.deployments.inactive);
+    const production = echo.find((t) => t.key === 'production')!;
+    const sleepy = (await targetsOf('sleepy')).find((t) => t.key === 'production')!;
+    assert.doesNotMatch(tokens(failed), /\binvokable\b/);
+    assert.doesNotMatch(tokens(inactive), /\binvokable\b/);
+    assert.match(tokens(production), /\binvokable\b/);
+    assert.doesNotMatch(tokens(production), /\bsleeping\b/);
+    assert.match(tokens(sleepy), /\bsleeping\b.*\binvokable\b/);
+    const tooltip = failed.treeItem().tooltip;
+    assert.ok(tooltip instanceof vscode.MarkdownString && /Build failed: it cannot answer requests/.test(tooltip.value), 'the tooltip says why nothing can be sent');
+
+    // What a user sees: the selected Build failed row offers no ▷ Predict and no Chat; the active one does.
+    if (!hasBrowser()) return;
+    const inlineActions = (title: string): Promise<string[]> => textsInUi(`.part.sidebar .monaco-list-row.selected .actions .action-label[aria-label^="${title}"]`);
+    await vscode.commands.executeCommand('baseten.models.focus');
+    await api.trees.views.models.reveal(production, { select: true, focus: true, expand: false });
+    await waitFor(async () => (await inlineActions('Predict')).length === 1, 10_000, 'Predict on the active production row');
+    await api.trees.views.models.reveal(failed, { select: true, focus: true, expand: false });
+    await waitFor(async () => (await textsInUi('.part.sidebar .monaco-list-row.selected')).some((text) => text.includes('deployment-2')), 10_000, 'the Build failed row to be selected');
+    assert.deepEqual(await inlineActions('Predict'), [], 'no Predict on a failed build');
+    assert.deepEqual(await inlineActions('Chat'), [], 'no Chat on a failed build');
+    await screenshot('first-hour-4-node-actions');
+  });
+
+  it('first-hour 4: ▷ Predict asks what to send (selection, current file, saved request, typed JSON) unless a default is set', async function () {
+    if (!hasBrowser()) this.skip();
+    const api = await extensionApi();
+    const echo = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.id === SEED.models.echo.id);
+    const production = (await api.trees.models.getChildren(echo)).find((t): t is TargetNode => isTarget(t) && t.key === 'production');
+    assert.ok(production);
+    await editorWith('asks.json', '{"from": "the file"}', false);
+    const rows = (): Promise<string[]> => textsInUi('.quick-input-widget .monaco-list-row');
+
+    let running = vscode.commands.executeCommand<PredictOutcome>('baseten.predict', production);
+    await waitFor(async () => (await rows()).some((text) => text.includes('Type JSON')), 10_000, 'the question what to send');
+    const offered = await rows();
+    assert.ok(offered.some((text) => text.includes('Current File') && text.includes('asks.json')), offered.join(' | '));
+    assert.ok(!offered.some((text) => text.includes('Selection')), 'no selection, so it is not offered');
+    assert.ok(offered.some((text) => text.includes('Saved Request')));
+    await screenshot('first-hour-4-predict-asks');
+    await clickInUi('.quick-input-widget .monaco-list-row:has-text("Current File")');
+    assert.deepEqual(JSON.parse((await responseDocument(await running)).getText()), { from: 'the file' });
+
+    running = vscode.commands.executeCommand<PredictOutcome>('baseten.predict', production);
+    await waitFor(async () => (await rows()).some((text) => text.includes('Type JSON')), 10_000, 'the question again');
+    await clickInUi('.quick-input-widget .monaco-list-row:has-text("Type JSON")');
+    await waitFor(async () => (await textsInUi('.quick-input-widget .quick-input-message')).length > 0 || (await rows()).length === 0, 10_000, 'the input box');
+    await fillInUi('.quick-input-widget .quick-input-box input', '{"typed": 1}');
+    await pressInUi('Enter');
+    assert.deepEqual(JSON.parse((await responseDocument(await running)).getText()), { typed: 1 });
   });
 
   it('without a target, a quick pick offers every model\'s and chain\'s targets that can answer, and the hand-configured ones', async () => {

@@ -4,6 +4,7 @@ import { askModel } from './logic/askModel';
 import { chatRequest } from './logic/conversation';
 import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, CodeAction, ConversationState, HostToWebview, UserTurn } from './logic/protocol';
 import { emptyConversation, type WebviewToHost } from './logic/protocol';
+import { isMissingRoute, noChatRouteMessage } from './logic/chatRoutes';
 import { chatEndpoint } from './logic/chatTargets';
 import { BasetenServices } from '../../platform/services';
 import { WebviewPanelHost, WebviewPanelStats } from '../../platform/webviewPanel';
@@ -114,7 +115,10 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
           this.post({ type: 'delta', answerId: answer.id, delta });
         },
       });
-      if (outcome.error && outcome.answer.state === 'failed') this.host.services.log.failure(`Chat with ${target.label}`, outcome.error);
+      if (outcome.error && outcome.answer.state === 'failed') {
+        this.host.services.log.failure(`Chat with ${target.label}`, outcome.error);
+        if (target.kind === 'deployment' && isMissingRoute(outcome.error)) answer.error = noChatRouteMessage(target.label);
+      }
       return outcome.answer;
     } finally {
       progress?.resolve();

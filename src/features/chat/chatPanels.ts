@@ -6,6 +6,7 @@ import { BasetenServices } from '../../platform/services';
 import { CHAT_VIEW_TYPE, ChatPanel, ChatPanelHost } from './chatPanel';
 import { readConversationState } from './logic/panelMessages';
 import { pickChatModel, readServedChatModel } from './chatTargetPick';
+import { ChatRoutes } from './chatRoutes';
 import { ModelApiNode } from '../explorer/modelApisTree';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { TargetNode } from '../explorer/targetNode';
@@ -40,6 +41,8 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   private editor?: vscode.TextEditor;
   private readonly disposables: vscode.Disposable[] = [];
   readonly mediaRoot: vscode.Uri;
+  /** Which deployments serve chat, asked once per deployment. */
+  readonly routes: ChatRoutes;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -47,6 +50,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
     private readonly catalog: DeploymentCatalog,
   ) {
     this.mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
+    this.routes = new ChatRoutes(services, catalog);
     this.editor = vscode.window.activeTextEditor;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -72,7 +76,7 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   }
 
   pickTarget(current?: ChatModel): Promise<ChatModel | undefined> {
-    return pickChatModel(this.services, this.catalog, current);
+    return pickChatModel(this.services, this.catalog, this.routes, current);
   }
 
   /** The target chosen last in any chat panel (remembered across reloads). */
@@ -117,7 +121,10 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
   async chatWith(node: ModelApiNode | TargetNode): Promise<ChatPanel | undefined> {
     let target: ChatModel | undefined;
     if (node instanceof ModelApiNode) target = modelApiChatModel(node.model);
-    else if (node instanceof TargetNode) target = await readServedChatModel(this.services, node);
+    else if (node instanceof TargetNode) {
+      target = await readServedChatModel(this.services, this.routes, node);
+      if (!target) return undefined;
+    }
     const panel = this.open();
     if (target) panel.setTarget(target);
     return panel;

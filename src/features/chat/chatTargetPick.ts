@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BasetenError, targetLabel } from '../../client';
+import { targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { CatalogTarget, canAnswer } from '../../catalog/targets';
@@ -9,21 +9,22 @@ import { TargetPickItem, pickTargetItem } from '../../platform/targetPicker';
 import { errorMessage } from '../explorer/treeProvider';
 import type { ChatModel } from './logic/protocol';
 import { deployedChatModel, modelApiChatModel, sameChatModel } from './logic/chatTargets';
+import { CHAT_ROUTE, noChatRouteMessage } from './logic/chatRoutes';
+import type { ChatRoutes } from './chatRoutes';
 
 /**
- * The model a deployment's OpenAI-compatible server answers to: its `/v1/models` when it has one (vLLM
- * checks `--served-model-name`), otherwise the Baseten model's name.
+ * The chat model of a deployed target: the name its OpenAI-compatible server answers to (vLLM checks
+ * `--served-model-name`), read from its `/v1/models`, else the Baseten model's name. Undefined, after
+ * saying why, when the server has no such route.
  */
-export async function readServedChatModel(services: BasetenServices, ref: TargetRef): Promise<ChatModel> {
-  let served = ref.owner.name;
-  try {
-    const listed = await services.client.modelApis.listModels({ endpoint: { kind: 'deployment', owner: ref.owner, target: ref.target }, signal: AbortSignal.timeout(10_000) });
-    if (listed[0]?.id) served = listed[0].id;
-  } catch (error) {
-    // Engine-Builder servers accept any name; a sleeping or non-LLM deployment answers later or not at all.
-    services.log.info(`Served model name of ${targetLabel(ref)} not read (${error instanceof BasetenError ? error.message : String(error)}); using "${served}".`);
+export async function readServedChatModel(services: BasetenServices, routes: ChatRoutes, ref: TargetRef): Promise<ChatModel | undefined> {
+  const route = await routes.check(ref);
+  if (route && !route.serves) {
+    void vscode.window.showWarningMessage(`Baseten: ${noChatRouteMessage(targetLabel(ref))}`);
+    return undefined;
   }
-  return deployedChatModel(ref, served);
+  if (!route) services.log.info(`Served model name of ${targetLabel(ref)} not read (asleep, changing or unreachable); using "${ref.owner.name}".`);
+  return deployedChatModel(ref, route?.servedName ?? ref.owner.name);
 }
 
 /** The default environment first, then production, then the others by name, then development. */
@@ -36,8 +37,13 @@ function chatOrder(defaultEnv: string): (a: CatalogTarget, b: CatalogTarget) => 
   return (a, b) => a.owner.name.localeCompare(b.owner.name) || rank(a) - rank(b) || targetLabel(a).localeCompare(targetLabel(b));
 }
 
+/** Environments and development deployments that can answer; other deployments are reached through their environment. */
+function chatCandidate(target: CatalogTarget): boolean {
+  return target.place !== 'deployment' && canAnswer(target);
+}
+
 /** Model APIs, then the environments and development deployments of deployed models (their OpenAI-compatible route). */
-export async function pickChatModel(services: BasetenServices, catalog: DeploymentCatalog, current?: ChatModel): Promise<ChatModel | undefined> {
+export async function pickChatModel(services: BasetenServices, catalog: DeploymentCatalog, routes: ChatRoutes, current?: ChatModel): Promise<ChatModel | undefined> {
   const modelApis = async (signal: AbortSignal): Promise<TargetPickItem[]> => {
     const items: TargetPickItem[] = [{ label: 'Model APIs', kind: vscode.QuickPickItemKind.Separator }];
     try {
@@ -53,14 +59,16 @@ export async function pickChatModel(services: BasetenServices, catalog: Deployme
   };
   const chosen = await pickTargetItem(catalog, {
     title: 'Chat with…',
-    placeholder: 'Choose a Model API or a deployed model (its OpenAI-compatible route)',
+    placeholder: 'Choose a Model API or a deployed model that serves chat (an OpenAI-compatible route)',
     kinds: ['model'],
-    offers: (target) => target.place !== 'deployment' && canAnswer(target),
+    // Only deployments whose server has the chat route; one asleep is offered with its status, unasked.
+    offers: (target) => chatCandidate(target) && routes.offered(target),
+    settle: (targets, signal) => routes.checkAll(targets.filter(chatCandidate), signal),
     order: chatOrder(defaultEnvironment()),
     leading: modelApis,
-    empty: { label: 'No deployed models listed', description: 'add them to the "baseten.models" setting' },
+    empty: { label: 'No deployed model serves chat', description: `none has an OpenAI-compatible ${CHAT_ROUTE} route` },
     current: current?.kind === 'deployment' ? current : undefined,
   });
   if (chosen?.value) return chosen.value as ChatModel;
-  return chosen?.target && readServedChatModel(services, chosen.target);
+  return chosen?.target && readServedChatModel(services, routes, chosen.target);
 }

@@ -21,7 +21,7 @@ export function formatTokens(count: number | undefined): string | undefined {
 
 export function formatPrice(perMillion: number | undefined): string {
   if (perMillion === undefined) return '?';
-  return `$${perMillion < 1 ? perMillion.toFixed(2).replace(/0$/, '') : perMillion.toFixed(2)}`;
+  return `$${perMillion.toFixed(2)}`;
 }
 
 /** One Model API of the live catalogue: name, context length, price per million tokens, features. */
@@ -43,9 +43,12 @@ export class ModelApiNode implements ExplorerNode {
     const input = pricePerMillionTokens(model.pricing?.prompt);
     const output = pricePerMillionTokens(model.pricing?.completion);
     const context = formatTokens(model.context_length);
-    item.description = [context && `${context} ctx`, `${formatPrice(input)}/${formatPrice(output)} per M`, this.features.includes('reasoning') ? 'reasoning' : undefined]
-      .filter(Boolean)
-      .join(' · ');
+    // Context and input/output price per million tokens, short enough for the sidebar's default width; the
+    // tooltip says it in words (reasoning shows as the icon).
+    item.description = [context, `${formatPrice(input)}/${formatPrice(output)}`].filter(Boolean).join(' · ');
+    item.accessibilityInformation = {
+      label: `${model.name || model.id}, ${context ? `${context} tokens context, ` : ''}${formatPrice(input)} input and ${formatPrice(output)} output per million tokens`,
+    };
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${escapeMarkdown(model.name || model.id)}**  \n\`${model.id}\`\n\n`);
     if (model.description) tooltip.appendMarkdown(`${escapeMarkdown(model.description)}\n\n`);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { actionUrl, predictAction, targetLabel } from '../../client';
 import type { BasetenEndpoints, ChainletV1, Owner, Target, TargetRef } from '../../client';
-import { CatalogTarget, TargetPlace, TargetState, isScaledToZero, isWakeable } from '../../catalog/targets';
+import { CatalogTarget, TargetPlace, TargetState, acceptsRequests, isScaledToZero, isWakeable } from '../../catalog/targets';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
 import { statusIcon, statusLabel } from '../../platform/deploymentStatus';
 
@@ -71,6 +71,11 @@ export class TargetNode implements ExplorerNode {
     return isWakeable(this.entry);
   }
 
+  /** Predict, chat, WebSocket and async requests are offered only where they can be answered. */
+  get invokable(): boolean {
+    return acceptsRequests(this.entry);
+  }
+
   get endpointUrl(): string {
     return actionUrl(this.endpoints(), this.owner, this.target, predictAction(this.owner));
   }
@@ -116,13 +121,24 @@ export class TargetNode implements ExplorerNode {
     if (state.createdAt) md.appendMarkdown(`| Created | ${new Date(state.createdAt).toLocaleString()} |\n`);
     md.appendMarkdown(`\n\`${this.endpointUrl}\``);
     if (this.sleeping) md.appendMarkdown('\n\nScaled to zero: the next request starts a replica (a cold start). *Wake* starts it now.');
+    else if (!this.invokable) md.appendMarkdown(`\n\n${this.whyNoRequests()}`);
     return md;
+  }
+
+  private whyNoRequests(): string {
+    const status = this.state.status;
+    if (!this.state.deploymentId) return 'No deployment: nothing can answer requests here yet.';
+    if (status === 'INACTIVE' || status === 'DEACTIVATING') return 'Inactive: it takes no requests until it is activated again.';
+    if (status === 'BUILDING' || status === 'DEPLOYING') return 'Not deployed yet: requests can be sent once it is active.';
+    return `${statusLabel(status)}: it cannot answer requests. *Open in Baseten Dashboard* shows its logs.`;
   }
 
   private contextTokens(): string[] {
     const tokens = ['baseten.target', `kind-${this.place}`, this.owner.kind === 'model' ? 'onModel' : 'onChain'];
     if (this.state.deploymentId) tokens.push('hasDeployment');
     if (this.wakeable) tokens.push('wakeable');
+    if (this.wakeable && this.sleeping) tokens.push('sleeping');
+    if (this.invokable) tokens.push('invokable');
     if (this.owner.kind === 'model' && this.statusKnown && this.state.status) {
       if (this.state.status === 'INACTIVE') tokens.push('activatable');
       else if (!NOT_DEACTIVATABLE.has(this.state.status)) tokens.push('deactivatable');

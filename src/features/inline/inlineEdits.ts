@@ -4,7 +4,8 @@ import type { ChatModel } from '../chat/logic/protocol';
 import type { ChatCompletionRequest } from '../../client/types';
 import { BasetenServices } from '../../platform/services';
 import { InlineEditSession } from './inlineEditSession';
-import { PROPOSAL_SCHEME, ProposalDocuments } from './proposals';
+import { InlineDiffDecorations } from './inlineDiffDecorations';
+import { InlineDiffLenses } from './inlineDiffLenses';
 import type { ChatPanels } from '../chat/chatPanels';
 
 const HISTORY_KEY = 'baseten.inline.history';
@@ -28,19 +29,34 @@ function inlineSettings(): InlineSettings {
   };
 }
 
-/** `Baseten: Prompt on Selection` and the proposals it leaves to accept or reject. */
+/** `Baseten: Prompt on Selection` and the proposals it leaves in the file to accept or reject. */
 export class InlineEdits implements vscode.Disposable {
-  private readonly proposals = new ProposalDocuments();
   private readonly sessions = new Set<InlineEditSession>();
   private latest?: InlineEditSession;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly decorations = new InlineDiffDecorations(() => this.sessions);
+  private readonly lenses = new InlineDiffLenses(() => this.sessions);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly services: BasetenServices,
     private readonly chat: ChatPanels,
   ) {
-    this.disposables.push(this.proposals, vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.proposals));
+    this.disposables.push(
+      this.decorations,
+      this.lenses,
+      vscode.languages.registerCodeLensProvider({ scheme: '*' }, this.lenses),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        // A closed document takes its block with it (an untitled one is gone; a file asked to be saved or not).
+        const session = this.pendingIn(document);
+        if (!session) return;
+        session.cancel();
+        this.sessions.delete(session);
+        session.dispose();
+        this.updateContext();
+      }),
+    );
   }
 
   /** The session started last, for tests and the accept/reject commands run from the palette. */
@@ -86,13 +102,17 @@ export class InlineEdits implements vscode.Disposable {
     return this.chat.lastTarget() ?? (await this.chat.pickTarget());
   }
 
-  /** Runs the prompt on the editor's selection; resolves with the session once its diff is open. */
+  /** Runs the prompt on the editor's selection; resolves with the session once its block is in the file. */
   async promptOnSelection(instruction?: string, editor = vscode.window.activeTextEditor): Promise<InlineEditSession | undefined> {
     if (!editor || editor.selection.isEmpty) {
       void vscode.window.showInformationMessage('Select the code the model should work on, then run Baseten: Prompt on Selection.');
       return undefined;
     }
     const document = editor.document;
+    if (this.pendingIn(document)) {
+      void vscode.window.showInformationMessage('Baseten: accept or reject the proposed change in this file first.');
+      return undefined;
+    }
     const range = new vscode.Range(editor.selection.start, editor.selection.end);
     const asked = typeof instruction === 'string' && instruction.trim() ? instruction.trim() : await this.askInstruction();
     if (!asked) return undefined;
@@ -110,64 +130,56 @@ export class InlineEdits implements vscode.Disposable {
       model: target.model,
       messages: [...(settings.systemPrompt.trim() ? [{ role: 'system' as const, content: settings.systemPrompt }] : []), { role: 'user', content: prompt }],
     };
-    const session = new InlineEditSession(document, range, asked, target, request, this.services, this.proposals);
+    // The block replaces the selection; the cursor goes to its first line, where Accept and Reject are.
+    editor.selection = new vscode.Selection(range.start, range.start);
+    const session = new InlineEditSession(document, range, asked, target, request, this.services);
     this.track(session);
-    // The proposal reads in the file's language (highlighting, bracket matching) rather than plain text.
-    await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(session.proposalUri), document.languageId).then(undefined, () => undefined);
-    const short = asked.replace(/\s+/g, ' ');
-    await vscode.commands.executeCommand('vscode.diff', document.uri, session.proposalUri, `Baseten: ${short.length > 40 ? `${short.slice(0, 40)}…` : short} (${target.label})`, {
-      preview: true,
-    } satisfies vscode.TextDocumentShowOptions);
-    // A fast answer may have ended while the diff was opening; what it shows must be the latest.
-    this.proposals.refresh(session.proposalUri);
-    void this.showProgress(session);
     return session;
+  }
+
+  private pendingIn(document: vscode.TextDocument): InlineEditSession | undefined {
+    return [...this.sessions].find((session) => session.document === document);
   }
 
   private track(session: InlineEditSession): void {
     this.sessions.add(session);
     this.latest = session;
-    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
-    session.onDidChangeState((state) => {
-      if (state !== 'accepted' && state !== 'rejected') return;
-      this.sessions.delete(session);
-      session.dispose();
-      if (!this.sessions.size) void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, false);
+    this.updateContext();
+    this.lenses.refresh();
+    session.onDidRender(() => {
+      this.decorations.paintAll();
+      this.lenses.refresh();
+    });
+    session.onDidChangeState(() => {
+      if (session.settled) {
+        this.sessions.delete(session);
+        session.dispose();
+      }
+      this.decorations.paintAll();
+      this.lenses.refresh();
+      this.updateContext();
     });
   }
 
-  private async showProgress(session: InlineEditSession): Promise<void> {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Baseten: ${session.target.label} is answering…`, cancellable: true },
-      (_progress, token) => {
-        token.onCancellationRequested(() => void session.reject());
-        return session.done;
-      },
-    );
-    if (session.settled) return;
-    const choice =
-      session.state === 'ready'
-        ? await vscode.window.showInformationMessage('Baseten: apply the proposed change?', 'Accept', 'Reject')
-        : session.state === 'failed'
-          ? await vscode.window.showErrorMessage(`Baseten: the answer is incomplete. ${session.error ?? ''}`, 'Accept Partial', 'Reject')
-          : 'Reject';
-    if (session.settled) return;
-    if (choice === 'Accept' || choice === 'Accept Partial') await session.accept();
-    else if (choice === 'Reject') await session.reject();
+  /** `baseten.inlineProposalPending`: the active editor's file has a proposal waiting (the keys' `when`). */
+  private updateContext(): void {
+    const active = vscode.window.activeTextEditor?.document;
+    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, !!active && !!this.pendingIn(active));
   }
 
-  /** The session a command from the diff's title bar (or the palette) acts on. */
-  private sessionFor(uri?: vscode.Uri): InlineEditSession | undefined {
-    const key = (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString();
-    return [...this.sessions].find((session) => session.proposalUri.toString() === key) ?? this.latest;
+  /** The session a lens (its id), the keys or the palette (the active file's, else the latest) acts on. */
+  private sessionFor(id?: string): InlineEditSession | undefined {
+    if (id) return [...this.sessions].find((session) => session.id === id);
+    const active = vscode.window.activeTextEditor?.document;
+    return (active && this.pendingIn(active)) ?? (this.latest && this.sessions.has(this.latest) ? this.latest : undefined);
   }
 
-  accept(uri?: vscode.Uri): Promise<boolean> {
-    return this.sessionFor(uri)?.accept() ?? Promise.resolve(false);
+  accept(id?: string): Promise<boolean> {
+    return this.sessionFor(id)?.accept() ?? Promise.resolve(false);
   }
 
-  async reject(uri?: vscode.Uri): Promise<void> {
-    await this.sessionFor(uri)?.reject();
+  async reject(id?: string): Promise<void> {
+    await this.sessionFor(id)?.reject();
   }
 
   dispose(): void {

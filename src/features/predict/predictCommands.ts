@@ -4,13 +4,13 @@ import { HistoryEntry, requestOf } from './logic/history';
 import { buildPayload } from './logic/payload';
 import { targetLabel } from '../../client';
 import type { DeploymentStatus, TargetRef } from '../../client';
-import { parseSavedRequest } from './logic/request';
+import { PredictRequest, parseSavedRequest } from './logic/request';
+import { choosePredictSource } from './predictSource';
 import { formatMs, formatSize } from './logic/format';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { CatalogTarget, canAnswer } from '../../catalog/targets';
 import { offeredTargets, pickTarget } from '../../platform/targetPicker';
 import { TargetNode } from '../explorer/targetNode';
-import { RESPONSE_SCHEME } from './responseDocuments';
 import { PredictController, PredictOutcome } from './predictRun';
 
 /** What a predict command is given: a tree node, a target (from another feature or a test), or nothing (pick one). */
@@ -91,16 +91,30 @@ export async function predictFromEditor(
   return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
 }
 
-/** The inline action on a target in the tree: the active editor's selection or JSON file, else an input box. */
+/**
+ * The ▷ action on a target in the tree: asks what to send (the selection, the current file, a saved
+ * request or typed JSON) unless `baseten.predict.treeActionInput` chose a default.
+ */
 export async function predictTarget(controller: PredictController, catalog: DeploymentCatalog, node?: TargetArgument): Promise<PredictOutcome> {
   const target = resolveTarget(node) ?? (await pickRequestTarget(catalog, 'Predict'));
   if (!target) return { outcome: 'none' };
   const editor = vscode.window.activeTextEditor;
-  // The last response is usually the active editor: it is not taken for the next payload unless selected.
-  const fromEditor = editor && (!editor.selection.isEmpty || (isJsonDocument(editor.document) && editor.document.uri.scheme !== RESPONSE_SCHEME));
-  if (editor && fromEditor) {
-    return predictFromEditor(controller, catalog, editor.selection.isEmpty ? 'file' : 'selection', target);
+  const saved = await savedRequests();
+  switch (await choosePredictSource(target, editor, saved.length)) {
+    case 'selection':
+      return predictFromEditor(controller, catalog, 'selection', target);
+    case 'file':
+      return predictFromEditor(controller, catalog, 'file', target);
+    case 'savedRequest':
+      return predictSavedPayload(controller, catalog, target, saved);
+    case 'typed':
+      return predictTyped(controller, catalog, target);
+    default:
+      return { outcome: 'none' };
   }
+}
+
+async function predictTyped(controller: PredictController, catalog: DeploymentCatalog, target: TargetRef): Promise<PredictOutcome> {
   const last = controller.history().find((entry) => entry.owner.id === target.owner.id && 'payload' in entry);
   const text = await vscode.window.showInputBox({
     title: `Predict: ${targetLabel(target)}`,
@@ -118,6 +132,24 @@ export async function predictTarget(controller: PredictController, catalog: Depl
   return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
 }
 
+/** A saved request's payload, sent to the tree's target (whatever target the file names). */
+async function predictSavedPayload(controller: PredictController, catalog: DeploymentCatalog, target: TargetRef, files: vscode.Uri[]): Promise<PredictOutcome> {
+  if (!files.length) {
+    const message = 'No saved requests yet: after a predict, choose "Save as Request" (they are kept in .baseten/requests/ of the workspace).';
+    void vscode.window.showInformationMessage(message);
+    return { outcome: 'none', message };
+  }
+  const picked = await pickSavedRequest(files, `Predict: ${targetLabel(target)}`, target);
+  if (!picked) return { outcome: 'none' };
+  if (picked.open) {
+    await vscode.window.showTextDocument(picked.uri);
+    return { outcome: 'none' };
+  }
+  const parsed = await readSavedRequest(picked.uri);
+  if (!parsed.ok) return parsed.failure;
+  return controller.run({ owner: target.owner, target: target.target, payload: parsed.request.payload }, { status: knownStatus(catalog, target) });
+}
+
 export async function savedRequests(): Promise<vscode.Uri[]> {
   return (await vscode.workspace.findFiles('.baseten/requests/*.json', undefined, 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
 }
@@ -131,50 +163,61 @@ export async function runSavedRequest(controller: PredictController, catalog: De
       void vscode.window.showInformationMessage(message);
       return { outcome: 'none', message };
     }
-    const items: Array<vscode.QuickPickItem & { uri: vscode.Uri; action?: 'open' }> = [];
-    for (const candidate of files) {
-      const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(candidate)).toString('utf8'));
-      items.push({
-        label: parsed.ok ? parsed.name ?? vscode.workspace.asRelativePath(candidate) : vscode.workspace.asRelativePath(candidate),
-        description: parsed.ok ? targetLabel(parsed.request) : `invalid: ${parsed.message}`,
-        detail: vscode.workspace.asRelativePath(candidate),
-        uri: candidate,
-        buttons: [{ iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open the request file' }],
-      });
-    }
-    const picked = await new Promise<{ item: (typeof items)[number]; open: boolean } | undefined>((resolve) => {
-      const pick = vscode.window.createQuickPick<(typeof items)[number]>();
-      pick.title = 'Run Saved Request';
-      pick.placeholder = 'Choose a request from .baseten/requests/';
-      pick.items = items;
-      pick.onDidAccept(() => {
-        resolve(pick.selectedItems[0] ? { item: pick.selectedItems[0], open: false } : undefined);
-        pick.hide();
-      });
-      pick.onDidTriggerItemButton((event) => {
-        resolve({ item: event.item, open: true });
-        pick.hide();
-      });
-      pick.onDidHide(() => {
-        resolve(undefined);
-        pick.dispose();
-      });
-      pick.show();
-    });
+    const picked = await pickSavedRequest(files, 'Run Saved Request');
     if (!picked) return { outcome: 'none' };
     if (picked.open) {
-      await vscode.window.showTextDocument(picked.item.uri);
+      await vscode.window.showTextDocument(picked.uri);
       return { outcome: 'none' };
     }
-    file = picked.item.uri;
+    file = picked.uri;
   }
-  const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
-  if (!parsed.ok) {
-    const message = `${vscode.workspace.asRelativePath(file)} is not a saved request: ${parsed.message}.`;
-    void vscode.window.showErrorMessage(message);
-    return { outcome: 'invalid', message };
-  }
+  const parsed = await readSavedRequest(file);
+  if (!parsed.ok) return parsed.failure;
   return controller.run(parsed.request, { status: knownStatus(catalog, parsed.request) });
+}
+
+async function readSavedRequest(file: vscode.Uri): Promise<{ ok: true; request: PredictRequest } | { ok: false; failure: PredictOutcome }> {
+  const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
+  if (parsed.ok) return parsed;
+  const message = `${vscode.workspace.asRelativePath(file)} is not a saved request: ${parsed.message}.`;
+  void vscode.window.showErrorMessage(message);
+  return { ok: false, failure: { outcome: 'invalid', message } };
+}
+
+/** A pick of saved requests (those for `first`'s model or chain first); each row's button opens its file. */
+async function pickSavedRequest(files: vscode.Uri[], title: string, first?: TargetRef): Promise<{ uri: vscode.Uri; open: boolean } | undefined> {
+  const items: Array<vscode.QuickPickItem & { uri: vscode.Uri; mine: boolean }> = [];
+  for (const candidate of files) {
+    const parsed = parseSavedRequest(Buffer.from(await vscode.workspace.fs.readFile(candidate)).toString('utf8'));
+    items.push({
+      label: parsed.ok ? parsed.name ?? vscode.workspace.asRelativePath(candidate) : vscode.workspace.asRelativePath(candidate),
+      description: parsed.ok ? targetLabel(parsed.request) : `invalid: ${parsed.message}`,
+      detail: vscode.workspace.asRelativePath(candidate),
+      uri: candidate,
+      mine: !!first && parsed.ok && parsed.request.owner.id === first.owner.id,
+      buttons: [{ iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open the request file' }],
+    });
+  }
+  items.sort((a, b) => Number(b.mine) - Number(a.mine));
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<(typeof items)[number]>();
+    pick.title = title;
+    pick.placeholder = 'Choose a request from .baseten/requests/';
+    pick.items = items;
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0] ? { uri: pick.selectedItems[0].uri, open: false } : undefined);
+      pick.hide();
+    });
+    pick.onDidTriggerItemButton((event) => {
+      resolve({ uri: event.item.uri, open: true });
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
 }
 
 export async function saveAsRequest(controller: PredictController, argument?: string | HistoryEntry, name?: string): Promise<vscode.Uri | undefined> {
