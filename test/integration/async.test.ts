@@ -100,7 +100,7 @@ describe('Async requests', function () {
     const notice = notices.find((n) => n.requestId === submitted.requestId);
     assert.ok(notice, 'a notification said the request finished');
     assert.equal(notice.level, 'info');
-    assert.equal(notice.message, `Async request ${submitted.requestId.slice(0, 12)} on production of echo succeeded.`);
+    assert.equal(notice.message, `Async request ${submitted.requestId.slice(0, 12)} on echo · production succeeded.`);
     assert.deepEqual(notice.actions, ['Open Output']);
   });
 
@@ -109,7 +109,7 @@ describe('Async requests', function () {
     assert.equal(sleeping.state.status, 'SCALED_TO_ZERO');
     const cold = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', sleeping, { input: { cold: 'start' } });
     assert.ok(cold.request, `submitted: ${cold.problem}`);
-    assert.equal(cold.coldStartNote, 'production of sleepy is scaled to zero: the request waits in the queue while the deployment starts (a cold start).');
+    assert.equal(cold.coldStartNote, 'sleepy · production is scaled to zero: the request waits in the queue while the deployment starts (a cold start).');
     const awake = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', await target(api, 'echo', 'production'), { input: { warm: true } });
     assert.ok(awake.request, `submitted: ${awake.problem}`);
     assert.equal(awake.coldStartNote, undefined, 'no note for an active target');
@@ -194,7 +194,7 @@ describe('Async requests', function () {
     assert.ok(tooltipOf(item).includes(request.errors[0].message.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')), 'the message in the tooltip');
     const notice = notices.find((n) => n.requestId === submitted.requestId);
     assert.equal(notice?.level, 'warning');
-    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on production of failing ended FAILED: MODEL_PREDICT_ERROR: ${request.errors[0].message}.`);
+    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on failing · production ended FAILED: MODEL_PREDICT_ERROR: ${request.errors[0].message}.`);
   });
 
   it('cancel works on a QUEUED request; on an IN_PROGRESS one it explains and sends nothing; a request left in the queue EXPIRES', async () => {

@@ -282,7 +282,7 @@ describe('Predict', function () {
       const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection');
       // The list is longer than the pick shows: filtered as a user would, then the row clicked by its label.
       await fillInUi('.quick-input-widget .quick-input-box input', 'pipeline');
-      await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
+      await clickInUi('.quick-input-widget .monaco-list-row:has-text("pipeline · production")');
       const outcome = await running;
       assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { output: { picked: true } });
       assert.match(title(await responseDocument(outcome)), /^pipeline production · 200/);

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { BasetenError } from '../../client';
 import { targetLabel } from '../../client';
 import { AsyncRequest } from './logic/asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
@@ -8,6 +7,7 @@ import { BasetenServices } from '../../platform/services';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { AsyncRequestNode } from './requestNodes';
 import { AsyncOutputDocuments } from './outputDocuments';
+import { showFailure } from '../../platform/failureNotice';
 
 export interface AsyncDeps {
   services: BasetenServices;
@@ -37,11 +37,7 @@ export async function cancelAsyncRequest(deps: AsyncDeps, node: AsyncRequestNode
     void vscode.window.showInformationMessage(`Baseten did not cancel ${short}: ${result.message || 'it is no longer queued'}`);
     return 'refused';
   } catch (error) {
-    const reference = deps.services.log.failure(`Canceling async request ${request.requestId}`, error);
-    const rateLimited = error instanceof BasetenError && error.status === 429 ? ' (rate limited; try again in a moment)' : '';
-    void vscode.window.showErrorMessage(`Could not cancel ${short}${rateLimited}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-    });
+    showFailure(deps.services.log, `Canceling the async request ${short}`, error);
     return 'failed';
   }
 }

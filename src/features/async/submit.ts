@@ -10,6 +10,7 @@ import { AsyncSubmitOptions, editOptions } from './submitOptions';
 import { canAnswer } from '../../catalog/targets';
 import { pickTarget } from '../../platform/targetPicker';
 import { startWebhookReceiver } from './receiverCommands';
+import { showFailure } from '../../platform/failureNotice';
 
 /** Everything the submit flow would ask for; given, nothing is asked (tests, other commands). */
 export interface AsyncSubmitPreset {
@@ -88,12 +89,7 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | Ta
     if (coldStartNote) void vscode.window.showInformationMessage(coldStartNote);
     return { request: submitted, coldStartNote };
   } catch (error) {
-    const problem = error instanceof Error ? error.message : String(error);
-    const reference = deps.services.log.failure(`Submitting an async request to ${targetLabel(target)}`, error);
-    void vscode.window.showErrorMessage(`Could not submit the async request: ${problem}`, 'Show Log').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-    });
-    return { problem };
+    return { problem: showFailure(deps.services.log, `The async request to ${targetLabel(target)}`, error).message };
   }
 }
 

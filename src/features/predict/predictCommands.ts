@@ -88,7 +88,7 @@ export async function predictFromEditor(
     void vscode.window.showErrorMessage(payload.message);
     return { outcome: 'invalid', message: payload.message };
   }
-  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target), wrappedText: payload.wrapped });
 }
 
 /** The inline action on a target in the tree: the active editor's selection or JSON file, else an input box. */
@@ -115,7 +115,7 @@ export async function predictTarget(controller: PredictController, catalog: Depl
   if (text === undefined) return { outcome: 'none' };
   const payload = buildPayload(text, { template: inputTemplate(target.owner) });
   if (!payload.ok) return { outcome: 'invalid', message: payload.message };
-  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target), wrappedText: payload.wrapped });
 }
 
 export async function savedRequests(): Promise<vscode.Uri[]> {
