@@ -102,3 +102,4 @@ export { WebhookReceiver, WEBHOOK_PATH } from './webhookReceiver';
 export type { WebhookDelivery, WebhookRejection, WebhookReceiverOptions } from './webhookReceiver';
 export type { AsyncStatusCallOptions } from './inference';
 export { describeAsyncError, describeAsyncStatus, describeWebhookStatus, formatAge } from './asyncStatus';
+export { emulatorControlUrl, registerEmulatorWebhookSecret } from './emulatorSecret';

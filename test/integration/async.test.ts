@@ -86,7 +86,7 @@ describe('Async requests', function () {
     assert.equal(request.webhookStatus, 'SUCCEEDED');
     assert.deepEqual(request.output?.output, { hello: 'async', n: 3 });
     const item = await itemOf(api, submitted.requestId);
-    assert.match(String(item.description), /^Succeeded · \d+ s · output received$/);
+    assert.match(String(item.description), /^Succeeded, output received · \d+ s$/);
     assert.match(String(item.contextValue), /\bhasOutput\b/);
     assert.equal(item.command?.command, 'baseten.openAsyncOutput');
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('baseten.openAsyncOutput', await requestNode(api, submitted.requestId));
@@ -189,12 +189,12 @@ describe('Async requests', function () {
     assert.equal(request.status, 'FAILED');
     assert.equal(request.errors[0]?.code, 'MODEL_PREDICT_ERROR');
     const item = await itemOf(api, submitted.requestId);
-    assert.match(String(item.description), /^Failed · .* · MODEL_PREDICT_ERROR$/);
-    assert.ok(tooltipOf(item).includes('MODEL\\_PREDICT\\_ERROR'), tooltipOf(item));
+    assert.match(String(item.description), /^Failed: the model raised an error · \d+ s$/);
+    assert.ok(tooltipOf(item).includes('`MODEL_PREDICT_ERROR`'), tooltipOf(item));
     assert.ok(tooltipOf(item).includes(request.errors[0].message.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')), 'the message in the tooltip');
     const notice = notices.find((n) => n.requestId === submitted.requestId);
     assert.equal(notice?.level, 'warning');
-    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on failing · production ended FAILED: MODEL_PREDICT_ERROR: ${request.errors[0].message}.`);
+    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on failing · production failed: the model raised an error (${request.errors[0].message.replace(/\.$/, '')}).`);
   });
 
   it('cancel works on a QUEUED request; on an IN_PROGRESS one it explains and sends nothing; a request left in the queue EXPIRES', async () => {
@@ -219,7 +219,7 @@ describe('Async requests', function () {
     await waitFor(() => store.get(expiring.requestId)?.ended === 'terminal', 25_000, 'EXPIRED');
     assert.equal(store.get(expiring.requestId)?.status, 'EXPIRED');
     const expired = await itemOf(api, expiring.requestId);
-    assert.match(String(expired.description), /^Expired · /);
+    assert.match(String(expired.description), /^Expired in the queue · /);
     assert.match(tooltipOf(expired), /max time in queue \(10 s\)/);
 
     // A reload keeps every request, its status and its output, and watches again the one still running.
