@@ -12,7 +12,7 @@ import type { AsyncRequestNode } from '../../src/features/async/requestNodes';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import type { BasetenTestApi } from '../../src/extension';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
-import { clickInUi, emulatorControl, emulatorUrl, emulatorWebhookSecret, extensionApi, fillInUi, hasBrowser, pressInUi, screenshot, textsInUi, waitFor } from './harness';
+import { clickInUi, emulatorControl, emulatorUrl, emulatorWebhookSecret, extensionApi, fillInUi, hasBrowser, pressInUi, queryWebviews, screenshot, textsInUi, waitFor } from './harness';
 import { isModel, isModelApi, isTarget } from './nodes';
 import { targetLabel } from '../../src/client/target';
 
@@ -282,6 +282,23 @@ describe('First hour (issue 14)', function () {
     await screenshot('first-hour-7-target-labels');
     await pressInUi('Escape');
     await picking;
+  });
+
+  it("11: a demo model answers like a model (short markdown, a code block for code), not with the user's words", async () => {
+    const panel = api.chat.open();
+    panel.newConversation();
+    panel.setTarget({ kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] });
+    const code = await panel.ask('Write a TypeScript helper that retries a failing call');
+    assert.equal(code?.state, 'done', code?.error);
+    assert.match(code!.text, /```ts\n[\s\S]+\n```/, 'a fenced code block');
+    assert.doesNotMatch(code!.text, /You said|Baseten emulator/);
+    const list = await panel.ask('List some tips for naming things');
+    assert.match(String(list?.text), /^(1\.|-) \*\*/m, 'a list');
+    assert.ok(String(list?.text).length < 400, 'short');
+    if (!hasBrowser()) return;
+    await waitFor(async () => (await queryWebviews('pre code')).length > 0, 15_000, 'the code block in the panel');
+    await screenshot('first-hour-11-demo-answers');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
 

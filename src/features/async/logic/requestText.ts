@@ -1,5 +1,5 @@
 /** How an async request reads to a user: one status text, and why a webhook failed. Plain Node. */
-import { describeAsyncError, describeAsyncStatus } from '../../../client';
+import { WEBHOOK_PATH, describeAsyncError, describeAsyncStatus } from '../../../client';
 import type { AsyncRequest } from './asyncRequest';
 
 export interface WebhookFailure {
@@ -13,11 +13,13 @@ export interface WebhookFailure {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-function isLocal(url: string): boolean {
+function where(url: string): 'receiver' | 'local' | 'remote' {
   try {
-    return LOCAL_HOSTS.has(new URL(url).hostname);
+    const parsed = new URL(url);
+    if (!LOCAL_HOSTS.has(parsed.hostname)) return 'remote';
+    return parsed.pathname === WEBHOOK_PATH ? 'receiver' : 'local';
   } catch {
-    return false;
+    return 'remote';
   }
 }
 
@@ -42,13 +44,14 @@ export function webhookFailure(request: AsyncRequest): WebhookFailure | undefine
     case 'method':
       return { short: 'refused', sentence: `The local receiver refused the delivery to ${url}: wrong path or method.` };
     default:
-      if (isLocal(url)) {
+      if (where(url) === 'receiver') {
         return {
           short: 'unreachable',
           sentence: `Nothing answered at ${url}: the local receiver was not running when Baseten delivered, or Baseten cannot reach this machine (it needs a tunnel).`,
           fix: 'startReceiver',
         };
       }
+      if (where(url) === 'local') return { short: 'unreachable', sentence: `Nothing answered at ${url}: nothing listens there, or Baseten cannot reach this machine.` };
       return { short: 'not delivered', sentence: `Baseten could not deliver to ${url}: it could not connect, got no answer within 10 s, or got an error status (Baseten does not say which).` };
   }
 }
