@@ -26,17 +26,43 @@ function hash(text: string): number {
 
 const PYTHON = /\bpython\b/i;
 
+interface Snippet {
+  /** Words of a prompt this snippet answers. */
+  about: RegExp;
+  text: string;
+}
+
+const TYPESCRIPT: Snippet[] = [
+  {
+    about: /\b(retr\w*|backoff)\b/i,
+    text: 'Something like this should work:\n\n```ts\nexport async function retry<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {\n  for (let i = 1; ; i++) {\n    try {\n      return await attempt();\n    } catch (error) {\n      if (i >= tries) throw error;\n      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** i));\n    }\n  }\n}\n```\n\nThe delay doubles after each failure; the last error is rethrown unchanged.',
+  },
+  {
+    about: /\b(debounc\w*|throttl\w*|typing)\b/i,
+    text: 'Here is a compact TypeScript version:\n\n```ts\nexport function debounce<T extends unknown[]>(fn: (...args: T) => void, ms: number): (...args: T) => void {\n  let timer: ReturnType<typeof setTimeout> | undefined;\n  return (...args: T) => {\n    clearTimeout(timer);\n    timer = setTimeout(() => fn(...args), ms);\n  };\n}\n```\n\nEach call restarts the timer, so `fn` runs once the calls stop for `ms` milliseconds.',
+  },
+  {
+    about: /\b(group|sort|array|list|chunk)\b/i,
+    text: 'A small, typed helper:\n\n```ts\nexport function groupBy<T, K extends string>(items: T[], key: (item: T) => K): Record<K, T[]> {\n  const groups = {} as Record<K, T[]>;\n  for (const item of items) (groups[key(item)] ??= []).push(item);\n  return groups;\n}\n```\n\nIt keeps the order of the items within each group.',
+  },
+];
+
+const PYTHON_SNIPPETS: Snippet[] = [
+  {
+    about: /\b(count|words?|frequen\w*)\b/i,
+    text: 'One way to do it:\n\n```python\nfrom collections import Counter\n\ndef top_words(text: str, n: int = 3) -> list[tuple[str, int]]:\n    return Counter(text.lower().split()).most_common(n)\n```\n\n`Counter.most_common` already sorts by count, so there is nothing else to do.',
+  },
+  {
+    about: /\b(chunk|split|batch\w*|list)\b/i,
+    text: 'Here is a small, self-contained version:\n\n```python\ndef chunk(items, size):\n    """Split items into lists of at most `size` elements."""\n    return [items[i:i + size] for i in range(0, len(items), size)]\n\n\nprint(chunk(list(range(7)), 3))  # [[0, 1, 2], [3, 4, 5], [6]]\n```\n\nIt keeps the order and never drops the last, shorter chunk.',
+  },
+];
+
+/** The snippet about what the prompt names, else one picked by its hash. */
 function codeAnswers(text: string): string[] {
-  if (PYTHON.test(text)) {
-    return [
-      'Here is a small, self-contained version:\n\n```python\ndef chunk(items, size):\n    """Split items into lists of at most `size` elements."""\n    return [items[i:i + size] for i in range(0, len(items), size)]\n\n\nprint(chunk(list(range(7)), 3))  # [[0, 1, 2], [3, 4, 5], [6]]\n```\n\nIt keeps the order and never drops the last, shorter chunk.',
-      'One way to do it:\n\n```python\nfrom collections import Counter\n\ndef top_words(text: str, n: int = 3) -> list[tuple[str, int]]:\n    return Counter(text.lower().split()).most_common(n)\n```\n\n`Counter.most_common` already sorts by count, so there is nothing else to do.',
-    ];
-  }
-  return [
-    'Here is a compact TypeScript version:\n\n```ts\nexport function debounce<T extends unknown[]>(fn: (...args: T) => void, ms: number): (...args: T) => void {\n  let timer: ReturnType<typeof setTimeout> | undefined;\n  return (...args: T) => {\n    clearTimeout(timer);\n    timer = setTimeout(() => fn(...args), ms);\n  };\n}\n```\n\nEach call restarts the timer, so `fn` runs once the calls stop for `ms` milliseconds.',
-    'Something like this should work:\n\n```ts\nexport async function retry<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {\n  for (let i = 1; ; i++) {\n    try {\n      return await attempt();\n    } catch (error) {\n      if (i >= tries) throw error;\n      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** i));\n    }\n  }\n}\n```\n\nThe delay doubles after each failure; the last error is rethrown unchanged.',
-  ];
+  const snippets = PYTHON.test(text) ? PYTHON_SNIPPETS : TYPESCRIPT;
+  const fitting = snippets.find((snippet) => snippet.about.test(text));
+  return fitting ? [fitting.text] : snippets.map((snippet) => snippet.text);
 }
 
 function answersFor(kind: Kind, text: string): string[] {

@@ -584,6 +584,8 @@ describe('Emulator behaviour', function () {
         (await chat(chatBody(prompt))).json<{ choices: Array<{ message: { content: string } }> }>().choices[0].message.content;
       const code = await answer('Write a TypeScript function that debounces another one');
       assert.match(code, /```ts\n[\s\S]+\n```/, 'a code prompt gets a fenced code block');
+      assert.match(code, /function debounce/, 'about what was asked');
+      assert.match(await answer('Write a TypeScript helper that retries a failing call'), /function retry/);
       assert.match(await answer('Write a python script to count words'), /```python\n/);
       assert.match(await answer('List some ideas for a team offsite'), /^(1\.|-) \*\*/m, 'a list prompt gets a list');
       assert.match(await answer('hello'), /^(Hello|Hi)/);
