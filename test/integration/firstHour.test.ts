@@ -5,43 +5,18 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AsyncRequest } from '../../src/features/async/logic/asyncRequest';
 import type { FinishedNotice } from '../../src/features/async/requestCommands';
 import type { AsyncSubmitOutcome } from '../../src/features/async/submit';
-import type { AsyncRequestNode } from '../../src/features/async/requestNodes';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import type { BasetenTestApi } from '../../src/extension';
-import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, emulatorControl, emulatorUrl, emulatorWebhookSecret, extensionApi, fillInUi, hasBrowser, pressInUi, queryWebviews, screenshot, textsInUi, waitFor } from './harness';
 import { isModel, isModelApi, isTarget } from './nodes';
+import { itemOf, submit, target, tooltipOf } from './asyncNodes';
 import { targetLabel } from '../../src/client/target';
 
-async function target(api: BasetenTestApi, model: string, key: string): Promise<TargetNode> {
-  const node = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.name === model);
-  assert.ok(node, `model ${model} in the tree`);
-  const found = (await api.trees.models.getChildren(node)).find((t): t is TargetNode => isTarget(t) && t.key === key);
-  assert.ok(found, `${key} of ${model} in the tree`);
-  return found;
-}
-
-async function submit(node: TargetNode, preset: Record<string, unknown>): Promise<AsyncRequest> {
-  const outcome = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', node, preset);
-  assert.ok(outcome?.request, `submitted: ${outcome?.problem}`);
-  return outcome.request;
-}
-
-async function requestItem(api: BasetenTestApi, requestId: string): Promise<vscode.TreeItem> {
-  for (const root of await api.asyncRequests.tree.getChildren()) {
-    for (const child of await api.asyncRequests.tree.getChildren(root)) {
-      if (child.id === `async/request/${requestId}`) return (child as AsyncRequestNode).treeItem();
-    }
-  }
-  throw new Error(`${requestId} is not in the Async Requests view`);
-}
-
 /** The tooltip's text as a person reads it (markdown escapes dropped). */
-function tooltipOf(item: vscode.TreeItem): string {
-  return (item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '')).replace(/\\(?=[\\`*_{}[\]()#+\-.!|<>])/g, '');
+function tooltipText(item: vscode.TreeItem): string {
+  return tooltipOf(item).replace(/\\(?=[\\`*_{}[\]()#+\-.!|<>])/g, '');
 }
 
 const quickPickRows = (): Promise<string[]> => textsInUi('.quick-input-widget .monaco-list-row');
@@ -101,7 +76,7 @@ describe('First hour (issue 14)', function () {
     await waitFor(() => !!store.get(submitted.requestId)?.output, 20_000, 'the output, signed with the new secret');
     assert.equal(receiver.rejected.bad_signature ?? 0, refusedBefore, 'no delivery was refused');
     await waitFor(() => store.get(submitted.requestId)?.ended === 'terminal', 20_000, 'the request to end');
-    assert.match(String((await requestItem(api, submitted.requestId)).description), /^Succeeded, output received · \d+ s$/);
+    assert.match(String((await itemOf(api, submitted.requestId)).description), /^Succeeded, output received · \d+ s$/);
     const undo = await showAsyncView();
     await vscode.commands.executeCommand('notifications.showList');
     await screenshot('first-hour-1-async-receiver');
@@ -120,12 +95,12 @@ describe('First hour (issue 14)', function () {
     const unreachable = await submit(echo, { input: { nobody: 'listens' }, webhook: 'http://127.0.0.1:9/hook' });
     await waitFor(() => [wrong, unreachable].every((r) => store.get(r.requestId)?.ended === 'terminal'), 25_000, 'both requests to end');
     assert.equal(store.get(wrong.requestId)?.status, 'WEBHOOK_FAILED');
-    const wrongItem = await requestItem(api, wrong.requestId);
+    const wrongItem = await itemOf(api, wrong.requestId);
     assert.match(String(wrongItem.description), /^Webhook failed: bad signature · \d+ s$/);
-    assert.match(tooltipOf(wrongItem), /signature does not match the webhook secret/);
-    const unreachableItem = await requestItem(api, unreachable.requestId);
+    assert.match(tooltipText(wrongItem), /signature does not match the webhook secret/);
+    const unreachableItem = await itemOf(api, unreachable.requestId);
     assert.match(String(unreachableItem.description), /^Webhook failed: unreachable · \d+ s$/);
-    assert.match(tooltipOf(unreachableItem), /Nothing answered at http:\/\/127\.0\.0\.1:9\/hook/);
+    assert.match(tooltipText(unreachableItem), /Nothing answered at http:\/\/127\.0\.0\.1:9\/hook/);
     await waitFor(() => notices.some((n) => n.requestId === wrong.requestId), 5_000, 'the notification');
     const notice = notices.find((n) => n.requestId === wrong.requestId)!;
     assert.match(notice.message, /ran, but its webhook failed: bad signature\./);
@@ -190,7 +165,7 @@ describe('First hour (issue 14)', function () {
     await new Promise((resolve) => setTimeout(resolve, 3200));
     watch.dispose();
     assert.ok(redraws >= 2, `the view redrew ${redraws} times in 3 s with nothing else changing: ages move on by the second`);
-    const item = await requestItem(api, submitted.requestId);
+    const item = await itemOf(api, submitted.requestId);
     assert.match(String(item.description), /^Succeeded, output received · [3-9] s$/);
 
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('baseten.openAsyncOutput', store.get(submitted.requestId));
@@ -271,7 +246,7 @@ describe('First hour (issue 14)', function () {
     assert.ok(titles.some((title) => /^echo · deployment-\d+ \([a-z0-9]+\)$/.test(title)), `a named deployment: ${titles.join(', ')}`);
     assert.ok(!labels.some((label) => / of /.test(label)), 'no "production of echo"');
     const modelApis = (await api.trees.modelApis.getChildren()).filter(isModelApi);
-    const tooltips = modelApis.map((node) => tooltipOf(node.treeItem())).join('\n');
+    const tooltips = modelApis.map((node) => tooltipText(node.treeItem())).join('\n');
     assert.match(tooltips, /JSON mode/);
     assert.doesNotMatch(tooltips, /json_mode|reasoning_effort/);
     if (!hasBrowser()) return;

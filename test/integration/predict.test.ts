@@ -246,7 +246,7 @@ describe('Predict', function () {
     const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predict', node);
     const document = await responseDocument(outcome);
     assert.deepEqual(JSON.parse(document.getText()), { from: 'the tree' });
-    assert.match(title(document), /^echo staging · 200/);
+    assert.match(title(document), /^echo · staging · 200/);
   });
 
   it('without a target, a quick pick offers every model\'s and chain\'s targets that can answer, and the hand-configured ones', async () => {
@@ -285,7 +285,7 @@ describe('Predict', function () {
       await clickInUi('.quick-input-widget .monaco-list-row:has-text("pipeline · production")');
       const outcome = await running;
       assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { output: { picked: true } });
-      assert.match(title(await responseDocument(outcome)), /^pipeline production · 200/);
+      assert.match(title(await responseDocument(outcome)), /^pipeline · production · 200/);
     } finally {
       await vscode.workspace.getConfiguration('baseten').update('models', undefined, vscode.ConfigurationTarget.Global);
     }
