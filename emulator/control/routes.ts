@@ -1,6 +1,6 @@
 /**
  * `{base}/__emulator/…`: the control API for tests and other processes (no auth, not recorded in stats,
- * never faulted): faults, stats, reset, state, deployment statuses and webhook deliveries.
+ * never faulted): faults, stats, reset, state, deployment statuses, webhook deliveries and the webhook secret.
  */
 import type { EmulatorCore } from '../core/core';
 import type { Exchange } from '../core/exchange';
@@ -81,6 +81,21 @@ const ROUTES: Route<ControlHandler>[] = [
   } },
   { method: 'GET', pattern: 'state', handler: (core, exchange) => sendJson(exchange, 200, stateSnapshot(core)) },
   { method: 'GET', pattern: 'webhooks', handler: (core, exchange) => sendJson(exchange, 200, { deliveries: core.webhooks.deliveries }) },
+  // What Baseten's Settings → Secrets does: the workspace's webhook secret, which signs every later delivery.
+  { method: 'PUT', pattern: 'webhook-secret', handler: (core, exchange) => {
+    const value = body(exchange);
+    const secret = isRecord(value) ? value.secret : undefined;
+    if (typeof secret !== 'string' || !secret.trim()) {
+      sendJson(exchange, 400, { error: 'secret must be a non-empty string.' });
+      return;
+    }
+    core.options.webhookSecret = secret.trim();
+    sendJson(exchange, 200, { set: true });
+  } },
+  { method: 'DELETE', pattern: 'webhook-secret', handler: (core, exchange) => {
+    core.options.webhookSecret = undefined;
+    sendJson(exchange, 200, { deleted: true });
+  } },
   { method: 'POST', pattern: 'deployments/:owner/:deployment/status', handler: (core, exchange, params) => {
     const value = body(exchange);
     const status = isRecord(value) ? value.status : undefined;

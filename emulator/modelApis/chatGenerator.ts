@@ -7,10 +7,12 @@
  * content tokens; `[[code:N]]` for an answer of exactly N tokens that is one fenced TypeScript code block
  * (what "rewrite this file" gets); `[[chunk:K]]` streams K tokens per chunk, as engines with a stream
  * interval (or speculative decoding) do; a last user message starting with `say:` is answered with
- * exactly the rest of it.
+ * exactly the rest of it; `[[echo]]` gets "Hello from the Baseten emulator. You said: …". Without a
+ * directive the answer is what a model might say (cannedAnswers.ts): short markdown that fits the prompt.
  */
 import { isRecord } from '../core/exchange';
 import { hintsFrom, pythonJson, sampleJson } from './jsonSample';
+import { cannedAnswer } from './cannedAnswers';
 
 export interface ToolDefinition {
   name: string;
@@ -47,6 +49,7 @@ export interface PlanInput {
 const TOKENS_DIRECTIVE = /\[\[tokens:(\d+)\]\]/i;
 const CODE_DIRECTIVE = /\[\[code:(\d+)\]\]/i;
 const CHUNK_DIRECTIVE = /\[\[chunk:(\d+)\]\]/i;
+const ECHO_DIRECTIVE = /\[\[echo\]\]/i;
 
 /** The text parts of a message's content, and how many images it carries. */
 export function messageText(content: unknown): { text: string; images: number } {
@@ -163,10 +166,17 @@ function planAnswer(input: PlanInput, userTextWithDirectives: string): ChatPlan 
     return { reasoning: think('The user told me exactly what to say. I will repeat it verbatim.'), content: { kind: 'text', text: rest.startsWith(' ') ? rest.slice(1) : rest } };
   }
 
+  if (!ECHO_DIRECTIVE.test(userText)) {
+    return {
+      reasoning: think(`The user said: "${quote(userText)}". I will answer briefly and to the point.`),
+      content: { kind: 'text', text: cannedAnswer(userText, user.images) },
+    };
+  }
+  const echoed = userText.replace(ECHO_DIRECTIVE, '').trim();
   const images = user.images > 0 ? ` (with ${user.images} image${user.images === 1 ? '' : 's'})` : '';
-  const text = userText ? `Hello from the Baseten emulator. You said: ${userText}${images}` : `Hello from the Baseten emulator. You sent no text${images}.`;
+  const text = echoed ? `Hello from the Baseten emulator. You said: ${echoed}${images}` : `Hello from the Baseten emulator. You sent no text${images}.`;
   return {
-    reasoning: think(`The user said: "${quote(userText)}". I will greet them and repeat what they said.`),
+    reasoning: think(`The user said: "${quote(echoed)}". I will greet them and repeat what they said.`),
     content: { kind: 'text', text },
   };
 }

@@ -19,6 +19,22 @@ const WEBHOOK_STATUS_LABELS: Record<WebhookStatus, string> = {
   NO_WEBHOOK_PROVIDED: 'no webhook',
 };
 
+const ASYNC_ERROR_LABELS: Record<string, string> = {
+  MODEL_PREDICT_ERROR: 'the model raised an error',
+  MODEL_PREDICT_TIMEOUT: 'the model took too long',
+  MODEL_NOT_READY: 'the model was not ready',
+  MODEL_DOES_NOT_EXIST: 'the model or deployment does not exist',
+  MODEL_UNAVAILABLE: 'the model was unavailable (crashed or scaling)',
+  MODEL_INVALID_INPUT: 'the model refused the input',
+  ASYNC_REQUEST_NOT_SUPPORTED: 'this deployment does not take async requests',
+  INTERNAL_SERVER_ERROR: 'Baseten had an internal error',
+};
+
+/** An async error code (`MODEL_PREDICT_ERROR`…) in words: "the model raised an error". */
+export function describeAsyncError(code: string): string {
+  return ASYNC_ERROR_LABELS[code] ?? code.toLowerCase().replace(/_/g, ' ');
+}
+
 export function describeAsyncStatus(status: AsyncRequestStatus | string): string {
   return ASYNC_STATUS_LABELS[status as AsyncRequestStatus] ?? status;
 }

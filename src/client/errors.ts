@@ -35,6 +35,8 @@ export interface BasetenErrorInit {
   method?: string;
   url?: string;
   area?: ApiArea;
+  /** The model's own server sent the error (`X-BASETEN-ERROR-SOURCE: 04`): neither the key nor Baseten failed. */
+  fromModel?: boolean;
   /** The body as received, cut to a few KiB; never contains the key. */
   body?: string;
   retryAfterMs?: number;
@@ -54,6 +56,7 @@ export class BasetenError extends Error {
   readonly method?: string;
   readonly url?: string;
   readonly area?: ApiArea;
+  readonly fromModel: boolean;
   readonly body?: string;
   readonly retryAfterMs?: number;
   attempts: number;
@@ -69,16 +72,23 @@ export class BasetenError extends Error {
     this.method = init.method;
     this.url = init.url;
     this.area = init.area;
+    this.fromModel = init.fromModel ?? false;
     this.body = init.body;
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 1;
     this.partial = init.partial;
   }
 
-  /** A one-line summary for logs: kind, status, request id. */
+  /** A one-line summary for logs: the message, then the detail line. */
   describe(): string {
-    const parts = [this.message];
-    if (this.status !== undefined) parts.push(`status ${this.status}`);
+    const detail = this.detail();
+    return detail ? `${this.message} · ${detail}` : this.message;
+  }
+
+  /** What a person reads under the message: "HTTP 400 from the model · request 1a2b… · 2 attempts". */
+  detail(): string {
+    const parts: string[] = [];
+    if (this.status !== undefined) parts.push(`HTTP ${this.status}${this.fromModel ? ' from the model' : ''}`);
     if (this.requestId) parts.push(`request ${this.requestId}`);
     if (this.attempts > 1) parts.push(`${this.attempts} attempts`);
     return parts.join(' · ');

@@ -65,15 +65,24 @@ export interface RequestLogEntry {
   retryInMs?: number;
   /** Set when the caller cancelled the request: no failure of Baseten's or the network's. */
   aborted?: true;
+  /** The error status came from the model's own server (`X-BASETEN-ERROR-SOURCE: 04`). */
+  fromModel?: true;
 }
 
+/** Statuses that say the key, the account or Baseten failed, not the request or the model. */
+const CONNECTION_STATUSES = new Set([401, 402, 403, 429]);
+
 /**
- * What a log entry says about the call, for a "last call" indicator: true or false once the call ended,
- * undefined while a retry follows or when the caller cancelled it (a cancel is neither).
+ * What a log entry says about the connection, for a "last call" indicator: false when the key, the network or
+ * Baseten failed; true when Baseten answered, even when it or the model refused this request (a model's own
+ * 400 or 500 says nothing about the key or the connection); undefined while a retry follows or when the
+ * caller cancelled it (a cancel is neither).
  */
 export function callOutcome(entry: RequestLogEntry): boolean | undefined {
   if (entry.retryInMs !== undefined || entry.aborted) return undefined;
-  return entry.status !== undefined && entry.status < 400;
+  if (entry.status === undefined) return false;
+  if (entry.status < 400 || entry.fromModel) return true;
+  return !(CONNECTION_STATUSES.has(entry.status) || entry.status >= 500);
 }
 
 export interface HttpClientOptions {
@@ -387,7 +396,7 @@ export class HttpClient {
       });
       error.attempts = attempt;
       const delay = this.retryDelay(error, attempt, policy, request.retryWhen);
-      log({ status: response.statusCode, requestId, error: error.message, retryInMs: delay });
+      log({ status: response.statusCode, requestId, error: error.message, retryInMs: delay, ...(error.fromModel ? { fromModel: true as const } : {}) });
       if (delay === undefined) throw error;
       await sleep(delay, request.signal);
     }

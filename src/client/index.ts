@@ -52,6 +52,8 @@ function definedEndpoints(endpoints: Partial<BasetenEndpoints> | undefined): Par
 }
 
 export * from './errors';
+export { describeFailure } from './failureReport';
+export type { FailureContext, FailureReport, NextAction } from './failureReport';
 export { RETRYABLE_STATUSES, parseErrorBody, truncateBody, parseRetryAfter, httpError } from './responseErrors';
 export type { ParsedErrorBody, HttpErrorContext } from './responseErrors';
 export * from './keyRefusal';
@@ -60,7 +62,7 @@ export * from './urls';
 export * from './types';
 export { HttpClient, DEFAULT_TIMEOUTS, DEFAULT_RETRY, callOutcome } from './http';
 export type { HttpClientOptions, Timeouts, RetryPolicy, AuthScheme, ApiKeySource, RequestLogEntry } from './http';
-export { ModelApisClient, MODEL_APIS, pricePerMillionTokens } from './modelApis';
+export { ModelApisClient, MODEL_APIS, pricePerMillionTokens, describeModelFeature } from './modelApis';
 export type { ChatEndpoint, ChatOptions, CallOptions } from './modelApis';
 export { ChatStream } from './chatStream';
 export type { ChatStreamEvent, ChatResult, ChatTimings } from './chatStream';
@@ -99,4 +101,5 @@ export { signWebhookBody, verifyWebhookSignature, signatureEntries } from './web
 export { WebhookReceiver, WEBHOOK_PATH } from './webhookReceiver';
 export type { WebhookDelivery, WebhookRejection, WebhookReceiverOptions } from './webhookReceiver';
 export type { AsyncStatusCallOptions } from './inference';
-export { describeAsyncStatus, describeWebhookStatus, formatAge } from './asyncStatus';
+export { describeAsyncError, describeAsyncStatus, describeWebhookStatus, formatAge } from './asyncStatus';
+export { emulatorControlUrl, registerEmulatorWebhookSecret } from './emulatorSecret';

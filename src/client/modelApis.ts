@@ -139,3 +139,19 @@ export function pricePerMillionTokens(price: string | undefined): number | undef
   const perToken = Number(price);
   return Number.isFinite(perToken) ? Math.round(perToken * 1e6 * 1e4) / 1e4 : undefined;
 }
+
+const FEATURE_LABELS: Record<string, string> = {
+  tools: 'Tools',
+  reasoning: 'Reasoning',
+  reasoning_effort: 'Reasoning effort',
+  json_mode: 'JSON mode',
+  structured_outputs: 'Structured output',
+};
+
+/** A Model API's `supported_features` entry as a person reads it: "JSON mode", not `json_mode`. */
+export function describeModelFeature(feature: string): string {
+  const known = FEATURE_LABELS[feature];
+  if (known) return known;
+  const words = feature.replace(/_/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -144,6 +144,16 @@ function statusSummary(status: number, area: ApiArea | undefined, retryAfterMs: 
   }
 }
 
+/** `X-BASETEN-ERROR-SOURCE` of an error raised by the model's own server (Truss). */
+export const MODEL_ERROR_SOURCE = '04';
+
+/** What a status means when the model's own server sent it: the model, not Baseten, refused or failed. */
+function modelSummary(status: number): string | undefined {
+  if (status === 400 || status === 422) return 'The model refused the input';
+  if (status >= 500) return 'The model failed';
+  return undefined;
+}
+
 export interface HttpErrorContext {
   status: number;
   body: string;
@@ -159,12 +169,14 @@ export interface HttpErrorContext {
 /** Builds the error for an HTTP error status, with a message a person can act on. */
 export function httpError(context: HttpErrorContext): BasetenError {
   const parsed = parseErrorBody(context.body);
-  const summary = statusSummary(context.status, context.area, context.retryAfterMs);
+  const fromModel = context.errorSource === MODEL_ERROR_SOURCE;
+  const summary = (fromModel && modelSummary(context.status)) || statusSummary(context.status, context.area, context.retryAfterMs);
   const detail = parsed.message && parsed.message !== summary ? `: ${parsed.message}` : '';
-  const fromModel = context.errorSource === '04' ? ' (error raised by the model)' : '';
+  // The status and where the error came from are the error's fields, shown on a detail line; not repeated here.
   return new BasetenError({
     kind: 'http',
-    message: `${summary}${detail}${fromModel} (HTTP ${context.status})`,
+    message: `${summary}${detail}`,
+    fromModel,
     status: context.status,
     code: parsed.code ?? parsed.type,
     requestId: context.requestId,

@@ -61,7 +61,11 @@ export function sameTarget(a: { owner: Pick<Owner, 'kind' | 'id'>; target: Targe
   return !!a && !!b && targetKey(a) === targetKey(b);
 }
 
-/** Where on its model or chain a target is, as the user reads it: "production", "staging", a deployment's name. */
+/**
+ * Where on its model or chain a target is, as the user reads it: "production", "staging", "deployment-3
+ * (zqzkt30)", "deployment zqzkt30". A deployment's name is not unique (every model has a "deployment-1"), so
+ * its id follows it.
+ */
 export function targetPlace(target: Target): string {
   switch (target.kind) {
     case 'production':
@@ -70,15 +74,15 @@ export function targetPlace(target: Target): string {
     case 'environment':
       return target.name;
     case 'deployment':
-      return target.name || `deployment ${target.id}`;
+      return target.name && target.name !== target.id ? `${target.name} (${target.id})` : `deployment ${target.id}`;
     case 'regional':
       return `${target.environment} (regional)`;
   }
 }
 
-/** "production of echo", "deployment t0kcumo of echo": how the user names a target, everywhere. */
+/** "echo · production", "pipeline · deployment-3 (zqzkt30)": how the user names a target, everywhere. */
 export function targetLabel(ref: TargetRef): string {
-  return `${targetPlace(ref.target)} of ${ref.owner.name || ref.owner.id}`;
+  return `${ref.owner.name || ref.owner.id} · ${targetPlace(ref.target)}`;
 }
 
 const ID = /^[A-Za-z0-9_-]+$/;

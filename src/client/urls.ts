@@ -141,18 +141,7 @@ export function dashboardModelUrl(endpoints: BasetenEndpoints, owner: Pick<Owner
   return `${trimSlash(endpoints.dashboardUrl)}/${section}/${encodeURIComponent(owner.id)}/overview`;
 }
 
-/** Human-readable name of a target, as Baseten's UI and docs say it. */
-export function describeTarget(target: Target): string {
-  switch (target.kind) {
-    case 'production':
-      return 'production';
-    case 'development':
-      return 'development';
-    case 'environment':
-      return `environment "${target.name}"`;
-    case 'deployment':
-      return `deployment ${target.id}`;
-    case 'regional':
-      return `regional environment "${target.environment}"`;
-  }
+/** The dashboard's settings page for a section: `secrets` (webhook secrets), `api_keys`. */
+export function dashboardSettingsUrl(endpoints: BasetenEndpoints, section: 'secrets' | 'api_keys'): string {
+  return `${trimSlash(endpoints.dashboardUrl)}/settings/${section}`;
 }

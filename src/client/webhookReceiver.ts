@@ -26,7 +26,8 @@ export interface WebhookReceiverOptions {
   /** The secrets a signature may be made with (the current one, and the previous one while rotating). */
   secrets: () => readonly string[] | Promise<readonly string[]>;
   onDelivery: (delivery: WebhookDelivery) => void;
-  onRejected?: (reason: WebhookRejection, detail: string) => void;
+  /** `requestId` is Baseten's `X-BASETEN-REQUEST-ID` header, when the refused delivery had one. */
+  onRejected?: (reason: WebhookRejection, detail: string, requestId?: string) => void;
   maxBodyBytes?: number;
 }
 
@@ -80,25 +81,25 @@ export class WebhookReceiver {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
-    if (path !== WEBHOOK_PATH) return this.reject(response, 404, 'not_found', `no webhook at ${path}`);
-    if (request.method !== 'POST') return this.reject(response, 405, 'method', `${request.method} is not allowed`);
+    if (path !== WEBHOOK_PATH) return this.reject(response, 404, 'not_found', `no webhook at ${path}`, request);
+    if (request.method !== 'POST') return this.reject(response, 405, 'method', `${request.method} is not allowed`, request);
     const body = await this.readBody(request);
-    if (!body) return this.reject(response, 413, 'too_large', 'the body is larger than the receiver accepts');
+    if (!body) return this.reject(response, 413, 'too_large', 'the body is larger than the receiver accepts', request);
     const secrets = await this.options.secrets();
     if (!secrets.some((secret) => secret.length > 0)) {
-      return this.reject(response, 503, 'no_secret', 'no webhook secret is set, so no delivery can be verified');
+      return this.reject(response, 503, 'no_secret', 'no webhook secret is set, so no delivery can be verified', request);
     }
     if (!verifyWebhookSignature(body, request.headers['x-baseten-signature'], secrets)) {
       const why = request.headers['x-baseten-signature'] ? 'the signature does not match the webhook secret' : 'the delivery is not signed';
-      return this.reject(response, 401, 'bad_signature', why);
+      return this.reject(response, 401, 'bad_signature', why, request);
     }
     let payload: AsyncWebhookPayload;
     try {
       payload = JSON.parse(body.toString('utf8')) as AsyncWebhookPayload;
     } catch {
-      return this.reject(response, 400, 'bad_body', 'the body is not JSON');
+      return this.reject(response, 400, 'bad_body', 'the body is not JSON', request);
     }
-    if (!payload || typeof payload.request_id !== 'string') return this.reject(response, 400, 'bad_body', 'the body has no request_id');
+    if (!payload || typeof payload.request_id !== 'string') return this.reject(response, 400, 'bad_body', 'the body has no request_id', request);
     this.answer(response, 200, { received: true });
     this.options.onDelivery({ requestId: payload.request_id, payload, receivedAt: Date.now(), bytes: body.length });
   }
@@ -116,8 +117,9 @@ export class WebhookReceiver {
     return Buffer.concat(parts, size);
   }
 
-  private reject(response: ServerResponse, status: number, reason: WebhookRejection, detail: string): void {
-    this.options.onRejected?.(reason, detail);
+  private reject(response: ServerResponse, status: number, reason: WebhookRejection, detail: string, request?: IncomingMessage): void {
+    const header = request?.headers['x-baseten-request-id'];
+    this.options.onRejected?.(reason, detail, typeof header === 'string' && header ? header : undefined);
     this.answer(response, status, { error: detail });
   }
 

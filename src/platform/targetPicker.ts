@@ -35,7 +35,7 @@ export interface TargetPickOptions {
 
 /**
  * The one target picker: opens at once with the targets the catalog already holds, then offers every target
- * of every model and chain. Each is "production of echo", its status, its owner's ID, under Models or Chains.
+ * of every model and chain. Each is "echo · production", its status, its owner's ID, under Models or Chains.
  */
 export async function pickTargetItem(catalog: DeploymentCatalog, options: TargetPickOptions): Promise<TargetPickItem | undefined> {
   return pickLoaded<TargetPickItem>(

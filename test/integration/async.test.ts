@@ -1,46 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AsyncRequest } from '../../src/features/async/logic/asyncRequest';
 import type { CancelOutcome, FinishedNotice } from '../../src/features/async/requestCommands';
 import type { AsyncSubmitOutcome } from '../../src/features/async/submit';
 import type { BasetenTestApi } from '../../src/extension';
-import type { AsyncRequestNode } from '../../src/features/async/requestNodes';
-import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { clickInUi, emulatorKeys, emulatorUrl, emulatorWebhookSecret, extensionApi, screenshot, waitFor } from './harness';
-import { isModel, isTarget } from './nodes';
-
-async function target(api: BasetenTestApi, model: string, key: string): Promise<TargetNode> {
-  const node = (await api.trees.models.getChildren()).filter(isModel).find((m) => m.owner.name === model);
-  assert.ok(node, `model ${model} in the tree`);
-  const found = (await api.trees.models.getChildren(node)).find((t): t is TargetNode => isTarget(t) && t.key === key);
-  assert.ok(found, `${key} of ${model} in the tree`);
-  return found;
-}
-
-async function submit(target: TargetNode, preset: Record<string, unknown>): Promise<AsyncRequest> {
-  const outcome = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', target, preset);
-  assert.ok(outcome?.request, `submitted: ${outcome?.problem}`);
-  return outcome.request;
-}
-
-/** A request's node as the view has it (what its context menu passes to a command). */
-async function requestNode(api: BasetenTestApi, requestId: string): Promise<AsyncRequestNode> {
-  for (const root of await api.asyncRequests.tree.getChildren()) {
-    for (const child of await api.asyncRequests.tree.getChildren(root)) {
-      if (child.id === `async/request/${requestId}`) return child as AsyncRequestNode;
-    }
-  }
-  throw new Error(`${requestId} is not in the Async Requests view`);
-}
-
-/** The tree item of a request exactly as the view draws it. */
-async function itemOf(api: BasetenTestApi, requestId: string): Promise<vscode.TreeItem> {
-  return (await requestNode(api, requestId)).treeItem();
-}
-
-function tooltipOf(item: vscode.TreeItem): string {
-  return item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
-}
+import { itemOf, requestNode, submit, target, tooltipOf } from './asyncNodes';
 
 async function statusCalls(method: string, requestId: string): Promise<number> {
   const stats = (await (await fetch(`${emulatorUrl()}/__emulator/stats`)).json()) as { requests: Array<{ method: string; path: string }> };
@@ -86,7 +50,7 @@ describe('Async requests', function () {
     assert.equal(request.webhookStatus, 'SUCCEEDED');
     assert.deepEqual(request.output?.output, { hello: 'async', n: 3 });
     const item = await itemOf(api, submitted.requestId);
-    assert.match(String(item.description), /^Succeeded · \d+ s · output received$/);
+    assert.match(String(item.description), /^Succeeded, output received · \d+ s$/);
     assert.match(String(item.contextValue), /\bhasOutput\b/);
     assert.equal(item.command?.command, 'baseten.openAsyncOutput');
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('baseten.openAsyncOutput', await requestNode(api, submitted.requestId));
@@ -100,7 +64,7 @@ describe('Async requests', function () {
     const notice = notices.find((n) => n.requestId === submitted.requestId);
     assert.ok(notice, 'a notification said the request finished');
     assert.equal(notice.level, 'info');
-    assert.equal(notice.message, `Async request ${submitted.requestId.slice(0, 12)} on production of echo succeeded.`);
+    assert.equal(notice.message, `Async request ${submitted.requestId.slice(0, 12)} on echo · production succeeded.`);
     assert.deepEqual(notice.actions, ['Open Output']);
   });
 
@@ -109,7 +73,7 @@ describe('Async requests', function () {
     assert.equal(sleeping.state.status, 'SCALED_TO_ZERO');
     const cold = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', sleeping, { input: { cold: 'start' } });
     assert.ok(cold.request, `submitted: ${cold.problem}`);
-    assert.equal(cold.coldStartNote, 'production of sleepy is scaled to zero: the request waits in the queue while the deployment starts (a cold start).');
+    assert.equal(cold.coldStartNote, 'sleepy · production is scaled to zero: the request waits in the queue while the deployment starts (a cold start).');
     const awake = await vscode.commands.executeCommand<AsyncSubmitOutcome>('baseten.submitAsyncRequest', await target(api, 'echo', 'production'), { input: { warm: true } });
     assert.ok(awake.request, `submitted: ${awake.problem}`);
     assert.equal(awake.coldStartNote, undefined, 'no note for an active target');
@@ -189,12 +153,12 @@ describe('Async requests', function () {
     assert.equal(request.status, 'FAILED');
     assert.equal(request.errors[0]?.code, 'MODEL_PREDICT_ERROR');
     const item = await itemOf(api, submitted.requestId);
-    assert.match(String(item.description), /^Failed · .* · MODEL_PREDICT_ERROR$/);
-    assert.ok(tooltipOf(item).includes('MODEL\\_PREDICT\\_ERROR'), tooltipOf(item));
+    assert.match(String(item.description), /^Failed: the model raised an error · \d+ s$/);
+    assert.ok(tooltipOf(item).includes('`MODEL_PREDICT_ERROR`'), tooltipOf(item));
     assert.ok(tooltipOf(item).includes(request.errors[0].message.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')), 'the message in the tooltip');
     const notice = notices.find((n) => n.requestId === submitted.requestId);
     assert.equal(notice?.level, 'warning');
-    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on production of failing ended FAILED: MODEL_PREDICT_ERROR: ${request.errors[0].message}.`);
+    assert.equal(notice?.message, `Async request ${submitted.requestId.slice(0, 12)} on failing · production failed: the model raised an error (${request.errors[0].message.replace(/\.$/, '')}).`);
   });
 
   it('cancel works on a QUEUED request; on an IN_PROGRESS one it explains and sends nothing; a request left in the queue EXPIRES', async () => {
@@ -219,7 +183,7 @@ describe('Async requests', function () {
     await waitFor(() => store.get(expiring.requestId)?.ended === 'terminal', 25_000, 'EXPIRED');
     assert.equal(store.get(expiring.requestId)?.status, 'EXPIRED');
     const expired = await itemOf(api, expiring.requestId);
-    assert.match(String(expired.description), /^Expired · /);
+    assert.match(String(expired.description), /^Expired in the queue · /);
     assert.match(tooltipOf(expired), /max time in queue \(10 s\)/);
 
     // A reload keeps every request, its status and its output, and watches again the one still running.

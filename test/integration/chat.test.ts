@@ -235,7 +235,7 @@ describe('Chat panel', function () {
     const first = await panel.ask('say: first answer');
     assert.equal(first?.text, 'first answer');
     const before = (await emulatorStats()).requests.length;
-    const second = await panel.ask('and again');
+    const second = await panel.ask('[[echo]] and again');
     assert.equal(second?.state, 'done');
     assert.match(second?.text ?? '', /You said: and again/);
     assert.equal(panel.conversation.turns.length, 4);

@@ -57,7 +57,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   it('an image part reaches a model with image input as an image_url part', async () => {
     const model = await baseten();
     const image = new LanguageModelDataPart(PNG, 'image/png');
-    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('What is in it?'), image])], {}, new vscode.CancellationTokenSource().token);
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('[[echo]] What is in it?'), image])], {}, new vscode.CancellationTokenSource().token);
     const { text } = await readAll(response);
     assert.match(text, /You said: What is in it\? \(with 1 image\)/);
   });

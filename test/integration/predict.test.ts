@@ -69,7 +69,7 @@ describe('Predict', function () {
     assert.equal(document.languageId, 'json');
     assert.deepEqual(JSON.parse(document.getText()), { prompt: 'Hello from the editor', max_tokens: 16 });
     assert.match(document.getText(), /^\{\n {2}"prompt"/, 'pretty-printed');
-    assert.match(title(document), /^echo production · 200 · \d+ ms · \d+ B · req [0-9a-f]{12}\.json$/);
+    assert.match(title(document), /^echo · production · 200 · \d+ ms · \d+ B · req [0-9a-f]{12}\.json$/);
     const entry = api.predict.controller.history()[0];
     assert.equal(entry.status, 200);
     assert.match(String(entry.requestId), /^[0-9a-f]{32}$/);
@@ -122,7 +122,7 @@ describe('Predict', function () {
     assert.deepEqual(JSON.parse(lines[39]), { index: 39, text: 'event 40 of 40', done: true });
     assert.ok(outcome.liveUpdates! >= 2 && outcome.liveUpdates! < 40, `${outcome.liveUpdates} updates for 40 events`);
     assert.ok(changes.length >= 1 && changes.every((t) => t.includes('streaming')), `the streaming document changed while events arrived: ${changes.join(', ')}`);
-    assert.match(title(document), /^sse production · 200 · \d+ ms · [\d.]+ K?B · req [0-9a-f]{12}\.jsonl$/);
+    assert.match(title(document), /^sse · production · 200 · \d+ ms · [\d.]+ K?B · req [0-9a-f]{12}\.jsonl$/);
     assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.path.includes('streaming'))), 'the streaming tab was replaced');
     await screenshot('predict-response-sse');
   });
@@ -249,7 +249,7 @@ describe('Predict', function () {
     const outcome = await vscode.commands.executeCommand<PredictOutcome>('baseten.predict', node);
     const document = await responseDocument(outcome);
     assert.deepEqual(JSON.parse(document.getText()), { from: 'the tree' });
-    assert.match(title(document), /^echo staging · 200/);
+    assert.match(title(document), /^echo · staging · 200/);
   });
 
   it('first-hour 4: node actions follow the status: no Predict or Chat on a failed or inactive deployment, Wake only when asleep', async () => {
@@ -346,10 +346,10 @@ describe('Predict', function () {
       const running = vscode.commands.executeCommand<PredictOutcome>('baseten.predictWithSelection');
       // The list is longer than the pick shows: filtered as a user would, then the row clicked by its label.
       await fillInUi('.quick-input-widget .quick-input-box input', 'pipeline');
-      await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
+      await clickInUi('.quick-input-widget .monaco-list-row:has-text("pipeline · production")');
       const outcome = await running;
       assert.deepEqual(JSON.parse((await responseDocument(outcome)).getText()), { output: { picked: true } });
-      assert.match(title(await responseDocument(outcome)), /^pipeline production · 200/);
+      assert.match(title(await responseDocument(outcome)), /^pipeline · production · 200/);
     } finally {
       await vscode.workspace.getConfiguration('baseten').update('models', undefined, vscode.ConfigurationTarget.Global);
     }

@@ -130,7 +130,7 @@ describe('README pictures', function () {
     assert.equal(await session.done, 'ready', session.error);
     await settle(1500);
     await screenshot('readme-inline-edit');
-    await vscode.commands.executeCommand('baseten.rejectProposal', session.proposalUri);
+    await session.reject();
   });
 
   it('predict: a JSON request sent to a deployment and its answer', async () => {

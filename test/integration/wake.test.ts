@@ -97,7 +97,7 @@ describe('Wake', function () {
     try {
       await runCommandInUi('Baseten: Wake');
       // The first row: what sleeps comes before anything else.
-      await clickInUi('.quick-input-widget .monaco-list-row[data-index="0"]:has-text("production of sleepy")');
+      await clickInUi('.quick-input-widget .monaco-list-row[data-index="0"]:has-text("sleepy · production")');
       await waitFor(() => seen.includes('ACTIVE'), 20_000, `the shown node to reach Active (statuses seen: ${seen.join(' → ')})`);
     } finally {
       subscription.dispose();

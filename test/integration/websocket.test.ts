@@ -299,12 +299,12 @@ describe('WebSocket session panel', function () {
     if (!hasBrowser()) return;
     // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
     const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');
-    // The one target picker, as every feature shows it: "production of echo", its status, its owner's id.
-    await waitFor(async () => (await textsInUi('.quick-input-widget .monaco-list-row')).some((text) => text.includes('production of echo') && text.includes('Active')), 10_000, 'the pick to list the targets');
+    // The one target picker, as every feature shows it: "echo · production", its status, its owner's id.
+    await waitFor(async () => (await textsInUi('.quick-input-widget .monaco-list-row')).some((text) => text.includes('echo · production') && text.includes('Active')), 10_000, 'the pick to list the targets');
     await screenshot('target-pick');
     // Typed into the filter as a user would: the list holds every model's targets, the chain's below them.
-    await fillInUi('.quick-input-widget input', 'production of pipeline');
-    await clickInUi('.quick-input-widget .monaco-list-row:has-text("production of pipeline")');
+    await fillInUi('.quick-input-widget input', 'pipeline · production');
+    await clickInUi('.quick-input-widget .monaco-list-row:has-text("pipeline · production")');
     const panel = await opening;
     assert.ok(panel, 'a panel for the chain');
     panels.push(panel);

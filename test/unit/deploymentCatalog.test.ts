@@ -63,7 +63,7 @@ describe('deployment catalog (over the emulator)', function () {
     assert.ok(places.indexOf('development') > places.lastIndexOf('environment'), places.join(','));
     assert.ok(places.indexOf('deployment') > places.indexOf('development'), places.join(','));
     const deployment = targets.find((target) => target.place === 'deployment')!;
-    assert.match(targetLabel(deployment), / of echo$/);
+    assert.match(targetLabel(deployment), /^echo · /);
   });
 
   it('callers at the same time share one load; a second read is from the cache', async () => {

@@ -572,11 +572,31 @@ describe('Emulator behaviour', function () {
     const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}) => ctx.http.call('/inference/v1/chat/completions', { body, headers });
 
     it('replies deterministically from the last user message', async () => {
-      const response = await chat(chatBody('What is up?'));
+      const response = await chat(chatBody('[[echo]] What is up?'));
       const message = response.json<{ choices: Array<{ message: { content: string } }> }>().choices[0].message;
       assert.equal(message.content, 'Hello from the Baseten emulator. You said: What is up?');
       assert.equal(response.headers['content-type'], 'application/json');
       assert.match(response.headers['x-baseten-request-id'], /^[0-9a-f]{32}$/);
+    });
+
+    it('without a directive answers like a model: short markdown that fits the prompt, varied, never an echo', async () => {
+      const answer = async (prompt: string): Promise<string> =>
+        (await chat(chatBody(prompt))).json<{ choices: Array<{ message: { content: string } }> }>().choices[0].message.content;
+      const code = await answer('Write a TypeScript function that debounces another one');
+      assert.match(code, /```ts\n[\s\S]+\n```/, 'a code prompt gets a fenced code block');
+      assert.match(code, /function debounce/, 'about what was asked');
+      assert.match(await answer('Write a TypeScript helper that retries a failing call'), /function retry/);
+      assert.match(await answer('Write a python script to count words'), /```python\n/);
+      assert.match(await answer('List some ideas for a team offsite'), /^(1\.|-) \*\*/m, 'a list prompt gets a list');
+      assert.match(await answer('hello'), /^(Hello|Hi)/);
+      const questions = ['What is a vector database?', 'Should I cache this?', 'Is Rust faster than Go?', 'Why is the sky blue?', 'How big is a token?'];
+      const answers = await Promise.all(questions.map(answer));
+      assert.ok(new Set(answers.map((text) => text.slice(0, 20))).size >= 2, `answers vary: ${answers.join(' | ')}`);
+      for (const [i, text] of answers.entries()) {
+        assert.doesNotMatch(text, /You said|Baseten emulator/, 'no echo');
+        assert.ok(text.length < 400, `short: ${text.length} characters`);
+        assert.equal(text, await answer(questions[i]), 'the same prompt, the same answer');
+      }
     });
 
     it('x-emulator-tokens and [[tokens:N]] give exactly N content tokens; say: answers verbatim', async () => {
@@ -716,7 +736,7 @@ describe('Emulator behaviour', function () {
     });
 
     it('takes images as text + image_url parts with an https or base64 data: URL, and refuses any other URL', async () => {
-      const withImage = (url: string) => ({ model: 'moonshotai/Kimi-K2.6', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is it?' }, { type: 'image_url', image_url: { url } }] }] });
+      const withImage = (url: string) => ({ model: 'moonshotai/Kimi-K2.6', messages: [{ role: 'user', content: [{ type: 'text', text: '[[echo]] What is it?' }, { type: 'image_url', image_url: { url } }] }] });
       const answered = await chat(withImage('data:image/png;base64,iVBORw0KGgo='));
       assert.equal(answered.status, 200);
       assert.match(answered.json<{ choices: Array<{ message: { content: string } }> }>().choices[0].message.content, /What is it\? \(with 1 image\)/);

@@ -9,6 +9,7 @@ import {
   BasetenError,
   RETRYABLE_STATUSES,
   RequestLogEntry,
+  describeFailure,
   httpError,
   parseErrorBody,
   parseRetryAfter,
@@ -97,7 +98,8 @@ describe('httpError', () => {
       assert.equal(error.retryable, false);
       assert.match(error.message, /rejected the API key/);
       assert.ok(error.message.includes('please check the api-key you provided'));
-      assert.ok(error.message.endsWith(`(HTTP ${status})`));
+      assert.ok(!error.message.includes('HTTP'), `the status is not repeated in the message: ${error.message}`);
+      assert.equal(error.detail(), `HTTP ${status}`);
     }
   });
 
@@ -133,7 +135,7 @@ describe('httpError', () => {
       const error = httpError({ status, body: '', area: 'inference' });
       assert.equal(error.retryable, RETRYABLE_STATUSES.has(status), `status ${status}`);
       assert.equal(error.retryable, [429, 500, 502, 503, 504].includes(status), `status ${status}`);
-      seen.add(error.message.replace(/ \(HTTP \d+\)$/, ''));
+      seen.add(error.message);
     }
     assert.ok(seen.size >= 12, 'statuses are explained differently');
     assert.match(httpError({ status: 500, body: '', area: 'inference' }).message, /cold start/);
@@ -151,7 +153,9 @@ describe('httpError', () => {
       method: 'POST',
       url: 'https://model-abcd1234.api.baseten.co/production/predict',
     });
-    assert.match(error.message, /\(error raised by the model\)/);
+    assert.equal(error.message, 'The model failed: Internal Server Error (in model/chainlet).');
+    assert.equal(error.fromModel, true);
+    assert.equal(error.detail(), 'HTTP 500 from the model · request req-123');
     assert.equal(error.requestId, 'req-123');
     assert.equal(error.method, 'POST');
     assert.match(error.describe(), /request req-123/);
@@ -321,5 +325,21 @@ describe('the API key never appears in an error or a log entry', function () {
     } finally {
       await http.destroy();
     }
+  });
+});
+
+describe('describeFailure: the one error style', () => {
+  it("says what happened once, puts the status and request id on the detail line, and offers the next action", () => {
+    const model400 = httpError({ status: 400, body: '{"error":"Expecting value"}', area: 'inference', errorSource: '04', requestId: 'req-9' });
+    const plain = describeFailure('Predict on echo · production', model400);
+    assert.equal(plain.message, 'Predict on echo · production failed: the model refused the input: Expecting value.');
+    assert.equal(plain.detail, 'HTTP 400 from the model · request req-9');
+    assert.equal(plain.action, 'show_logs');
+    assert.doesNotMatch(plain.message, /HTTP|\(error raised/);
+    const wrapped = describeFailure('Predict on echo · production', model400, { wrappedText: true });
+    assert.equal(wrapped.action, 'input_template');
+    assert.match(wrapped.message, /input template/);
+    assert.equal(describeFailure('Listing models', httpError({ status: 401, body: '', area: 'model_apis' })).action, 'set_key');
+    assert.equal(describeFailure('Waking echo · production', new Error('boom')).message, 'Waking echo · production failed: boom.');
   });
 });

@@ -130,12 +130,12 @@ describe('fault suite: malformed answers', function () {
   });
 
   const BODIES: Array<[string, string, RegExp]> = [
-    ['nginx HTML', NGINX_502, /: 502 Bad Gateway 502 Bad Gateway nginx \(HTTP \d+\)$/],
-    ['plain text', 'upstream connect error or disconnect/reset before headers', /: upstream connect error or disconnect\/reset before headers \(HTTP \d+\)$/],
-    ['empty', '', /[a-z)] \(HTTP \d+\)$/],
-    ['a JSON string', '"model crashed"', /: model crashed \(HTTP \d+\)$/],
-    ['a JSON array', '[1, 2]', /: \[1, 2\] \(HTTP \d+\)$/],
-    ['200 KiB of text', 'overflow '.repeat(22_000), /: (overflow ){60,}.*… \(HTTP \d+\)$/],
+    ['nginx HTML', NGINX_502, /: 502 Bad Gateway 502 Bad Gateway nginx$/],
+    ['plain text', 'upstream connect error or disconnect/reset before headers', /: upstream connect error or disconnect\/reset before headers$/],
+    ['empty', '', /[a-z)]$/],
+    ['a JSON string', '"model crashed"', /: model crashed$/],
+    ['a JSON array', '[1, 2]', /: \[1, 2\]$/],
+    ['200 KiB of text', 'overflow '.repeat(22_000), /: (overflow ){60,}.*…$/],
   ];
 
   it('error bodies that are not a JSON object, on every surface, 5xx and 4xx: a readable message, the status, retried only when retryable', async () => {

@@ -94,7 +94,8 @@ describe('fault suite: retry policy under error storms', function () {
         assert.equal(error.retryable, true, what);
         assert.equal(error.attempts, POLICY.maxAttempts, what);
         assert.match(error.message, SUMMARIES[status], what);
-        assert.ok(error.message.endsWith(`: storm ${status} on ${surface.name} (HTTP ${status})`), `${what}: ${error.message}`);
+        assert.ok(error.message.endsWith(`: storm ${status} on ${surface.name}`), `${what}: ${error.message}`);
+        assert.ok(error.detail().startsWith(`HTTP ${status}`), `${what}: the status is on the detail line: ${error.detail()}`);
         const at = arrivals(emulator, surface.path, from);
         assert.equal(at.length, POLICY.maxAttempts, `${what}: attempts the emulator saw`);
         const planned = logs.map((entry) => entry.retryInMs);
@@ -245,7 +246,8 @@ describe('fault suite: retry policy under error storms', function () {
         assert.equal(error.retryable, false, what);
         assert.equal(error.attempts, 1, what);
         assert.match(error.message, SUMMARIES[status], what);
-        assert.ok(error.message.endsWith(`: final ${status} (HTTP ${status})`), `${what}: ${error.message}`);
+        assert.ok(error.message.endsWith(`: final ${status}`), `${what}: ${error.message}`);
+        assert.ok(error.detail().startsWith(`HTTP ${status}`), `${what}: ${error.detail()}`);
         assert.equal(arrivals(emulator, surface.path, from).length, 1, what);
         assert.deepEqual(draws, [], what);
         assert.equal(logs.length, 1, what);

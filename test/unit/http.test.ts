@@ -438,6 +438,28 @@ describe('HttpClient over 127.0.0.1', function () {
       assert.equal(callOutcome(logs.at(-1)!), false);
     });
 
+    it("the model's own 400 or 500, a 404 or a 422 leave the connection good; a 5xx of Baseten's, a 429 or a 401 do not", async () => {
+      const answer = (status: number, headers: Record<string, string> = {}) => {
+        server.handler = (_request, res) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers }).end('{"error":"no"}');
+        };
+      };
+      const outcomeOf = async (status: number, headers?: Record<string, string>): Promise<boolean | undefined> => {
+        answer(status, headers);
+        await failure(() => http().send(get('/v1/models', { retry: false })));
+        return callOutcome(logs.at(-1)!);
+      };
+      assert.equal(await outcomeOf(400, { 'x-baseten-error-source': '04' }), true, "the model's 400");
+      assert.equal(await outcomeOf(500, { 'x-baseten-error-source': '04' }), true, "the model's 500");
+      assert.equal(logs.at(-1)?.fromModel, true);
+      assert.equal(await outcomeOf(404), true, 'a target that does not exist');
+      assert.equal(await outcomeOf(422), true, 'an input Baseten cannot process');
+      assert.equal(await outcomeOf(500), false, "Baseten's 500");
+      assert.equal(await outcomeOf(503), false, 'no replica');
+      assert.equal(await outcomeOf(429), false, 'rate limited');
+      assert.equal(await outcomeOf(403), false, 'the key');
+    });
+
     it('an abort while the body streams: the iterator ends aborted, the partial text is kept, the socket closes', async () => {
       server.handler = async (_request, res) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -212,7 +212,8 @@ describe('InferenceClient', function () {
       const error = await caught<BasetenError>(() => client.inference.predict(model('failing'), PRODUCTION, jsonInput({})));
       assert.equal(error.status, 500);
       assert.equal(error.attempts, 3);
-      assert.match(error.message, /raised by the model/);
+      assert.match(error.message, /^The model failed/);
+      assert.equal(error.fromModel, true);
       assert.equal(emulator.stats.count({ method: 'POST', path: new RegExp(`/model-${SEED.models.failing.id}/production/predict$`) }), 3);
     });
 

@@ -38,13 +38,13 @@ describe('predict requests and history', () => {
   });
 
   it('titles say the target and the response in Baseten words', () => {
-    assert.equal(targetLabel(request), 'staging of echo');
-    assert.equal(targetLabel({ ...request, target: { kind: 'deployment', id: 't0kcumo' } }), 'deployment t0kcumo of echo');
+    assert.equal(targetLabel(request), 'echo · staging');
+    assert.equal(targetLabel({ ...request, target: { kind: 'deployment', id: 't0kcumo' } }), 'echo · deployment t0kcumo');
     assert.equal(
       responseTitle(request, { status: 200, ms: 85.4, size: 1536, requestId: '0123456789abcdef0123456789abcdef' }),
-      'echo staging · 200 · 85 ms · 1.5 KB · req 0123456789ab',
+      'echo · staging · 200 · 85 ms · 1.5 KB · req 0123456789ab',
     );
-    assert.equal(responseTitle(request, { status: 200 }), 'echo staging · 200 · streaming…');
+    assert.equal(responseTitle(request, { status: 200 }), 'echo · staging · 200 · streaming…');
   });
 
   it('history is newest first, capped, and keeps no oversized payload', () => {

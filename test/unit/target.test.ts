@@ -17,10 +17,10 @@ describe('TargetRef', () => {
   });
 
   it('is labelled one way everywhere', () => {
-    assert.equal(targetLabel({ owner: echo, target: PRODUCTION }), 'production of echo');
-    assert.equal(targetLabel({ owner: echo, target: environment('staging') }), 'staging of echo');
-    assert.equal(targetLabel({ owner: echo, target: deployment('t0kcumo') }), 'deployment t0kcumo of echo');
-    assert.equal(targetLabel({ owner: echo, target: deployment('t0kcumo', 'deployment-4') }), 'deployment-4 of echo');
+    assert.equal(targetLabel({ owner: echo, target: PRODUCTION }), 'echo · production');
+    assert.equal(targetLabel({ owner: echo, target: environment('staging') }), 'echo · staging');
+    assert.equal(targetLabel({ owner: echo, target: deployment('t0kcumo') }), 'echo · deployment t0kcumo');
+    assert.equal(targetLabel({ owner: echo, target: deployment('t0kcumo', 'deployment-4') }), 'echo · deployment-4 (t0kcumo)');
   });
 
   it('loads state saved before TargetRef (owner as `on`, a label beside the target)', () => {

@@ -15,7 +15,6 @@ import {
   asyncRequestUrl,
   dashboardModelUrl,
   deployment,
-  describeTarget,
   environment,
   hostUrl,
   managementResourceUrl,
@@ -176,13 +175,5 @@ describe('URLs', () => {
       // On a path, a dotted name is only a name.
       assert.equal(actionUrl(D, model, environment('v1.2'), 'predict'), 'https://model-abcd1234.api.baseten.co/environments/v1.2/predict');
     });
-  });
-
-  it('describes targets in Baseten\'s words', () => {
-    assert.equal(describeTarget(PRODUCTION), 'production');
-    assert.equal(describeTarget(DEVELOPMENT), 'development');
-    assert.equal(describeTarget(environment('staging')), 'environment "staging"');
-    assert.equal(describeTarget(deployment('qvvndvx')), 'deployment qvvndvx');
-    assert.equal(describeTarget(regional('eu')), 'regional environment "eu"');
   });
 });

@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
 import { AsyncRequestStore } from './store';
+import { targetLabel } from '../../client';
+import type { AsyncRequest } from './logic/asyncRequest';
 
 export const OUTPUT_SCHEME = 'baseten-async-output';
 
-/** Webhook outputs as read-only JSON documents: `baseten-async-output:/<request id>.json`. */
+/**
+ * Webhook outputs as read-only JSON documents, titled in words:
+ * `baseten-async-output:/echo · production, output of 08:31:02.json?request=<id>` (the bare `/<id>.json` reads too).
+ */
 export class AsyncOutputDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** An open document whose request changed (a late delivery, a reload) is read again. */
@@ -18,12 +23,14 @@ export class AsyncOutputDocuments implements vscode.TextDocumentContentProvider,
     });
   }
 
-  static uriFor(requestId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: OUTPUT_SCHEME, path: `/${requestId}.json` });
+  static uriFor(request: AsyncRequest): vscode.Uri {
+    const time = new Date(request.submittedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const title = `${targetLabel(request)}, output of ${time}`.replace(/[/\\?#%]/g, '-');
+    return vscode.Uri.from({ scheme: OUTPUT_SCHEME, path: `/${title}.json`, query: new URLSearchParams({ request: request.requestId }).toString() });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const requestId = uri.path.replace(/^\//, '').replace(/\.json$/, '');
+    const requestId = new URLSearchParams(uri.query).get('request') ?? uri.path.replace(/^\//, '').replace(/\.json$/, '');
     const output = this.store.get(requestId)?.output;
     if (!output) return JSON.stringify({ error: `No output was received for async request ${requestId}.` }, null, 2);
     if (output.output === undefined && !output.persisted) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { WEBHOOK_PATH, WebhookReceiver } from '../../client';
 import { webhookReceiverPort } from './settings';
 import { BasetenLog } from '../../platform/log';
-import { previousSecretIfValid, rotatedRecord } from './logic/secretRotation';
+import { newWebhookSecret, previousSecretIfValid, rotatedRecord } from './logic/secretRotation';
 import { AsyncRequestStore } from './store';
 
 /** SecretStorage keys: the webhook secret, and the previous one (with its rotation time) while Baseten rotates them. */
@@ -49,6 +49,23 @@ export class LocalWebhookReceiver implements vscode.Disposable {
     await this.secrets.store(SECRET_KEY, secret);
   }
 
+  /**
+   * Makes and stores a secret when none is stored; the new secret, or undefined when one was there. Baseten
+   * must sign with the same one: the caller registers it with the emulator or tells the user.
+   */
+  async ensureSecret(): Promise<string | undefined> {
+    if (await this.hasSecret()) return undefined;
+    const secret = newWebhookSecret();
+    await this.secrets.store(SECRET_KEY, secret);
+    this.log.info('Created a webhook secret for the local receiver (kept in secret storage).');
+    return secret;
+  }
+
+  /** The current secret, for the user to copy into Baseten. */
+  currentSecret(): Thenable<string | undefined> {
+    return this.secrets.get(SECRET_KEY);
+  }
+
   async clearSecrets(): Promise<void> {
     await this.secrets.delete(SECRET_KEY);
     await this.secrets.delete(PREVIOUS_SECRET_KEY);
@@ -72,9 +89,10 @@ export class LocalWebhookReceiver implements vscode.Disposable {
         const request = this.store.attachDelivery(delivery);
         this.log.info(`Webhook for async request ${delivery.requestId}: ${delivery.bytes} bytes, signature verified${request ? '' : ' (not a request of this workspace; ignored)'}`);
       },
-      onRejected: (reason, detail) => {
+      onRejected: (reason, detail, requestId) => {
         this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
-        this.log.info(`Webhook receiver refused a delivery (${reason}): ${detail}`);
+        this.log.info(`Webhook receiver refused a delivery${requestId ? ` for async request ${requestId}` : ''} (${reason}): ${detail}`);
+        if (requestId) this.store.noteRejection(requestId, reason);
       },
     });
     const url = await receiver.start();

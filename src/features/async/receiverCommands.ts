@@ -1,20 +1,43 @@
 import * as vscode from 'vscode';
+import { dashboardSettingsUrl, registerEmulatorWebhookSecret } from '../../client';
 import type { AsyncDeps } from './requestCommands';
 
-/** Starts the receiver; asks for the webhook secret first when none is stored. */
+/**
+ * Starts the receiver. Without a stored secret it makes one: with the emulator it is registered there (the
+ * demo's Settings → Secrets); with Baseten the user is told to store Baseten's own secret instead.
+ */
 export async function startWebhookReceiver(deps: AsyncDeps): Promise<string | undefined> {
-  if (!(await deps.receiver.hasSecret()) && !(await setWebhookSecret(deps))) {
-    void vscode.window.showWarningMessage('The webhook receiver needs the webhook secret from Baseten (Settings → Secrets) to verify deliveries.');
-    return undefined;
-  }
+  const created = await deps.receiver.ensureSecret();
+  let url: string;
   try {
-    const url = await deps.receiver.start();
-    void vscode.window.showInformationMessage(`Webhook receiver listening at ${url}. Baseten must be able to reach it (a tunnel to this port, or the emulator).`);
-    return url;
+    url = await deps.receiver.start();
   } catch (error) {
-    void vscode.window.showErrorMessage(`Could not start the webhook receiver: ${error instanceof Error ? error.message : String(error)}. Change "baseten.async.webhookReceiverPort".`);
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`The webhook receiver could not start: ${reason}.`, 'Change Port').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'baseten.async.webhookReceiverPort');
+    });
     return undefined;
   }
+  if (!created) {
+    void vscode.window.setStatusBarMessage(`Webhook receiver listening at ${url}`, 5000);
+    return url;
+  }
+  if (await registerEmulatorWebhookSecret(deps.services.client.endpoints, created)) {
+    deps.services.log.info('Registered the new webhook secret with the Baseten emulator.');
+    void vscode.window.showInformationMessage(`Webhook receiver listening at ${url}, with a new webhook secret that the Baseten emulator now signs deliveries with.`);
+    return url;
+  }
+  void vscode.window
+    .showInformationMessage(
+      `Webhook receiver listening at ${url}. Baseten signs deliveries with the webhook secret from its Settings → Secrets: store that secret here, or deliveries will fail with a bad signature.`,
+      'Set Webhook Secret',
+      'Open Baseten Settings',
+    )
+    .then((choice) => {
+      if (choice === 'Set Webhook Secret') void setWebhookSecret(deps);
+      if (choice === 'Open Baseten Settings') void vscode.env.openExternal(vscode.Uri.parse(dashboardSettingsUrl(deps.services.client.endpoints, 'secrets')));
+    });
+  return url;
 }
 
 export async function stopWebhookReceiver(deps: AsyncDeps): Promise<void> {

@@ -7,7 +7,7 @@ import { AsyncDeps, FinishedNotice, cancelAsyncRequest, notifyFinished, openAsyn
 import { AsyncSubmitPreset, submitAsyncRequest } from './submit';
 import { setWebhookSecret, startWebhookReceiver, stopWebhookReceiver } from './receiverCommands';
 import { notifyWhenFinished } from './settings';
-import { AsyncRequestNode } from './requestNodes';
+import { AsyncRequestNode, AsyncTargetNode } from './requestNodes';
 import { AsyncOutputDocuments, OUTPUT_SCHEME } from './outputDocuments';
 import { AsyncRequestsTreeProvider } from './requestsTree';
 import { ExplorerNode } from '../../platform/treeNodes';
@@ -32,13 +32,13 @@ export function registerAsyncRequests({ context, services, catalog }: FeatureCon
   const outputs = new AsyncOutputDocuments(store);
   const notified = new vscode.EventEmitter<FinishedNotice>();
   const view = vscode.window.createTreeView('baseten.asyncRequests', { treeDataProvider: tree, showCollapseAll: true });
-  const deps: AsyncDeps = { services, store, receiver, catalog };
+  const deps: AsyncDeps = { services, store, receiver, catalog, memento: context.workspaceState };
   // Binding a port waits until activation has returned; requests sent before a reload still get their webhooks.
   const restoring = setTimeout(() => void receiver.restore(), 0);
   return {
     commands: {
-      'baseten.submitAsyncRequest': (node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset) =>
-        submitAsyncRequest(deps, node && typeof node === 'object' && 'owner' in node ? node : undefined, preset),
+      'baseten.submitAsyncRequest': (node?: TargetNode | AsyncTargetNode | TargetRef, preset?: AsyncSubmitPreset) =>
+        submitAsyncRequest(deps, node instanceof AsyncTargetNode ? node.target : node && typeof node === 'object' && 'owner' in node ? node : undefined, preset),
       'baseten.cancelAsyncRequest': (node: AsyncRequestNode) => cancelAsyncRequest(deps, node),
       'baseten.openAsyncOutput': (node: AsyncRequestNode) => openAsyncOutput(node),
       'baseten.startWebhookReceiver': () => startWebhookReceiver(deps),

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { BasetenError } from '../../client';
 import { targetLabel } from '../../client';
 import { AsyncRequest } from './logic/asyncRequest';
 import { LocalWebhookReceiver } from './receiver';
@@ -8,12 +7,16 @@ import { BasetenServices } from '../../platform/services';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { AsyncRequestNode } from './requestNodes';
 import { AsyncOutputDocuments } from './outputDocuments';
+import { requestStatusText, webhookFailure } from './logic/requestText';
+import { showFailure } from '../../platform/failureNotice';
 
 export interface AsyncDeps {
   services: BasetenServices;
   store: AsyncRequestStore;
   receiver: LocalWebhookReceiver;
   catalog: DeploymentCatalog;
+  /** Workspace state: what the submit form remembers. */
+  memento: vscode.Memento;
 }
 
 export type CancelOutcome = 'canceled' | 'not_queued' | 'refused' | 'failed';
@@ -24,7 +27,7 @@ export async function cancelAsyncRequest(deps: AsyncDeps, node: AsyncRequestNode
   const short = request.requestId.slice(0, 12);
   if (request.status !== 'QUEUED') {
     void vscode.window.showInformationMessage(
-      `Async request ${short} is ${request.status}: Baseten can only cancel requests that are still QUEUED. Once a request is IN_PROGRESS it runs to its end.`,
+      `Async request ${short} is ${requestStatusText(request).toLowerCase()}: Baseten cancels only requests still in the queue; once one runs, it runs to its end.`,
     );
     return 'not_queued';
   }
@@ -37,11 +40,7 @@ export async function cancelAsyncRequest(deps: AsyncDeps, node: AsyncRequestNode
     void vscode.window.showInformationMessage(`Baseten did not cancel ${short}: ${result.message || 'it is no longer queued'}`);
     return 'refused';
   } catch (error) {
-    const reference = deps.services.log.failure(`Canceling async request ${request.requestId}`, error);
-    const rateLimited = error instanceof BasetenError && error.status === 429 ? ' (rate limited; try again in a moment)' : '';
-    void vscode.window.showErrorMessage(`Could not cancel ${short}${rateLimited}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-    });
+    showFailure(deps.services.log, `Canceling the async request ${short}`, error);
     return 'failed';
   }
 }
@@ -54,7 +53,7 @@ export async function openAsyncOutput(node: AsyncRequestNode | AsyncRequest): Pr
     );
     return undefined;
   }
-  const document = await vscode.workspace.openTextDocument(AsyncOutputDocuments.uriFor(request.requestId));
+  const document = await vscode.workspace.openTextDocument(AsyncOutputDocuments.uriFor(request));
   await vscode.languages.setTextDocumentLanguage(document, 'json');
   return vscode.window.showTextDocument(document, { preview: true });
 }
@@ -76,7 +75,14 @@ export function finishedNotice(request: AsyncRequest): FinishedNotice {
     return notice('info', `Async request ${short} on ${where} succeeded${request.output || request.webhookEndpoint ? '' : ' (no webhook: Baseten keeps no output)'}.`);
   }
   if (request.status === 'CANCELED') return notice('info', `Async request ${short} on ${where} was canceled.`, []);
-  return notice('warning', `Async request ${short} on ${where} ended ${request.status}${request.errors[0] ? `: ${request.errors[0].code}: ${request.errors[0].message}` : ''}.`);
+  const webhook = webhookFailure(request);
+  if (webhook) {
+    const fix = webhook.fix === 'setSecret' ? ['Set Webhook Secret'] : webhook.fix === 'startReceiver' ? ['Start Webhook Receiver'] : [];
+    return notice('warning', `Async request ${short} on ${where} ran, but its webhook failed: ${webhook.short}. ${webhook.sentence}`, fix);
+  }
+  const error = request.errors[0];
+  const status = requestStatusText(request);
+  return notice('warning', `Async request ${short} on ${where} ${status[0].toLowerCase()}${status.slice(1)}${error ? ` (${error.message.replace(/\.$/, '')})` : ''}.`);
 }
 
 /** Shows the notice of a request that ended; returns what it showed. */
@@ -85,6 +91,8 @@ export function notifyFinished(request: AsyncRequest): FinishedNotice {
   const show = notice.level === 'info' ? vscode.window.showInformationMessage(notice.message, ...notice.actions) : vscode.window.showWarningMessage(notice.message, ...notice.actions);
   void Promise.resolve(show).then((choice) => {
     if (choice === 'Open Output') void openAsyncOutput(request);
+    if (choice === 'Set Webhook Secret') void vscode.commands.executeCommand('baseten.setWebhookSecret');
+    if (choice === 'Start Webhook Receiver') void vscode.commands.executeCommand('baseten.startWebhookReceiver');
   });
   return notice;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeAsyncStatus, describeWebhookStatus, formatAge } from '../../client';
+import { describeAsyncError, describeWebhookStatus, formatAge } from '../../client';
+import { requestStatusText, webhookFailure } from './logic/requestText';
 import type { AsyncRequestStatus } from '../../client';
 import { AsyncRequest } from './logic/asyncRequest';
 import { targetKey, targetLabel } from '../../client';
@@ -70,10 +71,7 @@ export class AsyncRequestNode implements ExplorerNode {
     item.id = this.id;
     const icon = ICONS[request.status] ?? { icon: 'question' };
     item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-    const parts = [describeAsyncStatus(request.status), formatAge(Date.now() - request.submittedAt), request.output ? 'output received' : describeWebhookStatus(request.webhookStatus)];
-    if (request.errors.length) parts.push(request.errors[0].code);
-    else if (request.pollError && !request.ended) parts.push('status check failing');
-    item.description = parts.join(' · ');
+    item.description = `${requestStatusText(request)} · ${formatAge(Date.now() - request.submittedAt)}`;
     item.tooltip = this.tooltip();
     item.contextValue = this.contextTokens().join(' ');
     if (request.output) item.command = { command: 'baseten.openAsyncOutput', title: 'Open Output', arguments: [this] };
@@ -84,7 +82,7 @@ export class AsyncRequestNode implements ExplorerNode {
     const request = this.request;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Async request** \`${request.requestId}\`\n\n| | |\n|---|---|\n`);
-    md.appendMarkdown(`| Status | ${describeAsyncStatus(request.status)}${request.ended ? '' : ' (watching)'} |\n`);
+    md.appendMarkdown(`| Status | ${escapeMarkdown(requestStatusText(request))}${request.ended ? '' : ' (watching)'} |\n`);
     md.appendMarkdown(`| Webhook | ${describeWebhookStatus(request.webhookStatus)}${request.webhookEndpoint ? ` \`${request.webhookEndpoint}\`` : ''} |\n`);
     md.appendMarkdown(`| Target | ${escapeMarkdown(targetLabel(request))} |\n`);
     if (request.deploymentId) md.appendMarkdown(`| Deployment | \`${request.deploymentId}\` |\n`);
@@ -94,7 +92,7 @@ export class AsyncRequestNode implements ExplorerNode {
     if (request.maxTimeInQueueSeconds !== undefined) md.appendMarkdown(`| Max time in queue | ${request.maxTimeInQueueSeconds} s |\n`);
     const why = explanation(request);
     if (why) md.appendMarkdown(`\n\n${why}`);
-    for (const error of request.errors) md.appendMarkdown(`\n\n$(error) **${escapeMarkdown(error.code)}**: ${escapeMarkdown(error.message)}`);
+    for (const error of request.errors) md.appendMarkdown(`\n\n$(error) **${escapeMarkdown(describeAsyncError(error.code))}** (\`${error.code}\`): ${escapeMarkdown(error.message)}`);
     if (request.pollError) md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(request.pollError)}`);
     if (request.output) {
       md.appendMarkdown(
@@ -125,7 +123,7 @@ function explanation(request: AsyncRequest): string | undefined {
     case 'CANCELED':
       return 'Canceled while it was queued; it never ran.';
     case 'WEBHOOK_FAILED':
-      return '$(warning) The model ran, but Baseten could not deliver the output to the webhook, and it keeps no copy.';
+      return `$(warning) The model ran, but its output did not reach the webhook, and Baseten keeps no copy. ${escapeMarkdown(webhookFailure(request)?.sentence ?? '')}`;
     case 'FAILED':
       return request.errors.length ? undefined : '$(error) The model failed after its retries.';
     default:

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { targetKey } from '../../client';
 import { AsyncRequestStore } from './store';
-import { ExplorerNode, MessageNode } from '../../platform/treeNodes';
+import { ExplorerNode } from '../../platform/treeNodes';
 import { AsyncRequestNode, AsyncTargetNode } from './requestNodes';
 
-/** Ages in descriptions move on by themselves; the view redraws this often while it has requests. */
-const AGE_REFRESH_MS = 15_000;
+/** Ages in descriptions move on by themselves: seconds while a request is under a minute old, else minutes. */
+const SECOND_MS = 1000;
+const MINUTE_AGES_REFRESH_MS = 15_000;
 
 /** The Async Requests view: one node per target (with its queue), its requests under it. */
 export class AsyncRequestsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
@@ -18,9 +19,16 @@ export class AsyncRequestsTreeProvider implements vscode.TreeDataProvider<Explor
 
   constructor(private readonly store: AsyncRequestStore) {
     this.subscription = store.onDidChange(() => this.refresh());
+    let lastDrawn = 0;
     this.timer = setInterval(() => {
-      if (store.list().length) this.refresh();
-    }, AGE_REFRESH_MS);
+      const newest = store.list()[0];
+      if (!newest) return;
+      const now = Date.now();
+      if (now - newest.submittedAt < 60 * SECOND_MS || now - lastDrawn >= MINUTE_AGES_REFRESH_MS) {
+        lastDrawn = now;
+        this.refresh();
+      }
+    }, SECOND_MS);
   }
 
   refresh(): void {
@@ -36,9 +44,7 @@ export class AsyncRequestsTreeProvider implements vscode.TreeDataProvider<Explor
     this.roots = this.targets();
     this.parents.clear();
     for (const root of this.roots) for (const request of root.requests) this.parents.set(request.requestId, root);
-    if (!this.roots.length) {
-      return [new MessageNode('async/empty', 'No async requests yet', { icon: 'info', tooltip: 'Run "Baseten: Submit Async Request" on a model or chain target.' })];
-    }
+    // Empty, the view shows its welcome content (package.json viewsWelcome) with a Submit button.
     return this.roots;
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { AsyncRequestWatcher, BasetenError, StatusBudget, WatchEnd, WebhookDelivery, isSettledAsyncStatus } from '../../client';
-import type { AsyncCancelResult, AsyncRequestStatusResponse } from '../../client';
+import type { AsyncCancelResult, AsyncRequestStatusResponse, WebhookRejection } from '../../client';
 import { statusRequestsPerSecond } from './settings';
 import { BasetenServices } from '../../platform/services';
 import { AsyncRequest, applyStatus, readSavedRequest } from './logic/asyncRequest';
@@ -127,6 +127,15 @@ export class AsyncRequestStore implements vscode.Disposable {
     if (this.watcher.isWatching(request.requestId)) this.watcher.pollSoon(request.requestId);
     this.update();
     return request;
+  }
+
+  /** The local receiver refused this request's delivery: the reason explains the failed webhook. */
+  noteRejection(requestId: string, reason: WebhookRejection): void {
+    const request = this.requests.get(requestId);
+    if (!request || request.output) return;
+    request.webhookRejection = reason;
+    if (this.watcher.isWatching(requestId)) this.watcher.pollSoon(requestId);
+    this.update();
   }
 
   /** Stops watching a request and forgets it. */

@@ -8,8 +8,9 @@ import { TargetNode } from '../explorer/targetNode';
 import type { AsyncDeps } from './requestCommands';
 import { AsyncSubmitOptions, editOptions } from './submitOptions';
 import { canAnswer } from '../../catalog/targets';
-import { pickTarget } from '../../platform/targetPicker';
+import { offeredTargets, pickTarget } from '../../platform/targetPicker';
 import { startWebhookReceiver } from './receiverCommands';
+import { showFailure } from '../../platform/failureNotice';
 
 /** Everything the submit flow would ask for; given, nothing is asked (tests, other commands). */
 export interface AsyncSubmitPreset {
@@ -33,38 +34,47 @@ function toTarget(node: TargetNode | TargetRef): TargetRef {
   return node instanceof TargetNode ? node.ref : node;
 }
 
+/** Where the last submit from the form sent its output; the next form starts with it. */
+const LAST_WEBHOOK_KEY = 'baseten.async.lastWebhook';
+
 export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | TargetRef, preset?: AsyncSubmitPreset): Promise<AsyncSubmitOutcome> {
-  const target = node ? toTarget(node) : await pickTarget(deps.catalog, {
-    title: 'Submit Async Request',
-    placeholder: 'Which environment or deployment runs it?',
-    offers: canAnswer,
-    empty: { label: 'No models or chains to send to', description: 'add them to the "baseten.models" or "baseten.chains" setting' },
-  });
+  const target = node ? toTarget(node) : await chooseTarget(deps);
   if (!target) return { problem: 'no target chosen' };
   const input = preset ? preset.input : await readPayload();
   if (input === undefined) return { problem: 'no payload' };
-  const options: AsyncSubmitOptions | undefined = preset
+  let options: AsyncSubmitOptions = preset
     ? { priority: preset.priority, maxTimeInQueueSeconds: preset.maxTimeInQueueSeconds, webhook: preset.webhook ?? 'none', retry: preset.retry ?? {} }
-    : await editOptions(deps, target, { webhook: deps.receiver.url ? 'receiver' : 'none', retry: {} });
-  if (!options) return { problem: 'cancelled' };
-
+    : { webhook: deps.memento.get<string>(LAST_WEBHOOK_KEY) ?? (deps.receiver.url ? 'receiver' : 'none'), retry: {} };
+  let request: AsyncPredictRequest;
   let webhookEndpoint: string | undefined;
-  if (options.webhook === 'receiver') webhookEndpoint = deps.receiver.url ?? (await startWebhookReceiver(deps));
-  else if (options.webhook !== 'none') webhookEndpoint = options.webhook;
-  if (options.webhook === 'receiver' && !webhookEndpoint) return { problem: 'the webhook receiver is not running' };
-  const request: AsyncPredictRequest = {
-    model_input: input,
-    ...(webhookEndpoint ? { webhook_endpoint: webhookEndpoint } : {}),
-    ...(options.priority !== undefined ? { priority: options.priority } : {}),
-    ...(options.maxTimeInQueueSeconds !== undefined ? { max_time_in_queue_seconds: options.maxTimeInQueueSeconds } : {}),
-    ...(Object.keys(options.retry).length ? { inference_retry_config: options.retry } : {}),
-  };
-  const issues = findAsyncPredictIssues(request);
-  if (issues.length) {
-    const problem = issues.map((issue) => issue.message).join(' ');
-    void vscode.window.showErrorMessage(`The async request was not sent: ${problem}`);
-    return { problem };
+  // Without a preset, whatever stops the submit (a receiver that cannot start, a value out of range) returns to the form.
+  for (;;) {
+    if (!preset) {
+      const edited = await editOptions(deps, target, options);
+      if (!edited) return { problem: 'cancelled' };
+      options = edited;
+    }
+    webhookEndpoint = undefined;
+    if (options.webhook === 'receiver') webhookEndpoint = deps.receiver.url ?? (await startWebhookReceiver(deps));
+    else if (options.webhook !== 'none') webhookEndpoint = options.webhook;
+    const problem = options.webhook === 'receiver' && !webhookEndpoint ? 'the webhook receiver is not running' : undefined;
+    request = {
+      model_input: input,
+      ...(webhookEndpoint ? { webhook_endpoint: webhookEndpoint } : {}),
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
+      ...(options.maxTimeInQueueSeconds !== undefined ? { max_time_in_queue_seconds: options.maxTimeInQueueSeconds } : {}),
+      ...(Object.keys(options.retry).length ? { inference_retry_config: options.retry } : {}),
+    };
+    const issues = problem ? [] : findAsyncPredictIssues(request);
+    if (!problem && !issues.length) break;
+    if (preset) {
+      const message = problem ?? issues.map((issue) => issue.message).join(' ');
+      if (!problem) void vscode.window.showErrorMessage(`The async request was not sent: ${message}`);
+      return { problem: message };
+    }
+    if (issues.length) void vscode.window.showErrorMessage(`The async request was not sent: ${issues.map((issue) => issue.message).join(' ')}`);
   }
+  if (!preset) await deps.memento.update(LAST_WEBHOOK_KEY, options.webhook);
   const coldStartNote = deps.catalog.isScaledToZero(target)
     ? `${targetLabel(target)} is scaled to zero: the request waits in the queue while the deployment starts (a cold start).`
     : undefined;
@@ -84,17 +94,28 @@ export async function submitAsyncRequest(deps: AsyncDeps, node?: TargetNode | Ta
       errors: [],
     };
     deps.store.add(submitted);
-    void vscode.window.setStatusBarMessage(`Async request ${result.requestId} queued on ${targetLabel(target)}`, 5000);
+    void vscode.window.setStatusBarMessage(`Async request queued on ${targetLabel(target)}`, 5000);
     if (coldStartNote) void vscode.window.showInformationMessage(coldStartNote);
     return { request: submitted, coldStartNote };
   } catch (error) {
-    const problem = error instanceof Error ? error.message : String(error);
-    const reference = deps.services.log.failure(`Submitting an async request to ${targetLabel(target)}`, error);
-    void vscode.window.showErrorMessage(`Could not submit the async request: ${problem}`, 'Show Log').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-    });
-    return { problem };
+    return { problem: showFailure(deps.services.log, `The async request to ${targetLabel(target)}`, error).message };
   }
+}
+
+/** The one target that takes async requests, without asking; else the picker. */
+async function chooseTarget(deps: AsyncDeps): Promise<TargetRef | undefined> {
+  const options = {
+    title: 'Submit Async Request',
+    placeholder: 'Which environment or deployment runs it?',
+    offers: canAnswer,
+    empty: { label: 'No models or chains to send to', description: 'add them to the "baseten.models" or "baseten.chains" setting' },
+  };
+  const known = deps.catalog.knownTargets().filter(canAnswer);
+  if (known.length === 1) {
+    const { targets } = await offeredTargets(deps.catalog, options);
+    if (targets.length === 1) return targets[0];
+  }
+  return pickTarget(deps.catalog, options);
 }
 
 /** The selection, else a JSON document in the editor, else what the user types; always a JSON object. */

@@ -4,6 +4,7 @@ import type { AsyncInferenceRetryConfig, AsyncPredictRequest } from '../../clien
 import { targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import type { AsyncDeps } from './requestCommands';
+import { startWebhookReceiver } from './receiverCommands';
 
 /** The fields of an AsyncPredictRequest besides model_input, as the submit flow edits them. */
 export interface AsyncSubmitOptions {
@@ -37,7 +38,7 @@ export async function editOptions(deps: AsyncDeps, target: TargetRef, options: A
     if (choice.key === 'queue') {
       options.maxTimeInQueueSeconds = await askInteger('Max time in queue, seconds (10–259200)', options.maxTimeInQueueSeconds, (n) => ({ model_input: {}, max_time_in_queue_seconds: n }));
     }
-    if (choice.key === 'webhook') options.webhook = (await askWebhook(options.webhook)) ?? options.webhook;
+    if (choice.key === 'webhook') options.webhook = (await askWebhook(deps, options.webhook)) ?? options.webhook;
     if (choice.key === 'retry') {
       options.retry = {
         max_attempts: await askInteger('Max attempts (1–10)', retry.max_attempts, (n) => ({ model_input: {}, inference_retry_config: { max_attempts: n } })),
@@ -64,7 +65,8 @@ async function askInteger(prompt: string, current: number | undefined, asRequest
   return text.trim() ? Number(text) : undefined;
 }
 
-async function askWebhook(current: string): Promise<string | undefined> {
+/** The webhook; undefined (Escape, or a receiver that cannot start) keeps the current one and returns to the form. */
+async function askWebhook(deps: AsyncDeps, current: string): Promise<string | undefined> {
   const choice = await vscode.window.showQuickPick(
     [
       { label: 'Local receiver', value: 'receiver', detail: 'Verified deliveries attach the output in the Async Requests view (Baseten must reach it: the emulator, or a tunnel to it)' },
@@ -74,6 +76,8 @@ async function askWebhook(current: string): Promise<string | undefined> {
     { title: 'Webhook' },
   );
   if (!choice) return undefined;
+  // Started now, the receiver makes its secret before anything is sent, and the form shows its URL.
+  if (choice.value === 'receiver') return deps.receiver.url || (await startWebhookReceiver(deps)) ? 'receiver' : undefined;
   if (choice.value !== 'url') return choice.value;
   return vscode.window.showInputBox({
     prompt: 'Webhook URL (https)',

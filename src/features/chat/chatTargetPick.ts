@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { targetLabel } from '../../client';
+import { describeModelFeature, targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { CatalogTarget, canAnswer } from '../../catalog/targets';
@@ -49,7 +49,7 @@ export async function pickChatModel(services: BasetenServices, catalog: Deployme
     try {
       for (const model of await services.client.modelApis.listModels({ signal })) {
         const value = modelApiChatModel(model);
-        items.push({ label: value.label, description: model.id, detail: (model.supported_features ?? []).join(', ') || undefined, value, picked: sameChatModel(value, current) });
+        items.push({ label: value.label, description: model.id, detail: (model.supported_features ?? []).map(describeModelFeature).join(', ') || undefined, value, picked: sameChatModel(value, current) });
       }
     } catch (error) {
       if (signal.aborted) throw error;

@@ -1,16 +1,8 @@
 import * as vscode from 'vscode';
-import { ModelApi, pricePerMillionTokens } from '../../client';
+import { ModelApi, describeModelFeature, pricePerMillionTokens } from '../../client';
 import { BasetenServices } from '../../platform/services';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
 import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
-
-const FEATURE_LABELS: Record<string, string> = {
-  tools: 'tools',
-  reasoning: 'reasoning',
-  reasoning_effort: 'reasoning effort',
-  json_mode: 'JSON mode',
-  structured_outputs: 'structured output',
-};
 
 export function formatTokens(count: number | undefined): string | undefined {
   if (!count) return undefined;
@@ -33,7 +25,7 @@ export class ModelApiNode implements ExplorerNode {
   }
 
   get features(): string[] {
-    return (this.model.supported_features ?? []).map((feature) => FEATURE_LABELS[feature] ?? feature);
+    return (this.model.supported_features ?? []).map(describeModelFeature);
   }
 
   treeItem(): vscode.TreeItem {
@@ -62,7 +54,7 @@ export class ModelApiNode implements ExplorerNode {
     if (model.input_modalities?.length) tooltip.appendMarkdown(`| Input | ${model.input_modalities.join(', ')} |\n`);
     if (model.quantization) tooltip.appendMarkdown(`| Quantization | ${model.quantization} |\n`);
     item.tooltip = tooltip;
-    item.iconPath = new vscode.ThemeIcon(this.features.includes('reasoning') ? 'lightbulb-sparkle' : 'sparkle');
+    item.iconPath = new vscode.ThemeIcon(this.model.supported_features?.includes('reasoning') ? 'lightbulb-sparkle' : 'sparkle');
     item.contextValue = 'baseten.modelApi';
     return item;
   }

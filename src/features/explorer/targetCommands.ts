@@ -5,6 +5,7 @@ import { BasetenServices } from '../../platform/services';
 import { ModelApiNode } from './modelApisTree';
 import { OwnerNode } from './ownerNode';
 import { TargetNode } from './targetNode';
+import { showFailure } from '../../platform/failureNotice';
 
 export type CopyableNode = TargetNode | ModelApiNode | OwnerNode;
 
@@ -95,10 +96,7 @@ export async function changeActivation(
     void vscode.window.showInformationMessage(`${verb}d ${node.title}.`);
     return true;
   } catch (error) {
-    const reference = services.log.failure(`${verb} ${node.title}`, error);
-    void vscode.window.showErrorMessage(`Could not ${action} ${node.title}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-    });
+    showFailure(services.log, `${verb === 'Activate' ? 'Activating' : 'Deactivating'} ${node.title}`, error);
     return false;
   } finally {
     onDone();

@@ -58,7 +58,7 @@ export class TargetNode implements ExplorerNode {
     return this.key;
   }
 
-  /** How the user names it: "production of my-model". */
+  /** How the user names it: "my-model · production". */
   get title(): string {
     return targetLabel(this.entry);
   }

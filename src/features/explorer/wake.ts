@@ -6,6 +6,7 @@ import { statusLabel } from '../../platform/deploymentStatus';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { CatalogTarget, modelDeploymentState } from '../../catalog/targets';
 import { targetLabel } from '../../client';
+import { showFailure } from '../../platform/failureNotice';
 
 export type WakeOutcome = 'active' | 'requested' | 'failed' | 'cancelled';
 
@@ -56,10 +57,7 @@ export async function wake(services: BasetenServices, catalog: DeploymentCatalog
         // Cancelled, timed out or failed: the last step seen (Waking up…) may be one Baseten has left.
         if (target.statusKnown) catalog.refresh({ owner: target.owner });
         if (error instanceof BasetenError && error.kind === 'aborted') return 'cancelled';
-        const reference = services.log.failure(`Waking ${title}`, error);
-        void vscode.window.showErrorMessage(`Could not wake ${title}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
-          if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-        });
+        showFailure(services.log, `Waking ${title}`, error);
         return 'failed';
       }
     },

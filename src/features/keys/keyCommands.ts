@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { classifyKeyRefusal } from '../../client';
 import { describeKeySource } from '../../platform/apiKeyStore';
 import { BasetenServices } from '../../platform/services';
+import { showFailure } from '../../platform/failureNotice';
 
 export async function setApiKey(services: BasetenServices): Promise<boolean> {
   const key = await vscode.window.showInputBox({
@@ -61,12 +62,7 @@ export async function testConnection(services: BasetenServices): Promise<string>
         void vscode.window.showWarningMessage(message);
         return message;
       }
-      const reference = services.log.failure('Test connection', error);
-      const message = `Baseten connection failed: ${error instanceof Error ? error.message : String(error)}`;
-      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-      });
-      return message;
+      return showFailure(services.log, 'The Baseten connection test', error).message;
     }
   });
 }

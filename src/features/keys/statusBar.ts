@@ -44,7 +44,7 @@ export class KeyStatusBar implements vscode.Disposable {
     } else {
       this.item.text = `${ok === false ? '$(warning)' : '$(cloud)'} Baseten (${SHORT_SOURCE[source]})`;
       this.item.backgroundColor = ok === false ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-      const last = ok === undefined ? 'No request yet.' : ok ? 'The last request succeeded.' : 'The last request failed (see the Baseten log).';
+      const last = ok === undefined ? 'No request yet.' : ok ? 'Baseten answered the last request.' : 'The last request failed: the key, the network or Baseten (see the Baseten log).';
       this.item.tooltip = `Baseten API key from ${describeKeySource(source)}. ${last}`;
     }
     this.item.show();

@@ -88,7 +88,7 @@ export async function predictFromEditor(
     void vscode.window.showErrorMessage(payload.message);
     return { outcome: 'invalid', message: payload.message };
   }
-  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target), wrappedText: payload.wrapped });
 }
 
 /**
@@ -129,7 +129,7 @@ async function predictTyped(controller: PredictController, catalog: DeploymentCa
   if (text === undefined) return { outcome: 'none' };
   const payload = buildPayload(text, { template: inputTemplate(target.owner) });
   if (!payload.ok) return { outcome: 'invalid', message: payload.message };
-  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target) });
+  return controller.run({ owner: target.owner, target: target.target, payload: payload.value }, { status: knownStatus(catalog, target), wrappedText: payload.wrapped });
 }
 
 /** A saved request's payload, sent to the tree's target (whatever target the file names). */

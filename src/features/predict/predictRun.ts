@@ -14,6 +14,7 @@ import { PredictRequest, requestFileName, savedRequestText } from './logic/reque
 import { RenderedResponse, renderResponse } from './logic/responseBody';
 import { BasetenServices } from '../../platform/services';
 import { ResponseDocuments } from './responseDocuments';
+import { showFailure } from '../../platform/failureNotice';
 
 const HISTORY_KEY = 'baseten.requestHistory';
 
@@ -21,6 +22,9 @@ export interface PredictOutcome {
   outcome: 'ok' | 'error' | 'cancelled' | 'invalid' | 'none';
   /** What the user was told. */
   message?: string;
+  /** A failure's detail line (status, request id) and the buttons offered with it. */
+  detail?: string;
+  buttons?: string[];
   entry?: HistoryEntry;
   /** The response document. */
   uri?: string;
@@ -37,6 +41,8 @@ export interface PredictOutcome {
 export interface RunOptions {
   /** What the explorer showed for the target's deployment. */
   status?: DeploymentStatus;
+  /** The payload is text that the input template wrapped into JSON. */
+  wrappedText?: boolean;
 }
 
 /**
@@ -155,7 +161,7 @@ export class PredictController implements vscode.Disposable {
         },
       );
     } catch (error) {
-      return this.failed(request, error, { id, at, ms: performance.now() - started, response, streamUri, coldStart });
+      return this.failed(request, error, { id, at, ms: performance.now() - started, response, streamUri, coldStart, wrappedText: options.wrappedText });
     } finally {
       this.running.delete(controller);
     }
@@ -224,7 +230,7 @@ export class PredictController implements vscode.Disposable {
   private async failed(
     request: PredictRequest,
     error: unknown,
-    run: { id: string; at: string; ms: number; response?: PredictResponse; streamUri?: vscode.Uri; coldStart: boolean },
+    run: { id: string; at: string; ms: number; response?: PredictResponse; streamUri?: vscode.Uri; coldStart: boolean; wrappedText?: boolean },
   ): Promise<PredictOutcome> {
     const cancelled = error instanceof BasetenError && error.kind === 'aborted';
     const status = run.response?.status ?? (error instanceof BasetenError ? error.status : undefined);
@@ -248,12 +254,8 @@ export class PredictController implements vscode.Disposable {
       void vscode.window.setStatusBarMessage(message, 3000);
       return { outcome: 'cancelled', message, entry, coldStart: run.coldStart };
     }
-    const reference = this.services.log.failure(`Predict on ${targetLabel(request)}`, error);
-    const message = `Predict on ${targetLabel(request)} failed${status ? ` (${status})` : ''}: ${reason}${requestId ? ` Request ID ${requestId}.` : ''}`;
-    void Promise.resolve(vscode.window.showErrorMessage(message, 'Show Log')).then((choice) => {
-      if (choice) void vscode.commands.executeCommand('baseten.showLog', reference);
-    }, () => undefined);
-    return { outcome: 'error', message, entry, uri: run.streamUri?.toString(), coldStart: run.coldStart };
+    const shown = showFailure(this.services.log, `Predict on ${targetLabel(request)}`, error, { wrappedText: run.wrappedText });
+    return { outcome: 'error', message: shown.message, detail: shown.detail, buttons: shown.buttons, entry, uri: run.streamUri?.toString(), coldStart: run.coldStart };
   }
 
   private async remember(entry: HistoryEntry): Promise<void> {

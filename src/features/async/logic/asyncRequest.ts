@@ -1,6 +1,6 @@
 /** What the extension remembers of an async request it submitted; persisted, so it never holds the key. */
 import { parseTargetRef } from '../../../client';
-import type { AsyncRequestStatus, AsyncRequestStatusResponse, TargetRef, WebhookStatus } from '../../../client';
+import type { AsyncRequestStatus, AsyncRequestStatusResponse, TargetRef, WebhookRejection, WebhookStatus } from '../../../client';
 
 export type AsyncError = { code: string; message: string };
 
@@ -26,6 +26,8 @@ export interface AsyncRequest extends TargetRef {
   errors: AsyncError[];
   /** Set once polling stopped: the status is final, Baseten forgot the request, or its retention ended. */
   ended?: 'terminal' | 'forgotten' | 'retention';
+  /** Why the local receiver refused this request's delivery (Baseten then reports the webhook FAILED). */
+  webhookRejection?: WebhookRejection;
   /** The last failed poll, shown until the next one succeeds. */
   pollError?: string;
   output?: AsyncRequestOutput;

@@ -3,6 +3,20 @@
  * receiver's wiring stores the record in SecretStorage.
  */
 
+import { randomBytes } from 'node:crypto';
+
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A fresh secret in Baseten's shape (`whsec_` and 40 letters and digits), for a receiver that has none. */
+export function newWebhookSecret(): string {
+  // 62 does not divide 256: bytes of 248 and above are dropped so every character is equally likely.
+  let secret = '';
+  while (secret.length < 40) {
+    for (const byte of randomBytes(48)) if (byte < 248 && secret.length < 40) secret += SECRET_ALPHABET[byte % 62];
+  }
+  return `whsec_${secret}`;
+}
+
 /** Baseten accepts the old and the new secret together for 24 h after a rotation. */
 export const ROTATION_WINDOW_MS = 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 /** Words and numbers for response titles and messages. Plain Node: no editor APIs. */
-import type { Target } from '../../../client';
-import type { TargetRef } from '../../../client';
+import { targetLabel } from '../../../client/target';
+import type { TargetRef } from '../../../client/target';
 
 export function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -12,19 +12,6 @@ export function formatMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
-function where(target: Target): string {
-  switch (target.kind) {
-    case 'environment':
-      return target.name;
-    case 'deployment':
-      return target.id;
-    case 'regional':
-      return target.environment;
-    default:
-      return target.kind;
-  }
-}
-
 export interface TitleFields {
   status: number;
   /** Undefined while the body is still arriving. */
@@ -33,9 +20,9 @@ export interface TitleFields {
   requestId?: string;
 }
 
-/** "echo production · 200 · 85 ms · 1.2 KB · 3f9a01bc4d2e": what a response's tab says. */
+/** "echo · production · 200 · 85 ms · 1.2 KB · 3f9a01bc4d2e": what a response's tab says. */
 export function responseTitle(request: TargetRef, fields: TitleFields): string {
-  const parts = [`${request.owner.name || request.owner.id} ${where(request.target)}`, String(fields.status)];
+  const parts = [targetLabel(request), String(fields.status)];
   if (fields.ms === undefined) parts.push('streaming…');
   else parts.push(formatMs(fields.ms));
   if (fields.size !== undefined) parts.push(formatSize(fields.size));
