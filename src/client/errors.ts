@@ -38,6 +38,8 @@ export interface BasetenErrorInit {
   /** The body as received, cut to a few KiB; never contains the key. */
   body?: string;
   retryAfterMs?: number;
+  /** `X-BASETEN-ERROR-SOURCE`: `04` when the model's own server (Truss) raised it. */
+  errorSource?: string;
   attempts?: number;
   /** What a stream delivered before it failed (e.g. a `ChatResult`), so nothing shown is lost. */
   partial?: unknown;
@@ -56,6 +58,7 @@ export class BasetenError extends Error {
   readonly area?: ApiArea;
   readonly body?: string;
   readonly retryAfterMs?: number;
+  readonly errorSource?: string;
   attempts: number;
   partial?: unknown;
 
@@ -71,6 +74,7 @@ export class BasetenError extends Error {
     this.area = init.area;
     this.body = init.body;
     this.retryAfterMs = init.retryAfterMs;
+    this.errorSource = init.errorSource;
     this.attempts = init.attempts ?? 1;
     this.partial = init.partial;
   }

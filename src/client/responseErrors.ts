@@ -174,6 +174,7 @@ export function httpError(context: HttpErrorContext): BasetenError {
     area: context.area,
     body: truncateBody(context.body),
     retryAfterMs: context.retryAfterMs,
+    errorSource: context.errorSource,
   });
 }
 

@@ -131,10 +131,10 @@ describe('HttpClient over 127.0.0.1', function () {
       });
     }
 
-    it('retries a connection reset before the response, and a chat request body is resent identically', async () => {
+    it('re-sends a chat that Baseten refused (503) with identical bytes; a reset after the body was sent is not re-sent', async () => {
       server.handler = (request, res) => {
         if (request.seq <= 2) {
-          res.socket?.destroy();
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"no replica"}');
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -146,7 +146,13 @@ describe('HttpClient over 127.0.0.1', function () {
       const bodies = new Set(server.received.map((r) => r.body.toString()));
       assert.equal(bodies.size, 1, 'each attempt sent the same bytes');
       assert.equal(logs.length, 3);
-      assert.match(String(logs[0].error), /Could not reach/);
+
+      server.received.length = 0;
+      server.handler = (_request, res) => void res.socket?.destroy();
+      const error = await failure(() => chatClient().modelApis.chat(CHAT));
+      assert.equal(error.kind, 'network');
+      assert.match(error.message, /Could not reach|closed|reset/i);
+      assert.equal(server.received.length, 1, 'the model may have run: sent once');
     });
 
     it('a reset on every attempt fails as a retryable network error after maxAttempts', async () => {
