@@ -74,8 +74,6 @@ export class WebhookReceiver {
     });
     server.headersTimeout = timeouts.headers;
     server.requestTimeout = timeouts.request;
-    // A connection that sends nothing at all is closed too (an idle socket times out and is destroyed).
-    server.timeout = timeouts.request;
     server.keepAliveTimeout = 1_000;
     server.maxConnections = MAX_CONNECTIONS;
     server.on('connection', (socket) => {
