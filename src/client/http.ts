@@ -371,7 +371,24 @@ export class HttpClient {
       }
 
       const requestId = headerValue(response.headers, 'x-baseten-request-id');
-      if (response.statusCode < 400) {
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        // Redirects are not followed (the key must not travel to another host), and one is no answer either.
+        await readErrorBody(response.body);
+        response.body.destroy();
+        const location = headerValue(response.headers, 'location');
+        const error = new BasetenError({
+          kind: 'protocol',
+          status: response.statusCode,
+          requestId,
+          method: request.method,
+          url: request.url,
+          area: request.area,
+          message: `Baseten answered with a redirect (HTTP ${response.statusCode}${location ? ` to ${redactSecret(location, key)}` : ''}) instead of a result. Check the endpoint settings (baseten.endpoints.*).`,
+        });
+        log({ status: response.statusCode, requestId, error: error.message });
+        throw error;
+      }
+      if (response.statusCode < 300) {
         log({ status: response.statusCode, requestId });
         return new HttpResponse(response.statusCode, response.headers, response.body, attempt, {
           method: request.method,

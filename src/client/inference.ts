@@ -8,6 +8,7 @@ import { BasetenError } from './errors';
 import { HttpClient, HttpRequest, HttpResponse, RetryPolicy, Timeouts } from './http';
 import { linkSignal } from './modelApis';
 import { PredictResponse, toPredictResponse } from './predictResponse';
+import { cannotHaveRun } from './retrySafety';
 import { BasetenEndpoints, actionUrl, asyncPredictAction, asyncRequestUrl, predictAction } from './urls';
 import { Owner, Target } from './target';
 import type {
@@ -94,8 +95,6 @@ export function isTerminalAsyncStatus(status: AsyncRequestStatus | string): bool
 
 const noop = (): void => undefined;
 
-/** Connection failures that happen before a byte of the request left this machine. */
-const PRE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'connect_timeout']);
 
 export class InferenceClient {
   constructor(
@@ -124,6 +123,8 @@ export class InferenceClient {
         headers: options.headers,
         signal: controller?.signal,
         retry: options.retry,
+        // The model may have run: re-sent only when it cannot have (retrySafety.ts).
+        retryWhen: cannotHaveRun,
         timeouts: options.timeouts,
       });
       return await toPredictResponse(response, { signal: controller?.signal, unlink, maxJsonBytes: options.maxJsonBytes, readJson: options.readJson });
@@ -149,7 +150,7 @@ export class InferenceClient {
       headers: options.headers,
       signal: options.signal,
       retry: options.retry,
-      retryWhen: isSafeAsyncRetry,
+      retryWhen: cannotHaveRun,
     });
     expectSuccess(response, 'The async submit');
     const answer = await response.json<Partial<AsyncPredictResponse>>(64 * 1024, options.signal);
@@ -220,17 +221,6 @@ export class InferenceClient {
     await response.bytes(64 * 1024, options.signal).catch(() => undefined);
     return { status: response.status, requestId: response.requestId };
   }
-}
-
-/**
- * An async submit is retried only where a duplicate job is impossible. A 429 or 503 means Baseten refused
- * the job; a refused or unresolvable connection means nothing was sent. A reset, a timeout waiting for the
- * answer, or a 500/502/504 may come after Baseten queued the job, and a second submit would run the model
- * twice, so those are returned to the caller (who can check the queue) instead.
- */
-export function isSafeAsyncRetry(error: BasetenError): boolean {
-  if (error.kind === 'http') return error.status === 429 || error.status === 503;
-  return (error.kind === 'network' || error.kind === 'timeout') && error.code !== undefined && PRE_SEND_CODES.has(error.code);
 }
 
 function expectSuccess(response: HttpResponse, what: string): void {

@@ -5,6 +5,7 @@
 import { ChatResult, ChatStream } from './chatStream';
 import { BasetenError } from './errors';
 import { HttpClient } from './http';
+import { cannotHaveRun } from './retrySafety';
 import { BasetenEndpoints, actionUrl, modelApisUrl } from './urls';
 import { Owner, Target } from './target';
 import type { ChatCompletionRequest, ChatCompletionResponse, ModelApi, ModelApiList, ToolCall } from './types';
@@ -54,6 +55,7 @@ export class ModelApisClient {
       area,
       json: request,
       signal: options.signal,
+      retryWhen: cannotHaveRun,
     });
     const body = await response.json<ChatCompletionResponse>(undefined, options.signal);
     return chatResultFromResponse(body, response.requestId);
@@ -76,6 +78,7 @@ export class ModelApisClient {
         json: { ...request, stream: true },
         accept: 'text/event-stream',
         signal: controller.signal,
+        retryWhen: cannotHaveRun,
       });
       return new ChatStream(response, controller, sentAt, unlink);
     } catch (error) {

@@ -14,10 +14,11 @@ function config(): vscode.WorkspaceConfiguration {
 }
 
 /**
- * The hosts come only from user or machine settings: a workspace's own value is ignored even if VS Code
- * would apply it, so a cloned repository can never point the key at another host.
+ * The hosts (and what else a workspace must not choose for the user: retries, timeouts, where answers are
+ * written) come only from user or machine settings: a workspace's own value is ignored even if VS Code would
+ * apply it, so a cloned repository can never point the key at another host or make a model run ten times.
  */
-function userValue<T>(key: string): T | undefined {
+export function userValue<T>(key: string): T | undefined {
   const inspected = config().inspect<T>(key);
   return inspected?.globalValue ?? inspected?.defaultValue;
 }
@@ -51,8 +52,8 @@ function noProxy(): string | undefined {
   return entries.length > 0 ? entries.join(',') : undefined;
 }
 
-function seconds(key: string, fallback: number): number {
-  const value = config().get<number>(key);
+function seconds(key: string, fallback: number, read: (key: string) => number | undefined = (k) => config().get<number>(k)): number {
+  const value = read(key);
   return typeof value === 'number' && value > 0 ? value * 1000 : fallback * 1000;
 }
 
@@ -64,11 +65,11 @@ export function clientSettings(): Omit<BasetenClientOptions, 'apiKey' | 'userAge
     proxy: proxy(),
     noProxy: noProxy(),
     timeouts: {
-      connectMs: seconds('timeouts.connectSeconds', 10),
-      firstByteMs: seconds('timeouts.firstByteSeconds', 1230),
-      idleStreamMs: seconds('timeouts.idleStreamSeconds', 1230),
+      connectMs: seconds('timeouts.connectSeconds', 10, userValue),
+      firstByteMs: seconds('timeouts.firstByteSeconds', 1230, userValue),
+      idleStreamMs: seconds('timeouts.idleStreamSeconds', 1230, userValue),
     },
-    retry: { maxAttempts: Math.max(1, Math.min(10, config().get<number>('retry.maxAttempts') ?? 4)) },
+    retry: { maxAttempts: Math.max(1, Math.min(10, userValue<number>('retry.maxAttempts') ?? 4)) },
   };
 }
 

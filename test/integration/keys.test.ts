@@ -183,7 +183,7 @@ describe('API keys', function () {
     };
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     for (const [name, schema] of Object.entries(manifest.contributes.configuration.properties)) {
-      if (name.startsWith('baseten.endpoints.')) {
+      if (name.startsWith('baseten.endpoints.') || name.startsWith('baseten.timeouts.') || name === 'baseten.retry.maxAttempts' || name === 'baseten.predict.responseFolder') {
         assert.ok(restricted.includes(name), `${name} is restricted in untrusted workspaces`);
         assert.equal(schema.scope, 'machine', `${name} is machine-scoped`);
       }

@@ -154,7 +154,8 @@ describe('fault suite: malformed answers', function () {
           assert.match(error.message, message, `${what}: ${error.message}`);
           assert.ok(error.message.length < 800, `${what}: a message of ${error.message.length} characters`);
           assert.ok((error.body ?? '').length <= 4096 + 64, `${what}: the body is kept only in part`);
-          assert.equal(emulator.stats.requests.length - from, status === 502 ? 3 : 1, what);
+          // A 502 is retried, except where the model may have run before the replica failed.
+          assert.equal(emulator.stats.requests.length - from, status === 502 && !surface.mayRun ? 3 : 1, what);
         }
       }
     }

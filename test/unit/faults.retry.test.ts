@@ -3,6 +3,8 @@
  * Attempts are counted by the emulator; the delays the client planned (its log) must follow the policy,
  * capped exponential backoff with equal jitter or `Retry-After`, and the emulator must have seen the
  * attempts at least that far apart. Statuses that are not retryable, and streams that started, are sent once.
+ * A call that runs a model (chat, predict) is re-sent only when it cannot have run: a 429, a 503, a parking-timeout
+ * 500, a connection refused before sending; a model's own 500, a 502, a 504 or a reset are sent once.
  */
 import * as assert from 'node:assert/strict';
 import type { BasetenError, RequestLogEntry } from '../../src/client';
@@ -23,6 +25,9 @@ reportFaultSummaryAtEnd();
 
 const POLICY = { maxAttempts: 5, initialDelayMs: 4, maxDelayMs: 12, maxRetryAfterMs: 400 };
 const RETRYABLE = [429, 500, 502, 503, 504] as const;
+/** Of RETRYABLE, the answers that say the model did not run: re-sent even for calls that run a model. */
+const NOTHING_RAN = new Set<number>([429, 503]);
+const attemptsFor = (surface: { mayRun: boolean }, status: number): number => (surface.mayRun && !NOTHING_RAN.has(status) ? 1 : POLICY.maxAttempts);
 const FINAL = [400, 401, 403, 404, 413, 422] as const;
 
 const SUMMARIES: Record<number, RegExp> = {
@@ -78,7 +83,7 @@ describe('fault suite: retry policy under error storms', function () {
   this.timeout(20_000);
   const harness = useFaultHarness();
 
-  it('429/500/502/503/504 on every surface: maxAttempts attempts, backoff as specified, the last answer reported', async () => {
+  it('429/500/502/503/504 on every surface: maxAttempts attempts (once for a model that may have run), backoff as specified, the last answer reported', async () => {
     const { emulator } = harness;
     let seed = 1;
     for (const surface of SURFACES) {
@@ -92,15 +97,16 @@ describe('fault suite: retry policy under error storms', function () {
         assert.equal(error.kind, 'http', what);
         assert.equal(error.status, status, what);
         assert.equal(error.retryable, true, what);
-        assert.equal(error.attempts, POLICY.maxAttempts, what);
+        const attempts = attemptsFor(surface, status);
+        assert.equal(error.attempts, attempts, what);
         assert.match(error.message, SUMMARIES[status], what);
         assert.ok(error.message.endsWith(`: storm ${status} on ${surface.name}`), `${what}: ${error.message}`);
         assert.ok(error.detail().startsWith(`HTTP ${status}`), `${what}: the status is on the detail line: ${error.detail()}`);
         const at = arrivals(emulator, surface.path, from);
-        assert.equal(at.length, POLICY.maxAttempts, `${what}: attempts the emulator saw`);
+        assert.equal(at.length, attempts, `${what}: attempts the emulator saw`);
         const planned = logs.map((entry) => entry.retryInMs);
         const expected = draws.map((draw, i) => backoff(i + 1, draw));
-        assert.equal(draws.length, POLICY.maxAttempts - 1, `${what}: one jitter draw per retry`);
+        assert.equal(draws.length, attempts - 1, `${what}: one jitter draw per retry`);
         assert.deepEqual(planned, [...expected, undefined], what);
         for (const delay of expected) assert.ok(delay <= POLICY.maxDelayMs, `${what}: ${delay} ms is above the cap`);
         expectSpacing(at, expected, what);
@@ -113,7 +119,8 @@ describe('fault suite: retry policy under error storms', function () {
     const random = seededRandom(2202);
     await repeat(25, 5_000, 10, async (run) => {
       const surface = SURFACES[Math.floor(random() * SURFACES.length)];
-      const status = RETRYABLE[Math.floor(random() * RETRYABLE.length)];
+      const statuses = RETRYABLE.filter((status) => attemptsFor(surface, status) > 1);
+      const status = statuses[Math.floor(random() * statuses.length)];
       const failures = 1 + Math.floor(random() * (POLICY.maxAttempts - 1));
       const what = `run ${run}: ${surface.name}, ${failures} × ${status}`;
       const { client } = observedClient(harness, 7000 + run);
@@ -215,7 +222,7 @@ describe('fault suite: retry policy under error storms', function () {
     });
   }
 
-  it('connection resets before any answer are retried like 5xx, and reported as a retryable network error', async () => {
+  it('connection resets after the request was sent are retried like 5xx where nothing runs, sent once where a model may have run', async () => {
     const { emulator } = harness;
     for (const surface of SURFACES) {
       const { client, draws, logs } = observedClient(harness, 61);
@@ -223,10 +230,11 @@ describe('fault suite: retry policy under error storms', function () {
       const remove = emulator.faults.add({ match: { path: surface.path }, fault: { kind: 'reset' } });
       const error = await failureOf(() => surface.run(client), surface.name);
       remove();
+      const attempts = surface.mayRun ? 1 : POLICY.maxAttempts;
       assert.equal(error.kind, 'network', `${surface.name}: ${error.message}`);
       assert.equal(error.retryable, true, surface.name);
-      assert.equal(error.attempts, POLICY.maxAttempts, surface.name);
-      assert.equal(arrivals(emulator, surface.path, from).length, POLICY.maxAttempts, surface.name);
+      assert.equal(error.attempts, attempts, surface.name);
+      assert.equal(arrivals(emulator, surface.path, from).length, attempts, surface.name);
       assert.deepEqual(logs.map((entry) => entry.retryInMs), [...draws.map((draw, i) => backoff(i + 1, draw)), undefined], surface.name);
     }
   });
@@ -289,5 +297,48 @@ describe('fault suite: retry policy under error storms', function () {
     await Promise.all(Array.from({ length: 4 }, () => client.modelApis.chat(CHAT)));
     await client.close();
     await expectNoOpenSockets(emulator, 'after close()');
+  });
+
+  it("a 500 the model raised is sent once, even with 10 attempts allowed; Baseten's parking-timeout 500 is re-sent", async () => {
+    const { emulator } = harness;
+    const policy = { ...POLICY, maxAttempts: 10 };
+    const { client } = observedClient(harness, 71, policy);
+    const failing = predictPath('failing');
+    let from = emulator.stats.requests.length;
+    const raised = await failureOf(() => client.inference.predict(modelOf('failing'), PRODUCTION, jsonInput({ fail: true })), 'the failing model');
+    assert.equal(raised.status, 500);
+    assert.equal(raised.fromModel, true, 'Truss marked it as the model server\'s');
+    assert.equal(raised.attempts, 1);
+    assert.equal(arrivals(emulator, failing, from).length, 1, 'the model ran once');
+
+    const echo = predictPath('echo');
+    from = emulator.stats.requests.length;
+    emulator.faults.add({ match: { path: echo }, times: 2, fault: { kind: 'status', status: 500, body: { error: 'The deployment did not become ready before the parking timeout (cold start).', error_code: 'timeout' } } });
+    const response = await client.inference.predict(modelOf('echo'), PRODUCTION, jsonInput({ parked: true }));
+    assert.equal(response.status, 200);
+    assert.equal(response.attempts, 3, 'sent again after each parking timeout');
+    response.cancel();
+    assert.equal(arrivals(emulator, echo, from).length, 3);
+
+    from = emulator.stats.requests.length;
+    emulator.faults.add({ match: { path: echo }, times: 1, fault: { kind: 'status', status: 500, body: { error: 'boom', error_code: 'timeout' }, headers: { 'X-BASETEN-ERROR-SOURCE': '04' } } });
+    const fromModel = await failureOf(() => client.inference.predict(modelOf('echo'), PRODUCTION, jsonInput({})), 'a timeout the model server reported');
+    assert.equal(fromModel.attempts, 1, "the model server's own timeout came after it ran");
+    assert.equal(arrivals(emulator, echo, from).length, 1);
+  });
+
+  it('a redirect is an error that names it, on every surface, never a result and never followed', async () => {
+    const { emulator } = harness;
+    for (const surface of SURFACES) {
+      const { client } = observedClient(harness, 81);
+      const from = emulator.stats.requests.length;
+      const remove = emulator.faults.add({ match: { path: surface.path }, fault: { kind: 'status', status: 307, headers: { location: 'https://elsewhere.example/predict' } } });
+      const error = await failureOf(() => surface.run(client), surface.name);
+      remove();
+      assert.equal(error.kind, 'protocol', surface.name);
+      assert.equal(error.status, 307, surface.name);
+      assert.match(error.message, /^Baseten answered with a redirect \(HTTP 307 to https:\/\/elsewhere\.example\/predict\) instead of a result/, surface.name);
+      assert.equal(arrivals(emulator, surface.path, from).length, 1, `${surface.name}: sent once, not followed`);
+    }
   });
 });

@@ -131,10 +131,10 @@ describe('HttpClient over 127.0.0.1', function () {
       });
     }
 
-    it('retries a connection reset before the response, and a chat request body is resent identically', async () => {
+    it('re-sends a chat that Baseten refused (503) with identical bytes; a reset after the body was sent is not re-sent', async () => {
       server.handler = (request, res) => {
         if (request.seq <= 2) {
-          res.socket?.destroy();
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"no replica"}');
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -146,7 +146,13 @@ describe('HttpClient over 127.0.0.1', function () {
       const bodies = new Set(server.received.map((r) => r.body.toString()));
       assert.equal(bodies.size, 1, 'each attempt sent the same bytes');
       assert.equal(logs.length, 3);
-      assert.match(String(logs[0].error), /Could not reach/);
+
+      server.received.length = 0;
+      server.handler = (_request, res) => void res.socket?.destroy();
+      const error = await failure(() => chatClient().modelApis.chat(CHAT));
+      assert.equal(error.kind, 'network');
+      assert.match(error.message, /Could not reach|closed|reset/i);
+      assert.equal(server.received.length, 1, 'the model may have run: sent once');
     });
 
     it('a reset on every attempt fails as a retryable network error after maxAttempts', async () => {
@@ -274,6 +280,60 @@ describe('HttpClient over 127.0.0.1', function () {
       assert.equal((error.partial as ChatResult).text, 'Hello, wor');
       await delay(30);
       assert.equal(server.received.length, 1, 'the stream was not sent again');
+    });
+
+    it('a 200 MiB line without a line break fails at the 16 MiB cap, fast and with flat memory; the text before it stays', async function () {
+      this.timeout(60_000);
+      const MiB = 1024 * 1024;
+      let sent = 0;
+      server.handler = async (_request, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(sseChunk('Hello'));
+        const block = Buffer.alloc(MiB, 'x');
+        res.write('data: ');
+        while (sent < 200 * MiB && !res.destroyed) {
+          sent += block.length;
+          if (!res.write(block)) {
+            await new Promise<void>((resolve) => {
+              const done = (): void => {
+                res.off('drain', done).off('close', done);
+                resolve();
+              };
+              res.on('drain', done).on('close', done);
+            });
+          }
+        }
+        res.end();
+      };
+      const before = process.memoryUsage().heapUsed;
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+      const started = performance.now();
+      const stream = await chatClient().modelApis.chatStream(CHAT);
+      const error = await failure(() => stream.final());
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      assert.equal(error.kind, 'too_large');
+      assert.match(error.message, /^The stream sent a line longer than 16 MiB, so it was stopped; what arrived before it is kept\.$/);
+      assert.equal((error.partial as ChatResult).text, 'Hello', 'what arrived before the line is kept');
+      await delay(50);
+      assert.ok(sent < 64 * MiB, `the client stopped reading early: the server wrote ${(sent / MiB).toFixed(0)} MiB`);
+      const growth = (peak - before) / MiB;
+      console.log(`      (200 MiB line: stopped after the server wrote ${(sent / MiB).toFixed(0)} MiB, in ${ms.toFixed(0)} ms; peak heap growth ${growth.toFixed(0)} MiB)`);
+      assert.ok(growth < 100, `heap grew ${growth.toFixed(0)} MiB`);
+    });
+
+    it('an event of many lines past the cap fails the same way', async () => {
+      const chunks = [Buffer.from(`data: ${'y'.repeat(1000)}\n`)];
+      const { readSse } = await import('../../src/client/sse');
+      const events = readSse((async function* () {
+        for (let i = 0; i < 50; i++) yield chunks[0];
+      })(), { maxEventChars: 20_000 });
+      const error = await failure(async () => {
+        for await (const event of events) void event;
+      });
+      assert.equal(error.kind, 'too_large');
+      assert.match(error.message, /^The stream sent an event longer than 20,000 characters/);
     });
 
     it('a stream that ends cleanly without finish_reason: one attempt, stream_truncated', async () => {

@@ -208,13 +208,13 @@ describe('InferenceClient', function () {
       assert.equal(error.attempts, 1);
     });
 
-    it('a failing model (500) is retried by the policy; the emulator saw every attempt', async () => {
+    it('a failing model (500 raised by its code) is sent once: a second send would run it again', async () => {
       const error = await caught<BasetenError>(() => client.inference.predict(model('failing'), PRODUCTION, jsonInput({})));
       assert.equal(error.status, 500);
-      assert.equal(error.attempts, 3);
+      assert.equal(error.attempts, 1);
       assert.match(error.message, /^The model failed/);
       assert.equal(error.fromModel, true);
-      assert.equal(emulator.stats.count({ method: 'POST', path: new RegExp(`/model-${SEED.models.failing.id}/production/predict$`) }), 3);
+      assert.equal(emulator.stats.count({ method: 'POST', path: new RegExp(`/model-${SEED.models.failing.id}/production/predict$`) }), 1);
     });
 
     it('retry: false sends a failing predict exactly once', async () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { Socket, connect } from 'node:net';
 import { SEED } from '../../emulator/state/seed';
 import { BasetenClient, Owner, PRODUCTION, WebhookDelivery, WebhookReceiver, WebhookRejection, signWebhookBody, verifyWebhookSignature } from '../../src/client';
 import { Emulator, eventually, startEmulatorClient } from './helpers/client';
@@ -102,5 +103,82 @@ describe('WebhookReceiver against the emulator', function () {
     assert.equal((await fetch(`${receiver.url}/../other`, { method: 'POST', body })).status, 404);
     secrets = [];
     assert.equal((await post({ 'x-baseten-signature': signWebhookBody(SECRET, body) })).status, 503, 'no secret: nothing can be verified');
+  });
+});
+
+describe('WebhookReceiver facing the internet (through a tunnel)', function () {
+  this.timeout(30_000);
+  const MB = 1_000_000;
+  let receiver: WebhookReceiver;
+  let reported: WebhookRejection[];
+
+  async function start(options: Partial<ConstructorParameters<typeof WebhookReceiver>[0]> = {}): Promise<URL> {
+    reported = [];
+    receiver = new WebhookReceiver({ port: 0, secrets: () => [SECRET], onDelivery: () => undefined, onRejected: (reason) => reported.push(reason), ...options });
+    return new URL(await receiver.start());
+  }
+  afterEach(() => receiver?.stop());
+
+  /** Sends headers, then `bytes` of body in 1 MB pieces as fast as the socket takes them; resolves with the status line (or how it ended). */
+  function send(url: URL, headers: string[], bytes: number): Promise<{ status: string; wrote: number }> {
+    return new Promise((resolve) => {
+      const socket = connect(Number(url.port), '127.0.0.1');
+      let wrote = 0;
+      let answer = '';
+      const piece = Buffer.alloc(MB, 'x');
+      socket.on('data', (data) => (answer += String(data)));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve({ status: answer.split('\r\n')[0] || 'closed without an answer', wrote }));
+      socket.write(`POST ${url.pathname} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${bytes}\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`);
+      const pump = (): void => {
+        while (wrote < bytes && !socket.destroyed) {
+          wrote += piece.length;
+          if (!socket.write(piece)) return void socket.once('drain', pump);
+        }
+      };
+      pump();
+    });
+  }
+
+  it('8 concurrent unsigned 60 MB bodies are refused from their headers: nothing read, memory flat', async () => {
+    const url = await start();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const results = await Promise.all(Array.from({ length: 8 }, () => send(url, [], 60 * MB)));
+    clearInterval(sampler);
+    const growth = (peak - before) / (1024 * 1024);
+    console.log(`      (8 × 60 MB unsigned: RSS grew ${growth.toFixed(0)} MiB; the senders got ${results.map((r) => r.wrote / MB).join(', ')} MB out before the socket closed)`);
+    for (const result of results) assert.match(result.status, /^HTTP\/1\.1 401 |closed without an answer/);
+    assert.ok(growth < 100, `RSS grew ${growth.toFixed(0)} MiB`);
+    assert.equal(receiver.rejected.bad_signature, 8, 'each refusal counted');
+    assert.ok(reported.length < 8, `anonymous refusals are reported at most once a second, not ${reported.length} times`);
+  });
+
+  it('a body declared over the cap is refused before it is read', async () => {
+    const url = await start({ maxBodyBytes: 10 * MB });
+    const result = await send(url, [`x-baseten-signature: v1=${'0'.repeat(64)}`], 60 * MB);
+    assert.match(result.status, /^HTTP\/1\.1 413 /);
+    assert.equal(receiver.rejected.too_large, 1);
+  });
+
+  it('a body that drips, and a connection that sends nothing, are closed at their timeouts', async () => {
+    const url = await start({ timeoutsMs: { headers: 300, request: 600 } });
+    const idle = connect(Number(url.port), '127.0.0.1');
+    const drip = connect(Number(url.port), '127.0.0.1');
+    drip.write(`POST ${url.pathname} HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\nx-baseten-signature: v1=${'0'.repeat(64)}\r\n\r\n`);
+    const dripping = setInterval(() => drip.write('x'), 50);
+    // Resolves with how long the receiver took to close the socket, or Infinity if it had not after 5 s.
+    const closedAfter = (socket: Socket): Promise<number> =>
+      new Promise((resolve) => {
+        const started = Date.now();
+        const giveUp = setTimeout(() => (resolve(Infinity), socket.destroy()), 5_000);
+        // Read (and drop) what comes, or a paused socket would never see the receiver close it.
+        socket.on('close', () => (clearTimeout(giveUp), resolve(Date.now() - started))).on('error', () => undefined).resume();
+      });
+    const [idleMs, dripMs] = await Promise.all([closedAfter(idle), closedAfter(drip)]);
+    clearInterval(dripping);
+    assert.ok(idleMs < 3_000, `the idle socket was closed after ${idleMs} ms`);
+    assert.ok(dripMs < 3_000, `the dripping socket was closed after ${dripMs} ms`);
   });
 });

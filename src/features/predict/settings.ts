@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_HISTORY_SIZE } from './logic/history';
 import { DEFAULT_INPUT_TEMPLATE } from './logic/payload';
 import type { Owner } from '../../client';
+import { userValue } from '../../platform/settings';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('baseten.predict');
@@ -23,7 +24,8 @@ export function responseSizeLimitBytes(): number {
 
 /** Where large and binary responses are saved: the setting's folder, else the extension's global storage. */
 export function responseFolder(globalStorage: vscode.Uri): string {
-  const chosen = config().get<string>('responseFolder')?.trim();
+  // A workspace must not choose where answers are written.
+  const chosen = userValue<string>('predict.responseFolder')?.trim();
   return chosen || vscode.Uri.joinPath(globalStorage, 'responses').fsPath;
 }
 

@@ -19,28 +19,33 @@ export interface Surface {
   run(client: BasetenClient, signal?: AbortSignal): Promise<unknown>;
   /** True when the answer is streamed (chat stream, SSE or chunked predict). */
   streamed: boolean;
+  /** True when the call runs a model, so a failure that may come after it ran is not re-sent (retrySafety.ts). */
+  mayRun: boolean;
 }
 
 export const SURFACES: readonly Surface[] = [
-  { name: 'Model APIs list', path: '/inference/v1/models', streamed: false, run: (client, signal) => client.modelApis.listModels({ signal }) },
-  { name: 'management users/me', path: '/management/v1/users/me', streamed: false, run: (client, signal) => client.management.me({ signal }) },
-  { name: 'chat (whole)', path: CHAT_PATH, streamed: false, run: (client, signal) => client.modelApis.chat(CHAT, { signal }) },
+  { name: 'Model APIs list', path: '/inference/v1/models', streamed: false, mayRun: false, run: (client, signal) => client.modelApis.listModels({ signal }) },
+  { name: 'management users/me', path: '/management/v1/users/me', streamed: false, mayRun: false, run: (client, signal) => client.management.me({ signal }) },
+  { name: 'chat (whole)', path: CHAT_PATH, streamed: false, mayRun: true, run: (client, signal) => client.modelApis.chat(CHAT, { signal }) },
   {
     name: 'chat stream',
     path: CHAT_PATH,
     streamed: true,
+    mayRun: true,
     run: async (client, signal) => (await client.modelApis.chatStream(CHAT, { signal })).final(),
   },
   {
     name: 'predict JSON',
     path: predictPath('echo'),
     streamed: false,
+    mayRun: true,
     run: (client, signal) => client.inference.predict(modelOf('echo'), PRODUCTION, jsonInput({ hello: 'world' }), { signal }),
   },
   {
     name: 'predict SSE',
     path: predictPath('sse'),
     streamed: true,
+    mayRun: true,
     run: async (client, signal) => {
       const response = await client.inference.predict(modelOf('sse'), PRODUCTION, jsonInput({ events: 4 }), { signal });
       if (response.kind !== 'sse') throw new Error(`expected an SSE response, got ${response.kind}`);
@@ -53,6 +58,7 @@ export const SURFACES: readonly Surface[] = [
     name: 'predict chunked',
     path: predictPath('chunked'),
     streamed: true,
+    mayRun: true,
     run: async (client, signal) => {
       const response = await client.inference.predict(modelOf('chunked'), PRODUCTION, jsonInput({ chunks: 4 }), { signal });
       if (response.kind !== 'stream') throw new Error(`expected a stream response, got ${response.kind}`);

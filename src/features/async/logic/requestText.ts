@@ -38,6 +38,8 @@ export function webhookFailure(request: AsyncRequest): WebhookFailure | undefine
       return { short: 'no secret here', sentence: 'The local receiver had no webhook secret, so it could not verify the delivery. Start the receiver again to create one.', fix: 'startReceiver' };
     case 'too_large':
       return { short: 'output too large', sentence: 'The output was larger than the local receiver accepts (64 MiB).' };
+    case 'busy':
+      return { short: 'receiver busy', sentence: 'The local receiver was reading other deliveries and refused this one; Baseten retries a delivery only once.' };
     case 'bad_body':
       return { short: 'unreadable delivery', sentence: 'The delivery was not the JSON Baseten sends, so the local receiver refused it.' };
     case 'not_found':
