@@ -64,7 +64,7 @@ describe('language-model tools: naming targets, listing deployments, checking in
     const listing = deploymentsText(every);
     assert.match(listing, /^Models \(\d+\):\n- binary \(model, ID \w+\)/);
     assert.match(listing, new RegExp(`- echo \\(model, ID ${SEED.models.echo.id}\\)\\n  - production: Active, 1 replica, serves deployment deployment-4`));
-    assert.match(listing, /  - deployment-2: Build failed, 0 replicas, deployment ID \w+, .*cannot answer requests/);
+    assert.match(listing, /  - deployment-2 \(\w+\): Build failed, 0 replicas, .*cannot answer requests/);
     assert.match(listing, /- sleepy \(model, ID \w+\)\n  - production: Scaled to zero, 0 replicas, .*wakes on the first request/);
     assert.match(listing, /\n\nChains \(1\):\n- pipeline \(chain, ID \w+\)/);
     assert.doesNotMatch(listing, /SCALED_TO_ZERO|BUILD_FAILED|undefined/);

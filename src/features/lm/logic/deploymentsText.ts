@@ -12,7 +12,6 @@ function targetLine(target: CatalogTarget): string {
   const facts: string[] = [target.statusKnown ? (state.status ? describeDeploymentStatus(state.status) : 'no deployment') : 'status unknown (configured in settings)'];
   if (state.replicas !== undefined) facts.push(`${state.replicas} ${state.replicas === 1 ? 'replica' : 'replicas'}`);
   if (target.place === 'environment' && state.deploymentName) facts.push(`serves deployment ${state.deploymentName}`);
-  if (target.target.kind === 'deployment') facts.push(`deployment ID ${target.target.id}`);
   if (state.instanceType) facts.push(state.instanceType);
   if (isScaledToZero(target)) facts.push('wakes on the first request (cold start), or wake it first');
   else if (target.statusKnown && !canAnswer(target)) facts.push('cannot answer requests');

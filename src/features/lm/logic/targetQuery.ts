@@ -20,7 +20,7 @@ const same = (a: string, b: string): boolean => a.trim().toLowerCase() === b.tri
 /** The names a target answers to: its place as labelled, its environment path, its deployment's ID and name. */
 function namesOf(target: CatalogTarget): string[] {
   const names = [targetPlace(target.target), targetKey(target).split('/').slice(2).join('/')];
-  if (target.target.kind === 'deployment') names.push(target.target.id, `deployment/${target.target.id}`);
+  if (target.target.kind === 'deployment') names.push(target.target.id, `deployment/${target.target.id}`, ...(target.target.name ? [target.target.name] : []));
   if (target.target.kind === 'production') names.push('environments/production');
   if (target.place === 'environment' && target.state.deploymentId) names.push(target.state.deploymentId);
   return names;
