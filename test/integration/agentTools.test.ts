@@ -41,6 +41,12 @@ describe('Agent mode tools', function () {
     await emulatorControl('POST', 'reset');
     await extensionApi();
   });
+  // Leave the emulator and what the extension knows of it as they were: sleepy was woken here.
+  after(async () => {
+    await emulatorControl('POST', 'reset');
+    const api = await extensionApi();
+    for (const owner of (await api.catalog.listOwners('model')).owners) api.catalog.refresh({ owner });
+  });
 
   it('are registered with VS Code, each with a description and an input schema', () => {
     const ours = vscode.lm.tools.filter((tool) => tool.name.startsWith('baseten_'));
