@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
   const predict = registerPredict(base);
   const asyncRequests = registerAsyncRequests(base);
   const websocket = registerWebSocket(base);
-  const lm = registerLm(base, asyncRequests.exposed.store);
+  const lm = registerLm(base, asyncRequests.exposed.store, chat.exposed.routes);
   const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm];
   for (const feature of features) {
     context.subscriptions.push(...feature.disposables);

@@ -39,7 +39,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   });
 
   it("selectChatModels({vendor: 'baseten'}) returns the emulator's Model APIs", async () => {
-    const models = await vscode.lm.selectChatModels({ vendor: 'baseten' });
+    const models = (await vscode.lm.selectChatModels({ vendor: 'baseten' })).filter((model) => !model.id.startsWith('deployed:'));
     assert.deepEqual(models.map((model) => model.id).sort(), await catalogue());
     assert.ok(models.every((model) => model.vendor === 'baseten'));
     // The emulator's catalogue (emulator/modelApis/catalog.ts) as Baseten lists it: most models give
@@ -52,6 +52,23 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
       'deepseek-ai/DeepSeek-V4-Pro': 196608,
       'zai-org/GLM-5.2': 786432,
     });
+  });
+
+  it('offers the deployments that serve chat beside them, named as the tree names them, and streams from one', async () => {
+    const deployed = (await vscode.lm.selectChatModels({ vendor: 'baseten' })).filter((model) => model.id.startsWith('deployed:'));
+    assert.deepEqual(
+      deployed.map((model) => model.name),
+      ['llm · production', 'llm · development'].filter((name) => deployed.some((model) => model.name === name)),
+      'only the llm model serves chat; echo and the others are not offered',
+    );
+    const production = deployed.find((model) => model.name === 'llm · production');
+    assert.ok(production, 'llm · production is offered');
+    const before = (await emulatorStats()).requests.length;
+    const { text } = await readAll(await production.sendRequest([vscode.LanguageModelChatMessage.User('Say hello. [[tokens:12]]')], {}));
+    assert.ok(text.length > 0, 'an answer streamed');
+    const sent = (await emulatorStats()).requests.slice(before).filter((request) => request.path.endsWith('/sync/v1/chat/completions'));
+    assert.equal(sent.length, 1);
+    assert.match(sent[0].path, /^\/model-\w+\/(environments\/)?production\/sync\/v1\/chat\/completions$/);
   });
 
   it('an image part reaches a model with image input as an image_url part', async () => {
