@@ -290,12 +290,16 @@ describe('WebSocket session panel', function () {
     await waitFor(() => received(panel).some((entry) => entry.text === 'after reload'), 10_000, 'the echo after reload');
   });
 
-  it('is offered on environments and deployments only; the command palette picks among those of models and chains', async () => {
+  it('connects to the development deployment by its id; the command palette picks among the targets of models and chains', async () => {
     const api = await extensionApi();
     const development = await targetNode('echo', 'development', 'development');
-    assert.equal(await vscode.commands.executeCommand('baseten.openWebSocket', development), undefined, 'development has no WebSocket on Baseten');
-    assert.doesNotMatch(String(development.treeItem().contextValue), /kind-(environment|deployment)/);
-    assert.match(String((await targetNode('echo', 'environment', 'production')).treeItem().contextValue), /\bkind-environment\b/);
+    const onDevelopment = await vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket', development);
+    assert.ok(onDevelopment, 'a panel for development');
+    panels.push(onDevelopment);
+    // Baseten documents no /development/websocket: the development deployment is reached at /deployment/{id}.
+    await waitFor(() => onDevelopment.connection.status === 'open', 15_000, 'the development session to open');
+    assert.match(onDevelopment.connection.url ?? '', new RegExp(`/model-adyqnviz/deployment/${development.state.deploymentId}/websocket$`));
+    assert.equal(targetLabel(onDevelopment.target), `echo · development (${development.state.deploymentId})`);
     if (!hasBrowser()) return;
     // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
     const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');

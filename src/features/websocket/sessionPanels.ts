@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { sameTarget, targetLabel } from '../../client';
+import { deployment, sameTarget, targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import { BasetenServices } from '../../platform/services';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
-import { canAnswer } from '../../catalog/targets';
+import { canAnswer, type CatalogTarget } from '../../catalog/targets';
 import { pickTarget } from '../../platform/targetPicker';
 import { TargetNode } from '../explorer/targetNode';
 import { parseSavedSession } from './logic/panelMessages';
@@ -13,10 +13,14 @@ import { createWebviewPanel, registerWebviewPanelSerializer } from '../../platfo
 const MAX_RENDERED_SETTING = 'websocket.maxRenderedMessages';
 const DEFAULT_MAX_RENDERED = 500;
 
-/** The target of an environment or deployment node (development has no WebSocket on Baseten). */
-export function nodeTarget(node: TargetNode): TargetRef | undefined {
-  if (node.place === 'development') return undefined;
-  return node.ref;
+/**
+ * Where a session with a target connects. Baseten documents WebSockets on environments, deployments and
+ * regional hosts, not on `/development/websocket`: the development deployment is reached by its deployment
+ * id (`/deployment/{id}/websocket`), labelled "development". Undefined when that id is not known.
+ */
+export function websocketTarget(target: Pick<CatalogTarget, 'owner' | 'target' | 'place' | 'state'>): TargetRef | undefined {
+  if (target.place !== 'development') return { owner: target.owner, target: target.target };
+  return target.state.deploymentId ? { owner: target.owner, target: deployment(target.state.deploymentId, 'development') } : undefined;
 }
 
 /**
@@ -68,19 +72,21 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
   async openFor(node?: TargetNode): Promise<WebSocketPanel | undefined> {
     let target: TargetRef | undefined;
     if (node instanceof TargetNode || (node && typeof node === 'object' && 'target' in node && 'owner' in node)) {
-      target = nodeTarget(node);
+      const ref: TargetRef = node;
+      const entry = node instanceof TargetNode ? node.entry : this.catalog.find(ref);
+      target = entry ? websocketTarget(entry) : ref.target.kind === 'development' ? undefined : ref;
       if (!target) {
-        void vscode.window.showWarningMessage('Baseten serves WebSockets on environments and deployments, not on the development deployment. Promote it or use its deployment.');
+        void vscode.window.showWarningMessage('The development deployment has no deployment id to connect to yet (Baseten serves WebSockets by deployment id, not on /development). Refresh the Models view and try again.');
         return undefined;
       }
     } else {
-      target = await pickTarget(this.catalog, {
+      const picked = await pickTarget(this.catalog, {
         title: 'Open a WebSocket session with…',
         placeholder: 'Choose an environment or deployment of a model or chain',
-        // Baseten serves WebSockets on environments and deployments, not on development.
-        offers: (candidate) => candidate.place !== 'development' && canAnswer(candidate),
+        offers: (candidate) => canAnswer(candidate) && websocketTarget(candidate) !== undefined,
         empty: { label: 'Nothing to connect to', description: 'no models or chains' },
       });
+      target = picked && websocketTarget(picked);
     }
     return target ? this.openTarget(target) : undefined;
   }
