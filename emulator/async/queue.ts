@@ -4,7 +4,7 @@
  * retries), or EXPIRED when still queued after `max_time_in_queue_seconds`, or CANCELED. A finished request is
  * delivered to its webhook (WEBHOOK_FAILED when that fails) and its status is kept for `statusRetentionMs`.
  */
-import { newRequestId } from '../core/ids';
+import { newAsyncRequestId } from '../core/ids';
 import type { Resolved } from '../core/targets';
 import { asyncExtraMs, runAsync } from '../inference/predictors';
 import type { Deployment } from '../state/lifecycle';
@@ -77,7 +77,7 @@ export class AsyncQueue {
   submit(resolved: Resolved, submission: AsyncSubmission): AsyncRequestState {
     const now = Date.now();
     const request: AsyncRequestState = {
-      requestId: newRequestId(),
+      requestId: newAsyncRequestId(),
       owner: { kind: resolved.owner.kind, id: resolved.ownerId },
       deploymentId: resolved.deployment.id,
       status: 'QUEUED',

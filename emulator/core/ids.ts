@@ -2,7 +2,13 @@
 import { randomBytes } from 'node:crypto';
 
 /** 32 hex characters, as in `X-Baseten-Request-Id` and async `request_id`. */
+/** `X-Baseten-Request-Id` as recorded: 37 hex digits. */
 export function newRequestId(): string {
+  return randomBytes(19).toString('hex').slice(0, 37);
+}
+
+/** An async request's `request_id`, as Baseten documents it: 32 hex digits. */
+export function newAsyncRequestId(): string {
   return randomBytes(16).toString('hex');
 }
 

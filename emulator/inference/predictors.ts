@@ -143,6 +143,8 @@ export function deployedLlm(model: ModelState, deploymentId: string): ModelApiSt
     },
     behaviour: {
       wire: 'vllm',
+      sendsRequestId: true,
+      endsAbruptlyOnStopString: false,
       reasoningByDefault: false,
       reasoningEfforts: [],
       countsReasoningTokens: true,

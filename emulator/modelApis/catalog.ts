@@ -85,6 +85,8 @@ const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   [GPT_OSS.id]: {
     wire: 'vllm',
+    sendsRequestId: true,
+    endsAbruptlyOnStopString: false,
     reasoningByDefault: true,
     reasoningEfforts: EFFORTS,
     countsReasoningTokens: false,
@@ -106,6 +108,8 @@ const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   },
   [KIMI.id]: {
     wire: 'kimi',
+    sendsRequestId: true,
+    endsAbruptlyOnStopString: false,
     reasoningByDefault: false,
     reasoningEfforts: [],
     countsReasoningTokens: true,
@@ -127,6 +131,8 @@ const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   },
   [DEEPSEEK.id]: {
     wire: 'vllm',
+    sendsRequestId: true,
+    endsAbruptlyOnStopString: false,
     reasoningByDefault: true,
     reasoningEfforts: EFFORTS,
     countsReasoningTokens: true,
@@ -148,6 +154,8 @@ const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   },
   [GLM.id]: {
     wire: 'glm',
+    sendsRequestId: false,
+    endsAbruptlyOnStopString: true,
     reasoningByDefault: true,
     reasoningEfforts: ['none', 'high', 'max'],
     countsReasoningTokens: true,

@@ -40,8 +40,7 @@ export function modelApiHeaders(exchange: Exchange, behaviour: ModelApiBehaviour
     'X-Baseten-Model-Id': behaviour.servingModelId,
     'X-Baseten-Model-Prediction-Attempts': '1',
     'X-Baseten-Model-Version-Id': behaviour.servingDeploymentId,
-    'X-Baseten-Request-Id': exchange.requestId,
-    'X-Baseten-Session-Id': exchange.requestId,
+    ...(behaviour.sendsRequestId ? { 'X-Baseten-Request-Id': exchange.requestId, 'X-Baseten-Session-Id': exchange.requestId } : {}),
   };
 }
 
@@ -296,6 +295,10 @@ async function streamChat(core: ChatCore, exchange: Exchange, prepared: Extract<
     current = next;
   }
   const outcome = current.value;
+  if (finishSent && outcome.stoppedByString && prepared.context.behaviour.endsAbruptlyOnStopString) {
+    endStream(exchange);
+    return;
+  }
   if (outcome.toolCall) {
     for (const chunk of encoder.toolCall(outcome.toolCall, outcome, outcome.reasoningTokens)) if (!(await send(chunk))) return;
     finishSent = encoder.finishOnLastPiece;

@@ -183,6 +183,10 @@ export interface ModelApiBehaviour {
   duplicateReasoningField: boolean;
   /** DeepSeek's finish chunk repeats `reasoning_content: ""` after reasoning (as recorded). */
   finishDeltaReasoning: boolean;
+  /** GLM's answers carry no `X-Baseten-Request-Id` (as recorded); the others do. */
+  sendsRequestId: boolean;
+  /** GLM ends a stream that a `stop` string cut right after the finish chunk: no usage chunk, no `[DONE]` (as recorded). */
+  endsAbruptlyOnStopString: boolean;
   /** DeepSeek answers a forced tool call (`required` or a named function) without reasoning first (as recorded). */
   reasonsBeforeForcedToolCall: boolean;
   /** gpt-oss sends a role-only first chunk; DeepSeek puts the first token in it. */

@@ -72,7 +72,7 @@ describe('Predict', function () {
     assert.match(title(document), /^echo · production · 200 · \d+ ms · \d+ B · req [0-9a-f]{12}\.json$/);
     const entry = api.predict.controller.history()[0];
     assert.equal(entry.status, 200);
-    assert.match(String(entry.requestId), /^[0-9a-f]{32}$/);
+    assert.match(String(entry.requestId), /^[0-9a-f]+$/);
     assert.ok(title(document).includes(String(entry.requestId).slice(0, 12)));
     await new Promise((resolve) => setTimeout(resolve, 500));
     await screenshot('predict-response-json');

@@ -161,10 +161,10 @@ describe('Emulator behaviour', function () {
   describe('deployed models', () => {
     const ctx = useEmulator();
 
-    it('every response carries a 32-hex X-Baseten-Request-Id and X-BASETEN-MODEL-PREDICTION-ATTEMPTS: 1', async () => {
+    it('every response carries a 37-hex X-Baseten-Request-Id (as recorded) and X-BASETEN-MODEL-PREDICTION-ATTEMPTS: 1', async () => {
       for (const path of [`${model('echo')}/production/predict`, '/model-nosuch99/production/predict', `${model('echo')}/environments/nope/predict`]) {
         const response = await ctx.http.call(path, { body: {} });
-        assert.match(response.headers['x-baseten-request-id'], /^[0-9a-f]{32}$/, path);
+        assert.match(response.headers['x-baseten-request-id'], /^[0-9a-f]{37}$/, path);
         assert.equal(response.headers['x-baseten-model-prediction-attempts'], '1');
       }
     });
@@ -576,7 +576,7 @@ describe('Emulator behaviour', function () {
       const message = response.json<{ choices: Array<{ message: { content: string } }> }>().choices[0].message;
       assert.equal(message.content, 'Hello from the Baseten emulator. You said: What is up?');
       assert.equal(response.headers['content-type'], 'application/json');
-      assert.match(response.headers['x-baseten-request-id'], /^[0-9a-f]{32}$/);
+      assert.match(response.headers['x-baseten-request-id'], /^[0-9a-f]{37}$/);
     });
 
     it('without a directive answers like a model: short markdown that fits the prompt, varied, never an echo', async () => {

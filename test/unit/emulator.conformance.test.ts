@@ -132,7 +132,7 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
     it('predict and run_remote answer the model’s JSON (PredictOutput, RunRemoteOutput) with X-BASETEN-REQUEST-ID', async () => {
       const predicted = await http.call(`${host}/production/predict`, { body: { a: 1 } });
       assert.deepEqual(specs.responseErrors('inference', 'PredictOutput', predicted.json()), []);
-      assert.match(predicted.headers['x-baseten-request-id'], /^[0-9a-f]{32}$/);
+      assert.match(predicted.headers['x-baseten-request-id'], /^[0-9a-f]{37}$/, 'as recorded');
       const run = await http.call(`/chain-${pipeline.id}/production/run_remote`, { body: { a: 1 } });
       assert.deepEqual(specs.responseErrors('inference', 'RunRemoteOutput', run.json()), []);
     });
