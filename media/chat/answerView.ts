@@ -21,16 +21,33 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return node;
 }
 
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The answer's figures in a few words: speed and size, and why it ended when that was not the model's own choice. */
 export function statsLine(stats: AnswerStats): string {
   const parts: string[] = [];
-  if (stats.timeToFirstTokenMs !== undefined) parts.push(`first token ${stats.timeToFirstTokenMs} ms`);
+  if (stats.timeToFirstTokenMs !== undefined) parts.push(`${seconds(stats.timeToFirstTokenMs)} to first token`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond} tok/s`);
-  if (stats.promptTokens !== undefined) parts.push(`${stats.promptTokens} prompt`);
-  if (stats.completionTokens !== undefined) parts.push(`${stats.completionTokens} completion`);
-  if (stats.cachedTokens) parts.push(`${stats.cachedTokens} cached`);
-  if (stats.reasoningTokens) parts.push(`${stats.reasoningTokens} reasoning`);
-  if (stats.finishReason && stats.finishReason !== 'stop') parts.push(`finish: ${stats.finishReason}`);
+  if (stats.completionTokens !== undefined) parts.push(`${stats.completionTokens.toLocaleString('en-US')} tokens`);
+  if (stats.finishReason === 'length') parts.push('cut at the token limit');
+  else if (stats.finishReason && stats.finishReason !== 'stop') parts.push(`ended: ${stats.finishReason.replace(/_/g, ' ')}`);
   return parts.join(' · ');
+}
+
+/** Every figure, one a line: what the statistics line shows on hover. */
+export function statsDetails(stats: AnswerStats): string {
+  const lines: string[] = [];
+  if (stats.timeToFirstTokenMs !== undefined) lines.push(`Time to first token: ${stats.timeToFirstTokenMs} ms`);
+  if (stats.tokensPerSecond !== undefined) lines.push(`Speed: ${stats.tokensPerSecond} tokens per second`);
+  if (stats.durationMs !== undefined) lines.push(`Duration: ${seconds(stats.durationMs)}`);
+  if (stats.promptTokens !== undefined) lines.push(`Prompt tokens: ${stats.promptTokens}`);
+  if (stats.completionTokens !== undefined) lines.push(`Completion tokens: ${stats.completionTokens}`);
+  if (stats.cachedTokens) lines.push(`Cached prompt tokens: ${stats.cachedTokens}`);
+  if (stats.reasoningTokens) lines.push(`Reasoning tokens: ${stats.reasoningTokens}`);
+  if (stats.finishReason) lines.push(`Finish reason: ${stats.finishReason}`);
+  return lines.join('\n');
 }
 
 /** What markdown-it does to a fence's content lines: up to `indent` leading spaces removed from each. */
@@ -75,7 +92,7 @@ export class AnswerView {
   ) {
     this.root = element('article', 'turn assistant');
     this.root.dataset.answerId = turn.id;
-    this.root.append(element('header', 'who', turn.model));
+    this.root.append(element('h2', 'who', turn.model));
     this.reasoningBlock = element('details', 'reasoning');
     this.reasoningBlock.append(element('summary', undefined, 'Reasoning'));
     this.reasoningText = element('div', 'reasoning-text');
@@ -93,6 +110,7 @@ export class AnswerView {
     this.renderToolCalls(turn.toolCalls);
     if (turn.state === 'streaming') {
       this.scheduleRender();
+      this.root.setAttribute('aria-busy', 'true');
       this.footer.textContent = 'Streaming…';
     } else {
       this.end(turn);
@@ -122,6 +140,7 @@ export class AnswerView {
 
   end(turn: AssistantTurn): void {
     this.turn = turn;
+    this.root.removeAttribute('aria-busy');
     this.text = turn.text;
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.frame = undefined;
@@ -234,14 +253,15 @@ export class AnswerView {
   private renderFooter(turn: AssistantTurn): void {
     this.footer.replaceChildren();
     this.root.classList.toggle('failed', turn.state === 'failed');
-    if (turn.state === 'failed') {
-      const error = element('div', 'error', turn.error ?? 'The request failed.');
-      error.setAttribute('role', 'alert');
-      this.footer.append(error);
-    }
+    // Said once through the page's status region when it happens; shown here for reading.
+    if (turn.state === 'failed') this.footer.append(element('div', 'error error-box', turn.error ?? 'The request failed.'));
     if (turn.state === 'stopped') this.footer.append(element('div', 'stopped', 'Stopped.'));
     const figures = statsLine(turn.stats);
-    if (figures) this.footer.append(element('div', 'stats', figures));
+    if (figures) {
+      const line = element('div', 'stats', figures);
+      line.title = statsDetails(turn.stats);
+      this.footer.append(line);
+    }
     if (turn.stats.requestId) {
       const id = element('div', 'request-id', `request ${turn.stats.requestId}`);
       id.title = 'X-Baseten-Request-Id: quote it to Baseten support';

@@ -54,6 +54,13 @@ const md = new MarkdownIt({
   },
 });
 
+// The page's own outline is h1 (the panel) and h2 (each turn): a model's headings go below them.
+md.core.ruler.push('nest_headings', (state) => {
+  for (const token of state.tokens) {
+    if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + 2)}`;
+  }
+});
+
 const SAFE_LINK = /^(?:https?:|mailto:|#)/i;
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {

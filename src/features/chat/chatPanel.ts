@@ -81,6 +81,8 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
     if (settings) this.state.settings = settings;
     if (!this.state.target) {
       const picked = await this.pick();
+      this.reveal();
+      this.post({ type: picked ? 'focusInput' : 'focusTarget' });
       if (!picked) return undefined;
       this.setTarget(picked);
     }
@@ -180,6 +182,9 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
         if (this.picking) return;
         const picked = await this.pick(this.state.target);
         if (picked) this.setTarget(picked);
+        // The picker took the focus: give it back to the page, on the message box once a model is chosen.
+        this.reveal();
+        this.post({ type: picked ? 'focusInput' : 'focusTarget' });
         return;
       }
       case 'newConversation':

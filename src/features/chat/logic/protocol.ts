@@ -92,7 +92,8 @@ export type HostToWebview =
   | { type: 'answerEnded'; answer: AssistantTurn }
   | { type: 'pending'; pending: ChatContext[] }
   | { type: 'target'; target?: ChatModel }
-  | { type: 'focusInput' };
+  | { type: 'focusInput' }
+  | { type: 'focusTarget' };
 
 export type CodeAction = 'copy' | 'insert' | 'replace';
 
