@@ -5,6 +5,7 @@
 import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/features/chat/logic/protocol';
 import { AnswerView } from './answerView';
 import { renderMarkdown } from './markdown';
+import { focusOnReturn } from '../returnFocus';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -301,6 +302,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'focusTarget':
       targetButton.focus();
       break;
+    case 'returned':
+      focusOnReturn(input);
+      break;
   }
 });
 
@@ -330,10 +334,6 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     input.focus();
   }
-});
-// Coming back to the panel: the message box, unless the user was somewhere in the page already.
-window.addEventListener('focus', () => {
-  if (document.activeElement === document.body || !document.activeElement) input.focus();
 });
 for (const field of [systemInput, temperatureInput, maxTokensInput, effortSelect]) field.addEventListener('change', save);
 

@@ -8,6 +8,7 @@ import { describeJsonError, parseJsonInput } from '../../src/features/websocket/
 import { parseSavedSession } from '../../src/features/websocket/logic/panelMessages';
 import type { ConnectionState, HostToWebview, SavedSession, SendMode, TranscriptEntry, WebviewToHost } from '../../src/features/websocket/logic/protocol';
 import { targetLabel } from '../../src/client/target';
+import { focusOnReturn } from '../returnFocus';
 import type { TargetRef } from '../../src/client/target';
 
 interface VsCodeApi {
@@ -143,6 +144,9 @@ function renderAll(next: TranscriptEntry[], hiddenBefore: number): void {
   append(next, 0);
 }
 
+/** Connect or Reconnect had the focus when the session started opening: the message box gets it once open. */
+let connectingByKeys = false;
+
 function showConnection(next: ConnectionState): void {
   const focused = document.activeElement;
   const wasOpen = connection.status === 'open';
@@ -161,8 +165,12 @@ function showConnection(next: ConnectionState): void {
   pingButton.disabled = next.status !== 'open';
   sendButton.disabled = next.status !== 'open' || !!validationError();
   // A button that hides hands the focus to the one that takes its place; a session that opens, to the message box.
-  if (focused instanceof HTMLButtonElement && focused.hidden) (closed ? (reconnectButton.hidden ? connectButton : reconnectButton) : disconnectButton).focus();
-  if (next.status === 'open' && !wasOpen && (focused === document.body || focused === connectButton || focused === reconnectButton)) input.focus();
+  if (focused instanceof HTMLButtonElement && focused.hidden) {
+    connectingByKeys = focused === connectButton || focused === reconnectButton;
+    (closed ? (reconnectButton.hidden ? connectButton : reconnectButton) : disconnectButton).focus();
+  }
+  if (next.status === 'open' && !wasOpen && connectingByKeys && (document.activeElement === disconnectButton || document.activeElement === document.body)) input.focus();
+  if (next.status !== 'connecting') connectingByKeys = false;
   rttLabel.textContent = next.rttMs === undefined ? '' : `${next.rttMs} ms`;
   rttLabel.title = next.rttMs === undefined ? '' : 'Round trip of the last ping';
   if (next.close && closed) {
@@ -254,6 +262,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         sendError.hidden = false;
         sendError.textContent = message.error ?? 'Not sent.';
       }
+      break;
+    case 'returned':
+      focusOnReturn(input);
       break;
     case 'maxRendered':
       maxRendered = message.maxRendered;

@@ -7,29 +7,7 @@ import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { axeWebviews, emulatorControl, extensionApi, fillInWebview, hasBrowser, queryWebviews, screenshot, waitFor } from './harness';
 import type { AxeReport } from '../runner/webviewA11y';
 import { isModel, isTarget } from './nodes';
-
-/** The four themes a user can pick that differ most, by their setting value, with the class VS Code gives a webview's body. */
-export const THEMES = [
-  { name: 'light', setting: 'Light Modern', kind: vscode.ColorThemeKind.Light, body: 'vscode-light' },
-  { name: 'dark', setting: 'Dark Modern', kind: vscode.ColorThemeKind.Dark, body: 'vscode-dark' },
-  { name: 'dark-hc', setting: 'Default High Contrast', kind: vscode.ColorThemeKind.HighContrast, body: 'vscode-high-contrast' },
-  { name: 'light-hc', setting: 'Default High Contrast Light', kind: vscode.ColorThemeKind.HighContrastLight, body: 'vscode-high-contrast-light' },
-] as const;
-
-export type Theme = (typeof THEMES)[number];
-
-/** Switches the colour theme and waits until the open webviews have it too. */
-export async function useTheme(theme: Theme): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme.setting, vscode.ConfigurationTarget.Global);
-  await waitFor(() => vscode.window.activeColorTheme.kind === theme.kind, 10_000, `the ${theme.setting} theme`);
-  await waitFor(async () => (await queryWebviews(`body.${theme.body} #transcript`)).length > 0, 10_000, `the page in the ${theme.setting} theme`);
-  // The page's styles follow the body's class and VS Code's variables in the same task; one frame to paint.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-}
-
-export async function restoreTheme(): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-}
+import { restoreTheme, THEMES, useTheme } from './themes';
 
 const REASONING_MODEL: ChatModel = { kind: 'model_api', model: 'openai/gpt-oss-120b', label: 'gpt-oss 120B', features: ['reasoning', 'reasoning_effort'] };
 

@@ -130,6 +130,11 @@ export async function pressInUi(key: string): Promise<void> {
   await control('/ui/press', { key });
 }
 
+/** Types text key by key where the focus is (a newline presses Enter). */
+export async function typeInUi(text: string): Promise<void> {
+  await control('/ui/type', { text });
+}
+
 /** Elements matching a CSS selector inside the open webviews (empty where the runner has no browser). */
 export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
   const result = await control('/ui/webview', { selector });

@@ -171,6 +171,7 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
     switch (message.type) {
       case 'ready':
         this.post({ type: 'state', state: this.state });
+        if (this.panel.active) this.post({ type: 'returned' });
         return;
       case 'send':
         await this.ask(message.text, message.settings);
@@ -233,6 +234,10 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
       }
     });
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  }
+
+  protected override becameActive(): void {
+    this.post({ type: 'returned' });
   }
 
   protected override teardown(): void {

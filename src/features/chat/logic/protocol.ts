@@ -93,7 +93,9 @@ export type HostToWebview =
   | { type: 'pending'; pending: ChatContext[] }
   | { type: 'target'; target?: ChatModel }
   | { type: 'focusInput' }
-  | { type: 'focusTarget' };
+  | { type: 'focusTarget' }
+  /** The panel became the active one (the user came back to it, or it just opened). */
+  | { type: 'returned' };
 
 export type CodeAction = 'copy' | 'insert' | 'replace';
 
