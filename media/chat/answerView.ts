@@ -8,7 +8,7 @@
  */
 import type { AnswerDelta, AnswerStats, AssistantTurn } from '../../src/features/chat/logic/protocol';
 import type { ToolCall } from '../../src/client/types';
-import { renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
+import { isPlainParagraph, paragraphCut, renderInlineMarkdown, renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
 
 export interface CodeActions {
   decorate(container: HTMLElement): void;
@@ -55,8 +55,21 @@ function stripIndent(text: string, indent: number): string {
   return indent === 0 ? text : text.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '');
 }
 
-/** Characters of an open code block per block element while it streams. */
+/** Characters of an open code block per block element while it streams; of an open paragraph per rendered piece. */
 const CHARS_PER_BLOCK = 4096;
+
+/**
+ * A long paragraph still streaming (no blank line yet), shown as one `<p>` of pieces: each piece of about
+ * `CHARS_PER_BLOCK` characters is rendered once as inline markdown and kept; only the last, `live`, is
+ * rendered again per frame. The pieces are inline, so the paragraph flows as one, with no gap at a cut.
+ */
+interface OpenParagraph {
+  start: number;
+  paragraph: HTMLElement;
+  live: HTMLElement;
+  /** Where the live piece starts: the text before it is in kept pieces. */
+  kept: number;
+}
 
 /** A new block of lines in a streaming code block, before its partial last line; its text node. */
 function streamLines(code: Element): Text {
@@ -84,11 +97,14 @@ export class AnswerView {
    * laying out what arrives never lays out the whole block again), then the partial last line.
    */
   private open?: { start: number; indent: number; code: Element; lines: Text; partial: Text; shown: number };
+  private paragraph?: OpenParagraph;
   private frame?: number;
 
   constructor(
     private turn: AssistantTurn,
     private readonly code: CodeActions,
+    /** Render a long open paragraph in kept pieces (off only to measure the cost without it). */
+    private readonly piecewise = true,
   ) {
     this.root = element('article', 'turn assistant');
     this.root.dataset.answerId = turn.id;
@@ -150,6 +166,7 @@ export class AnswerView {
     this.committedLength = this.text.length;
     this.scan = { boundary: this.text.length, position: this.text.length };
     this.open = undefined;
+    this.paragraph = undefined;
     this.tail.replaceChildren();
     this.code.decorate(this.committed);
     this.footer.dataset.finalRenderMs = (performance.now() - started).toFixed(1);
@@ -185,19 +202,76 @@ export class AnswerView {
     this.scan = scanBoundary(this.text, this.scan);
     const boundary = this.scan.boundary;
     if (boundary > this.committedLength) {
-      const block = element('div');
-      block.innerHTML = renderMarkdown(this.text.slice(this.committedLength, boundary));
-      this.code.decorate(block);
-      this.committed.append(block);
+      if (!this.keepParagraph(boundary)) {
+        const block = element('div');
+        block.innerHTML = renderMarkdown(this.text.slice(this.committedLength, boundary));
+        this.code.decorate(block);
+        this.committed.append(block);
+      }
       this.committedLength = boundary;
       this.open = undefined;
+      this.paragraph = undefined;
     }
     const fence = this.scan.fence;
-    if (!fence || !this.showOpenBlock(fence.start, fence.indent, fence.contentStart)) {
+    if (fence && this.showOpenBlock(fence.start, fence.indent, fence.contentStart)) {
+      this.paragraph = undefined;
+    } else if (!this.showOpenParagraph()) {
       this.open = undefined;
+      this.paragraph = undefined;
       this.tail.innerHTML = renderMarkdown(this.text.slice(this.committedLength));
     }
     this.recordRender(started);
+  }
+
+  /**
+   * Shows a long tail that is one plain paragraph in pieces (see `OpenParagraph`). False (nothing changed)
+   * when the tail is short or holds other blocks, which the caller then renders as markdown.
+   */
+  private showOpenParagraph(): boolean {
+    const start = this.committedLength;
+    const end = this.text.length;
+    if (!this.piecewise || end - start <= CHARS_PER_BLOCK) return false;
+    let paragraph = this.paragraph;
+    if (paragraph?.start !== start) {
+      if (!isPlainParagraph(this.text, start, end)) return false;
+      const element_ = element('p', 'open-paragraph');
+      const live = element('span');
+      element_.append(live);
+      this.tail.replaceChildren(element_);
+      paragraph = this.paragraph = { start, paragraph: element_, live, kept: start };
+    } else if (!isPlainParagraph(this.text, paragraph.kept, end)) {
+      return false;
+    }
+    while (end - paragraph.kept > CHARS_PER_BLOCK) {
+      const cut = paragraphCut(this.text, paragraph.kept, paragraph.kept + CHARS_PER_BLOCK);
+      if (cut < 0) break;
+      const piece = element('span');
+      piece.innerHTML = renderInlineMarkdown(this.text.slice(paragraph.kept, cut).trimEnd());
+      piece.append(' ');
+      paragraph.paragraph.insertBefore(piece, paragraph.live);
+      paragraph.kept = cut;
+    }
+    paragraph.live.innerHTML = renderInlineMarkdown(this.text.slice(paragraph.kept, end));
+    return true;
+  }
+
+  /**
+   * The stable part grew to `boundary` and is the paragraph shown in pieces, now ended by a blank line: its
+   * pieces are kept as they are (the last one rendered up to the paragraph's end) instead of rendering it
+   * again whole. False when the stable part is anything else.
+   */
+  private keepParagraph(boundary: number): boolean {
+    const paragraph = this.paragraph;
+    if (!paragraph || paragraph.start !== this.committedLength) return false;
+    const body = this.text.slice(paragraph.kept, boundary).trimEnd();
+    if (/\n[ \t]*\n/.test(body) || !isPlainParagraph(body, 0, body.length)) return false;
+    paragraph.live.innerHTML = renderInlineMarkdown(body);
+    paragraph.paragraph.classList.remove('open-paragraph');
+    const block = element('div');
+    block.append(paragraph.paragraph);
+    this.committed.append(block);
+    this.tail.replaceChildren();
+    return true;
   }
 
   /**

@@ -176,6 +176,7 @@ function showPending(pending: ChatContext[]): void {
 function userElement(turn: UserTurn): HTMLElement {
   const article = document.createElement('article');
   article.className = 'turn user';
+  article.dataset.turnId = turn.id;
   const who = document.createElement('h2');
   who.className = 'who';
   who.textContent = 'You';
@@ -241,7 +242,13 @@ function renderAll(next: ConversationState): void {
   }
   emptyNote.hidden = state.turns.length > 0;
   // Reopened: the latest question and its answer in view, not the top of the conversation.
-  if (latest) requestAnimationFrame(() => latest?.scrollIntoView({ block: 'start' }));
+  if (latest) {
+    requestAnimationFrame(() => {
+      latest?.scrollIntoView({ block: 'start' });
+      // For tests: where the reopened conversation was scrolled to, and which turn.
+      transcript.dataset.scrolledTo = `${Math.round(transcript.scrollTop)} ${latest?.dataset.turnId ?? ''}`;
+    });
+  }
   showSettings(state.settings);
   showTarget(state.target);
   showPending(state.pending);

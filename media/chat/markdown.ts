@@ -71,12 +71,19 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+const SANITIZE = {
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+  FORBID_ATTR: ['style'],
+};
+
 /** Markdown to HTML that is safe to assign to `innerHTML`. */
 export function renderMarkdown(text: string): string {
-  return DOMPurify.sanitize(md.render(text), {
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-    FORBID_ATTR: ['style'],
-  });
+  return DOMPurify.sanitize(md.render(text), SANITIZE);
 }
 
-export { scanBoundary, stableBoundary, type BoundaryScan, type OpenFence } from './stableBoundary';
+/** The inline markdown of part of a paragraph (no block structure) to HTML that is safe to assign to `innerHTML`. */
+export function renderInlineMarkdown(text: string): string {
+  return DOMPurify.sanitize(md.renderInline(text), SANITIZE);
+}
+
+export { isPlainParagraph, paragraphCut, scanBoundary, stableBoundary, type BoundaryScan, type OpenFence } from './stableBoundary';

@@ -62,6 +62,12 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
     return !!this.running;
   }
 
+  /** Shows a model as the one that will answer, without remembering it as the user's choice. */
+  preselect(target: ChatModel): void {
+    this.state.target = target;
+    this.post({ type: 'target', target });
+  }
+
   setTarget(target: ChatModel): void {
     this.state.target = target;
     this.host.rememberTarget(target);

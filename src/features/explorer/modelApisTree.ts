@@ -24,6 +24,24 @@ export function formatPrice(perMillion: number | undefined): string {
   return `$${perMillion < 1 ? perMillion.toFixed(2).replace(/0$/, '') : perMillion.toFixed(2)}`;
 }
 
+/** A token count as said aloud: "262 thousand", "1 million". */
+export function tokensInWords(count: number): string {
+  if (count >= 1_000_000) return `${Math.round(count / 100_000) / 10} million`;
+  if (count >= 1000) return `${Math.round(count / 1000)} thousand`;
+  return String(count);
+}
+
+/** What a screen reader says for a Model API row: its figures in words, not "262K ctx · $1.74/$3.48 per M". */
+export function modelApiSpokenLabel(model: ModelApi, features: string[]): string {
+  const input = pricePerMillionTokens(model.pricing?.prompt);
+  const output = pricePerMillionTokens(model.pricing?.completion);
+  const parts = [`${model.name || model.id}, Model API`];
+  if (model.context_length) parts.push(`${tokensInWords(model.context_length)} token context`);
+  if (input !== undefined || output !== undefined) parts.push(`${formatPrice(input)} input, ${formatPrice(output)} output per million tokens`);
+  if (features.length) parts.push(`supports ${features.join(', ')}`);
+  return parts.join(', ');
+}
+
 /** One Model API of the live catalogue: name, context length, price per million tokens, features. */
 export class ModelApiNode implements ExplorerNode {
   readonly id: string;
@@ -59,6 +77,7 @@ export class ModelApiNode implements ExplorerNode {
     if (model.input_modalities?.length) tooltip.appendMarkdown(`| Input | ${model.input_modalities.join(', ')} |\n`);
     if (model.quantization) tooltip.appendMarkdown(`| Quantization | ${model.quantization} |\n`);
     item.tooltip = tooltip;
+    item.accessibilityInformation = { label: modelApiSpokenLabel(model, this.features) };
     item.iconPath = new vscode.ThemeIcon(this.features.includes('reasoning') ? 'lightbulb-sparkle' : 'sparkle');
     item.contextValue = 'baseten.modelApi';
     return item;
