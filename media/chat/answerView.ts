@@ -188,10 +188,11 @@ export class AnswerView {
    * `data-render-ms` and the answer's length then (`data-rendered-length`), `data-render-max-ms`.
    */
   private recordRender(started: number): void {
+    const data = this.footer.dataset;
+    data.scriptMs = (performance.now() - started).toFixed(2);
     // Layout included: the page lays the answer out this frame anyway (the transcript follows the output).
     void this.body.offsetHeight;
     const ms = performance.now() - started;
-    const data = this.footer.dataset;
     data.renderMs = ms.toFixed(1);
     data.renderedLength = String(this.text.length);
     data.renderMaxMs = Math.max(ms, Number(data.renderMaxMs ?? 0)).toFixed(1);
