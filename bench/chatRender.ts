@@ -39,7 +39,8 @@ window.streamParagraph = async (total, perFrame, piecewise) => {
     samples.push([Number(footer.dataset.renderedLength), Number(footer.dataset.renderMs), Number(footer.dataset.scriptMs)]);
   }
   const paragraphs = view.root.querySelectorAll('.answer p').length;
-  return { samples, paragraphs };
+  const sealed = view.root.querySelectorAll('.answer .sealed-lines').length;
+  return { samples, paragraphs, sealed };
 };
 `;
 
@@ -64,7 +65,7 @@ export async function chatRenderCost(root: string): Promise<BenchRow[]> {
     const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
     await page.setContent(`<!DOCTYPE html><html><head><style>${styles}</style></head><body class="vscode-dark"><main id="transcript"></main></body></html>`);
     await page.addScriptTag({ content: bundle.outputFiles[0].text });
-    type Run = { samples: Array<[number, number, number]>; paragraphs: number };
+    type Run = { samples: Array<[number, number, number]>; paragraphs: number; sealed: number };
     const stream = (piecewise: boolean): Promise<Run> =>
       page.evaluate(([total, perFrame, pieces]) => (window as unknown as { streamParagraph(t: number, p: number, w: boolean): Promise<Run> }).streamParagraph(total, perFrame, pieces), [TOTAL, PER_FRAME, piecewise] as const);
     await stream(true); // warm-up: JIT, fonts
@@ -75,6 +76,7 @@ export async function chatRenderCost(root: string): Promise<BenchRow[]> {
     const script = (run: Run, atEnd: boolean): number =>
       median(run.samples.filter(([length]) => (atEnd ? length > TOTAL - WINDOW : length <= WINDOW)).map((sample) => sample[2]));
     const max = (run: Run): number => Math.max(...run.samples.map(([, ms]) => ms));
+    console.log(`  (the open paragraph sealed ${ours.sealed} times)`);
     if (ours.paragraphs !== 1) throw new Error(`the streamed paragraph showed as ${ours.paragraphs} paragraphs`);
     return [
       {

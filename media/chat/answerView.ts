@@ -69,6 +69,39 @@ interface OpenParagraph {
   live: HTMLElement;
   /** Where the live piece starts: the text before it is in kept pieces. */
   kept: number;
+  /** Kept pieces not sealed yet (see `sealLines`), oldest first. */
+  pieces: HTMLElement[];
+}
+
+/** Unsealed kept pieces (about 4 KB each) before the older ones are sealed. */
+const PIECES_BEFORE_SEALING = 4;
+
+/** The top of the line that character `offset` of a text node is drawn on (undefined when it is not drawn). */
+function lineTop(range: Range, text: Text, offset: number): number | undefined {
+  range.setStart(text, offset);
+  range.setEnd(text, offset + 1);
+  const rect = Array.from(range.getClientRects()).find((box) => box.width > 0);
+  return rect?.top;
+}
+
+/** Where the last line that starts inside a text node starts (an offset), or -1 when the node sits on one line. */
+function lastLineStart(text: Text): number {
+  const range = document.createRange();
+  const length = text.data.length;
+  if (length < 2) return -1;
+  const first = lineTop(range, text, 0);
+  const last = lineTop(range, text, length - 1);
+  if (first === undefined || last === undefined || last <= first + 1) return -1;
+  // The tops grow with the offset: the first character drawn on the last line's top.
+  let low = 0;
+  let high = length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const top = lineTop(range, text, middle);
+    if (top !== undefined && top >= last - 1) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /** A new block of lines in a streaming code block, before its partial last line; its text node. */
@@ -239,9 +272,11 @@ export class AnswerView {
       const live = element('span');
       element_.append(live);
       this.tail.replaceChildren(element_);
-      paragraph = this.paragraph = { start, paragraph: element_, live, kept: start };
+      paragraph = this.paragraph = { start, paragraph: element_, live, kept: start, pieces: [] };
     } else if (!isPlainParagraph(this.text, paragraph.kept, end)) {
       return false;
+    } else {
+      this.sealLines(paragraph);
     }
     while (end - paragraph.kept > CHARS_PER_BLOCK) {
       const cut = paragraphCut(this.text, paragraph.kept, paragraph.kept + CHARS_PER_BLOCK);
@@ -250,10 +285,37 @@ export class AnswerView {
       piece.innerHTML = renderInlineMarkdown(this.text.slice(paragraph.kept, cut).trimEnd());
       piece.append(' ');
       paragraph.paragraph.insertBefore(piece, paragraph.live);
+      paragraph.pieces.push(piece);
       paragraph.kept = cut;
     }
     paragraph.live.innerHTML = renderInlineMarkdown(this.text.slice(paragraph.kept, end));
     return true;
+  }
+
+  /**
+   * A paragraph of inline pieces is laid out whole whenever its live piece changes, so the cost per frame
+   * would grow with it. The older kept pieces, up to the start of a line (found in the layout the last frame
+   * left, before this frame changes anything), move into a block of their own inside the paragraph: it ends
+   * where its last line wrapped anyway, so it looks the same, and it is not laid out again.
+   */
+  private sealLines(paragraph: OpenParagraph): void {
+    const pieces = paragraph.pieces;
+    if (pieces.length < PIECES_BEFORE_SEALING) return;
+    const index = pieces.length - 2;
+    const piece = pieces[index];
+    const texts = Array.from(piece.childNodes).filter((node): node is Text => node.nodeType === Node.TEXT_NODE);
+    for (let i = texts.length - 1; i >= 0; i--) {
+      const offset = lastLineStart(texts[i]);
+      if (offset <= 0) continue;
+      const rest = texts[i].splitText(offset);
+      const head = element('span');
+      while (piece.firstChild && piece.firstChild !== rest) head.append(piece.firstChild);
+      const sealed = element('span', 'sealed-lines');
+      sealed.append(...pieces.slice(0, index), head);
+      paragraph.paragraph.insertBefore(sealed, piece);
+      paragraph.pieces = pieces.slice(index);
+      return;
+    }
   }
 
   /**

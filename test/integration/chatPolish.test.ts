@@ -60,7 +60,7 @@ describe('Chat panel, polished (issue 14 item 9) and the trees read aloud (issue
     await waitFor(async () => (await queryWebviews(chat('#empty:not([hidden])'))).length === 1, 10_000, 'the page');
     const words = 'a replica scales down after the idle window and a cold start loads the weights again before the first token'.split(' ');
     let paragraph = '';
-    for (let i = 0; paragraph.length < 24_000; i++) paragraph += words[i % words.length] + (i % 97 === 96 ? '\n' : ' ');
+    for (let i = 0; paragraph.length < 40_000; i++) paragraph += words[i % words.length] + (i % 97 === 96 ? '\n' : ' ');
     const answering = panel.ask(`say: ${paragraph.trim()} [[chunk:15]]`);
     const streaming = (): string | undefined => {
       const turn = panel.conversation.turns[1];
@@ -69,18 +69,22 @@ describe('Chat panel, polished (issue 14 item 9) and the trees read aloud (issue
     await waitFor(() => streaming() !== undefined, 10_000, 'the answer to start');
     let mostParagraphs = 0;
     let mostPieces = 0;
+    let mostSealed = 0;
     for (let id = streaming(); id; id = streaming()) {
       const blocks = await queryWebviews(`article[data-answer-id="${id}"] .answer p`);
       mostParagraphs = Math.max(mostParagraphs, blocks.length);
       const open = await queryWebviews(`article[data-answer-id="${id}"] .answer p.open-paragraph > span`);
       mostPieces = Math.max(mostPieces, open.length);
-      if (open.length >= 3 && mostPieces === open.length) await screenshot('chat-long-paragraph-streaming');
+      const sealed = await queryWebviews(`article[data-answer-id="${id}"] .answer p.open-paragraph > .sealed-lines`);
+      mostSealed = Math.max(mostSealed, sealed.length);
+      if (sealed.length >= 2 && mostSealed === sealed.length) await screenshot('chat-long-paragraph-streaming');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const answer = await answering;
     assert.equal(answer?.state, 'done', answer?.error);
     assert.ok(mostPieces >= 2, `the open paragraph was shown in kept pieces (at most ${mostPieces} seen)`);
     assert.equal(mostParagraphs, 1, 'one paragraph all along: no gap at a piece boundary');
+    assert.ok(mostSealed >= 1, 'lines laid out for good were sealed off while it streamed');
     const final = await queryWebviews(`article[data-answer-id="${answer.id}"] .answer p`);
     assert.equal(final.length, 1);
     const words_ = (text: string): string => text.replace(/\s+/g, ' ').trim();
