@@ -4,11 +4,13 @@
  * kept; only the tail is re-rendered per batch, at most once a frame. A code block still open at the
  * tail is not re-rendered: its opening is rendered once (so markdown-it puts the block where it
  * belongs) and the code that arrives is appended to it as plain text, highlighted once when its fence
- * closes or the answer ends. When the answer ends it is rendered whole once.
+ * closes or the answer ends. A long paragraph still open at the tail is shown in kept pieces
+ * (`OpenParagraph`). When the answer ends it is rendered whole once.
  */
 import type { AnswerDelta, AnswerStats, AssistantTurn } from '../../src/features/chat/logic/protocol';
 import type { ToolCall } from '../../src/client/types';
-import { isPlainParagraph, paragraphCut, renderInlineMarkdown, renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
+import { renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
+import { OpenParagraph } from './openParagraph';
 
 export interface CodeActions {
   decorate(container: HTMLElement): void;
@@ -55,54 +57,8 @@ function stripIndent(text: string, indent: number): string {
   return indent === 0 ? text : text.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '');
 }
 
-/** Characters of an open code block per block element while it streams; of an open paragraph per rendered piece. */
+/** Characters of an open code block per block element while it streams. */
 const CHARS_PER_BLOCK = 4096;
-
-/**
- * A long paragraph still streaming (no blank line yet), shown as one `<p>` of pieces: each piece of about
- * `CHARS_PER_BLOCK` characters is rendered once as inline markdown and kept; only the last, `live`, is
- * rendered again per frame. The pieces are inline, so the paragraph flows as one, with no gap at a cut.
- */
-interface OpenParagraph {
-  start: number;
-  paragraph: HTMLElement;
-  live: HTMLElement;
-  /** Where the live piece starts: the text before it is in kept pieces. */
-  kept: number;
-  /** Kept pieces not sealed yet (see `sealLines`), oldest first. */
-  pieces: HTMLElement[];
-}
-
-/** Unsealed kept pieces (about 4 KB each) before the older ones are sealed. */
-const PIECES_BEFORE_SEALING = 4;
-
-/** The top of the line that character `offset` of a text node is drawn on (undefined when it is not drawn). */
-function lineTop(range: Range, text: Text, offset: number): number | undefined {
-  range.setStart(text, offset);
-  range.setEnd(text, offset + 1);
-  const rect = Array.from(range.getClientRects()).find((box) => box.width > 0);
-  return rect?.top;
-}
-
-/** Where the last line that starts inside a text node starts (an offset), or -1 when the node sits on one line. */
-function lastLineStart(text: Text): number {
-  const range = document.createRange();
-  const length = text.data.length;
-  if (length < 2) return -1;
-  const first = lineTop(range, text, 0);
-  const last = lineTop(range, text, length - 1);
-  if (first === undefined || last === undefined || last <= first + 1) return -1;
-  // The tops grow with the offset: the first character drawn on the last line's top.
-  let low = 0;
-  let high = length - 1;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    const top = lineTop(range, text, middle);
-    if (top !== undefined && top >= last - 1) high = middle;
-    else low = middle + 1;
-  }
-  return low;
-}
 
 /** A new block of lines in a streaming code block, before its partial last line; its text node. */
 function streamLines(code: Element): Text {
@@ -258,80 +214,29 @@ export class AnswerView {
   }
 
   /**
-   * Shows a long tail that is one plain paragraph in pieces (see `OpenParagraph`). False (nothing changed)
-   * when the tail is short or holds other blocks, which the caller then renders as markdown.
+   * Shows a long tail that is one plain paragraph in kept pieces (see `OpenParagraph`). False (nothing
+   * changed) when the tail is short or holds other blocks, which the caller then renders as markdown.
    */
   private showOpenParagraph(): boolean {
     const start = this.committedLength;
-    const end = this.text.length;
-    if (!this.piecewise || end - start <= CHARS_PER_BLOCK) return false;
-    let paragraph = this.paragraph;
-    if (paragraph?.start !== start) {
-      if (!isPlainParagraph(this.text, start, end)) return false;
-      const element_ = element('p', 'open-paragraph');
-      const live = element('span');
-      element_.append(live);
-      this.tail.replaceChildren(element_);
-      paragraph = this.paragraph = { start, paragraph: element_, live, kept: start, pieces: [] };
-    } else if (!isPlainParagraph(this.text, paragraph.kept, end)) {
-      return false;
-    } else {
-      this.sealLines(paragraph);
+    if (!this.piecewise) return false;
+    if (this.paragraph?.start !== start) {
+      if (!OpenParagraph.fits(this.text, start)) return false;
+      this.paragraph = new OpenParagraph(start);
+      this.tail.replaceChildren(this.paragraph.element);
     }
-    while (end - paragraph.kept > CHARS_PER_BLOCK) {
-      const cut = paragraphCut(this.text, paragraph.kept, paragraph.kept + CHARS_PER_BLOCK);
-      if (cut < 0) break;
-      const piece = element('span');
-      piece.innerHTML = renderInlineMarkdown(this.text.slice(paragraph.kept, cut).trimEnd());
-      piece.append(' ');
-      paragraph.paragraph.insertBefore(piece, paragraph.live);
-      paragraph.pieces.push(piece);
-      paragraph.kept = cut;
-    }
-    paragraph.live.innerHTML = renderInlineMarkdown(this.text.slice(paragraph.kept, end));
-    return true;
-  }
-
-  /**
-   * A paragraph of inline pieces is laid out whole whenever its live piece changes, so the cost per frame
-   * would grow with it. The older kept pieces, up to the start of a line (found in the layout the last frame
-   * left, before this frame changes anything), move into a block of their own inside the paragraph: it ends
-   * where its last line wrapped anyway, so it looks the same, and it is not laid out again.
-   */
-  private sealLines(paragraph: OpenParagraph): void {
-    const pieces = paragraph.pieces;
-    if (pieces.length < PIECES_BEFORE_SEALING) return;
-    const index = pieces.length - 2;
-    const piece = pieces[index];
-    const texts = Array.from(piece.childNodes).filter((node): node is Text => node.nodeType === Node.TEXT_NODE);
-    for (let i = texts.length - 1; i >= 0; i--) {
-      const offset = lastLineStart(texts[i]);
-      if (offset <= 0) continue;
-      const rest = texts[i].splitText(offset);
-      const head = element('span');
-      while (piece.firstChild && piece.firstChild !== rest) head.append(piece.firstChild);
-      const sealed = element('span', 'sealed-lines');
-      sealed.append(...pieces.slice(0, index), head);
-      paragraph.paragraph.insertBefore(sealed, piece);
-      paragraph.pieces = pieces.slice(index);
-      return;
-    }
+    return this.paragraph.show(this.text);
   }
 
   /**
    * The stable part grew to `boundary` and is the paragraph shown in pieces, now ended by a blank line: its
-   * pieces are kept as they are (the last one rendered up to the paragraph's end) instead of rendering it
-   * again whole. False when the stable part is anything else.
+   * pieces are kept as they are instead of rendering it again whole. False when the stable part is anything else.
    */
   private keepParagraph(boundary: number): boolean {
-    const paragraph = this.paragraph;
-    if (!paragraph || paragraph.start !== this.committedLength) return false;
-    const body = this.text.slice(paragraph.kept, boundary).trimEnd();
-    if (/\n[ \t]*\n/.test(body) || !isPlainParagraph(body, 0, body.length)) return false;
-    paragraph.live.innerHTML = renderInlineMarkdown(body);
-    paragraph.paragraph.classList.remove('open-paragraph');
+    const kept = this.paragraph?.start === this.committedLength ? this.paragraph.finish(this.text, boundary) : undefined;
+    if (!kept) return false;
     const block = element('div');
-    block.append(paragraph.paragraph);
+    block.append(kept);
     this.committed.append(block);
     this.tail.replaceChildren();
     return true;

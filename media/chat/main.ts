@@ -4,6 +4,7 @@
  */
 import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/features/chat/logic/protocol';
 import { AnswerView } from './answerView';
+import { codeActions, showCopied } from './codeBlocks';
 import { renderMarkdown } from './markdown';
 import { focusOnReturn } from '../returnFocus';
 
@@ -51,57 +52,6 @@ function announce(text: string): void {
   // A change of text is what a live region announces: clear first so that the same word twice is said twice.
   statusRegion.textContent = '';
   requestAnimationFrame(() => (statusRegion.textContent = text));
-}
-
-/** What each code action's button is called, with the block it acts on (`n`: its number in the conversation). */
-const CODE_ACTIONS = [
-  { action: 'copy', label: 'Copy', name: (n: number) => `Copy code block ${n}` },
-  { action: 'insert', label: 'Insert at Cursor', name: (n: number) => `Insert at Cursor: code block ${n}` },
-  { action: 'replace', label: 'Replace Selection', name: (n: number) => `Replace Selection with code block ${n}` },
-] as const;
-
-const codeActions = {
-  decorate(container: HTMLElement): void {
-    let number = document.querySelectorAll('.code-block').length;
-    for (const pre of Array.from(container.querySelectorAll('pre'))) {
-      if (pre.parentElement?.classList.contains('code-block')) continue;
-      const code = pre.querySelector('code');
-      if (!code) continue;
-      number++;
-      const wrapper = document.createElement('div');
-      wrapper.className = 'code-block';
-      wrapper.dataset.block = String(number);
-      const bar = document.createElement('div');
-      bar.className = 'code-actions';
-      const language = /(?:^|\s)language-(\S+)/.exec(code.className)?.[1];
-      const caption = document.createElement('span');
-      caption.className = 'language';
-      caption.textContent = `Code block ${number}${language ? ` · ${language}` : ''}`;
-      bar.append(caption);
-      for (const { action, label, name } of CODE_ACTIONS) {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.textContent = label;
-        button.setAttribute('aria-label', name(number));
-        button.dataset.codeAction = action;
-        bar.append(button);
-      }
-      pre.replaceWith(wrapper);
-      wrapper.append(bar, pre);
-    }
-  },
-};
-
-/** Says in the block's bar, for a moment, that the code is on the clipboard. */
-function showCopied(button: HTMLElement): void {
-  const block = button.closest<HTMLElement>('.code-block');
-  button.textContent = 'Copied ✓';
-  button.dataset.copied = 'true';
-  announce(`Copied code block ${block?.dataset.block ?? ''}`.trim());
-  setTimeout(() => {
-    button.textContent = 'Copy';
-    delete button.dataset.copied;
-  }, 2000);
 }
 
 function settingsFromForm(): ChatSettings {
@@ -351,7 +301,7 @@ document.addEventListener('click', (event) => {
     const code = codeButton.closest('.code-block')?.querySelector('code')?.textContent ?? '';
     const action = codeButton.dataset.codeAction as 'copy' | 'insert' | 'replace';
     post({ type: 'code', action, code });
-    if (action === 'copy') showCopied(codeButton);
+    if (action === 'copy') showCopied(codeButton, announce);
     return;
   }
   const example = target?.closest<HTMLElement>('[data-example]');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ChatModel } from '../../src/features/chat/logic/protocol';
+import type { ChatPanel } from '../../src/features/chat/chatPanel';
 import { EXAMPLE_PROMPTS } from '../../src/features/chat/logic/chatHtml';
 import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { emulatorControl, extensionApi, focusInWebviews, hasBrowser, pressInUi, queryWebviews, screenshot, waitFor } from './harness';
@@ -8,6 +9,17 @@ import { isModel, isModelApi, isTarget } from './nodes';
 
 const KIMI: ChatModel = { kind: 'model_api', model: 'moonshotai/Kimi-K2.6', label: 'Kimi K2.6', features: ['tools', 'reasoning'] };
 const chat = (selector: string): string => `body:not([data-panel]) ${selector}`;
+
+/** The chat panel, shown and focused, with a new conversation with Kimi, once its page shows it empty. */
+async function emptyShownPanel(): Promise<ChatPanel> {
+  const api = await extensionApi();
+  const panel = api.chat.open();
+  panel.newConversation();
+  panel.setTarget(KIMI);
+  panel.reveal();
+  await waitFor(async () => (await queryWebviews(chat('#empty:not([hidden])'))).length === 1, 10_000, 'the empty conversation in the page');
+  return panel;
+}
 
 describe('Chat panel, polished (issue 14 item 9) and the trees read aloud (issue 17)', function () {
   this.timeout(120_000);
@@ -25,11 +37,7 @@ describe('Chat panel, polished (issue 14 item 9) and the trees read aloud (issue
 
   it('an empty conversation offers three example prompts; one picked by keyboard is asked', async function () {
     if (!hasBrowser()) this.skip();
-    const api = await extensionApi();
-    const panel = api.chat.open();
-    panel.newConversation();
-    panel.setTarget(KIMI);
-    panel.reveal();
+    const panel = await emptyShownPanel();
     await waitFor(async () => (await queryWebviews(chat('#empty:not([hidden]) button.example'))).length === 3, 10_000, 'the example prompts');
     const shown = (await queryWebviews(chat('#empty button.example'))).map((match) => match.text);
     assert.deepEqual(shown, EXAMPLE_PROMPTS);
@@ -52,12 +60,7 @@ describe('Chat panel, polished (issue 14 item 9) and the trees read aloud (issue
 
   it('a long paragraph with no blank line streams as one paragraph, in kept pieces, with no gap between them', async function () {
     if (!hasBrowser()) this.skip();
-    const api = await extensionApi();
-    const panel = api.chat.open();
-    panel.newConversation();
-    panel.setTarget(KIMI);
-    panel.reveal();
-    await waitFor(async () => (await queryWebviews(chat('#empty:not([hidden])'))).length === 1, 10_000, 'the page');
+    const panel = await emptyShownPanel();
     const words = 'a replica scales down after the idle window and a cold start loads the weights again before the first token'.split(' ');
     let paragraph = '';
     for (let i = 0; paragraph.length < 40_000; i++) paragraph += words[i % words.length] + (i % 97 === 96 ? '\n' : ' ');
