@@ -54,10 +54,11 @@ const md = new MarkdownIt({
   },
 });
 
-// The page's own outline is h1 (the panel) and h2 (each turn): a model's headings go below them.
+// The page's own outline is h1 (the panel) and h2 (each turn): a model's headings go below them, its top two
+// levels (# and ##, either can be a model's first) both to h3 so that no level is skipped.
 md.core.ruler.push('nest_headings', (state) => {
   for (const token of state.tokens) {
-    if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + 2)}`;
+    if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${Math.min(6, Math.max(3, Number(token.tag.slice(1)) + 1))}`;
   }
 });
 
