@@ -17,6 +17,7 @@ import { SEED } from '../emulator/state/seed';
 import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
 import { catalogAtScale } from './catalog';
+import { chatRenderCost } from './chatRender';
 import { renderResponse } from '../src/features/predict/logic/responseBody';
 
 interface Row {
@@ -521,6 +522,9 @@ async function main(): Promise<void> {
     predictui: () => predictUi(client),
     bundle: bundleSize,
     chatpanel: () => withPacedEmulator(chatPanelCost),
+    chatrender: async () => {
+      for (const row of await chatRenderCost(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
+    },
     activation: async () => {
       for (const row of await activationInVsCode(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
     },

@@ -4,11 +4,13 @@
  * kept; only the tail is re-rendered per batch, at most once a frame. A code block still open at the
  * tail is not re-rendered: its opening is rendered once (so markdown-it puts the block where it
  * belongs) and the code that arrives is appended to it as plain text, highlighted once when its fence
- * closes or the answer ends. When the answer ends it is rendered whole once.
+ * closes or the answer ends. A long paragraph still open at the tail is shown in kept pieces
+ * (`OpenParagraph`). When the answer ends it is rendered whole once.
  */
 import type { AnswerDelta, AnswerStats, AssistantTurn } from '../../src/features/chat/logic/protocol';
 import type { ToolCall } from '../../src/client/types';
 import { renderMarkdown, scanBoundary, type BoundaryScan } from './markdown';
+import { OpenParagraph } from './openParagraph';
 
 export interface CodeActions {
   decorate(container: HTMLElement): void;
@@ -21,16 +23,33 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return node;
 }
 
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The answer's figures in a few words: speed and size, and why it ended when that was not the model's own choice. */
 export function statsLine(stats: AnswerStats): string {
   const parts: string[] = [];
-  if (stats.timeToFirstTokenMs !== undefined) parts.push(`first token ${stats.timeToFirstTokenMs} ms`);
+  if (stats.timeToFirstTokenMs !== undefined) parts.push(`${seconds(stats.timeToFirstTokenMs)} to first token`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond} tok/s`);
-  if (stats.promptTokens !== undefined) parts.push(`${stats.promptTokens} prompt`);
-  if (stats.completionTokens !== undefined) parts.push(`${stats.completionTokens} completion`);
-  if (stats.cachedTokens) parts.push(`${stats.cachedTokens} cached`);
-  if (stats.reasoningTokens) parts.push(`${stats.reasoningTokens} reasoning`);
-  if (stats.finishReason && stats.finishReason !== 'stop') parts.push(`finish: ${stats.finishReason}`);
+  if (stats.completionTokens !== undefined) parts.push(`${stats.completionTokens.toLocaleString('en-US')} tokens`);
+  if (stats.finishReason === 'length') parts.push('cut at the token limit');
+  else if (stats.finishReason && stats.finishReason !== 'stop') parts.push(`ended: ${stats.finishReason.replace(/_/g, ' ')}`);
   return parts.join(' · ');
+}
+
+/** Every figure, one a line: what the statistics line shows on hover. */
+export function statsDetails(stats: AnswerStats): string {
+  const lines: string[] = [];
+  if (stats.timeToFirstTokenMs !== undefined) lines.push(`Time to first token: ${stats.timeToFirstTokenMs} ms`);
+  if (stats.tokensPerSecond !== undefined) lines.push(`Speed: ${stats.tokensPerSecond} tokens per second`);
+  if (stats.durationMs !== undefined) lines.push(`Duration: ${seconds(stats.durationMs)}`);
+  if (stats.promptTokens !== undefined) lines.push(`Prompt tokens: ${stats.promptTokens}`);
+  if (stats.completionTokens !== undefined) lines.push(`Completion tokens: ${stats.completionTokens}`);
+  if (stats.cachedTokens) lines.push(`Cached prompt tokens: ${stats.cachedTokens}`);
+  if (stats.reasoningTokens) lines.push(`Reasoning tokens: ${stats.reasoningTokens}`);
+  if (stats.finishReason) lines.push(`Finish reason: ${stats.finishReason}`);
+  return lines.join('\n');
 }
 
 /** What markdown-it does to a fence's content lines: up to `indent` leading spaces removed from each. */
@@ -67,15 +86,18 @@ export class AnswerView {
    * laying out what arrives never lays out the whole block again), then the partial last line.
    */
   private open?: { start: number; indent: number; code: Element; lines: Text; partial: Text; shown: number };
+  private paragraph?: OpenParagraph;
   private frame?: number;
 
   constructor(
     private turn: AssistantTurn,
     private readonly code: CodeActions,
+    /** Render a long open paragraph in kept pieces (off only to measure the cost without it). */
+    private readonly piecewise = true,
   ) {
     this.root = element('article', 'turn assistant');
     this.root.dataset.answerId = turn.id;
-    this.root.append(element('header', 'who', turn.model));
+    this.root.append(element('h2', 'who', turn.model));
     this.reasoningBlock = element('details', 'reasoning');
     this.reasoningBlock.append(element('summary', undefined, 'Reasoning'));
     this.reasoningText = element('div', 'reasoning-text');
@@ -93,6 +115,7 @@ export class AnswerView {
     this.renderToolCalls(turn.toolCalls);
     if (turn.state === 'streaming') {
       this.scheduleRender();
+      this.root.setAttribute('aria-busy', 'true');
       this.footer.textContent = 'Streaming…';
     } else {
       this.end(turn);
@@ -122,6 +145,7 @@ export class AnswerView {
 
   end(turn: AssistantTurn): void {
     this.turn = turn;
+    this.root.removeAttribute('aria-busy');
     this.text = turn.text;
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.frame = undefined;
@@ -131,6 +155,7 @@ export class AnswerView {
     this.committedLength = this.text.length;
     this.scan = { boundary: this.text.length, position: this.text.length };
     this.open = undefined;
+    this.paragraph = undefined;
     this.tail.replaceChildren();
     this.code.decorate(this.committed);
     this.footer.dataset.finalRenderMs = (performance.now() - started).toFixed(1);
@@ -152,10 +177,11 @@ export class AnswerView {
    * `data-render-ms` and the answer's length then (`data-rendered-length`), `data-render-max-ms`.
    */
   private recordRender(started: number): void {
+    const data = this.footer.dataset;
+    data.scriptMs = (performance.now() - started).toFixed(2);
     // Layout included: the page lays the answer out this frame anyway (the transcript follows the output).
     void this.body.offsetHeight;
     const ms = performance.now() - started;
-    const data = this.footer.dataset;
     data.renderMs = ms.toFixed(1);
     data.renderedLength = String(this.text.length);
     data.renderMaxMs = Math.max(ms, Number(data.renderMaxMs ?? 0)).toFixed(1);
@@ -166,19 +192,54 @@ export class AnswerView {
     this.scan = scanBoundary(this.text, this.scan);
     const boundary = this.scan.boundary;
     if (boundary > this.committedLength) {
-      const block = element('div');
-      block.innerHTML = renderMarkdown(this.text.slice(this.committedLength, boundary));
-      this.code.decorate(block);
-      this.committed.append(block);
+      if (!this.keepParagraph(boundary)) {
+        const block = element('div');
+        block.innerHTML = renderMarkdown(this.text.slice(this.committedLength, boundary));
+        this.code.decorate(block);
+        this.committed.append(block);
+      }
       this.committedLength = boundary;
       this.open = undefined;
+      this.paragraph = undefined;
     }
     const fence = this.scan.fence;
-    if (!fence || !this.showOpenBlock(fence.start, fence.indent, fence.contentStart)) {
+    if (fence && this.showOpenBlock(fence.start, fence.indent, fence.contentStart)) {
+      this.paragraph = undefined;
+    } else if (!this.showOpenParagraph()) {
       this.open = undefined;
+      this.paragraph = undefined;
       this.tail.innerHTML = renderMarkdown(this.text.slice(this.committedLength));
     }
     this.recordRender(started);
+  }
+
+  /**
+   * Shows a long tail that is one plain paragraph in kept pieces (see `OpenParagraph`). False (nothing
+   * changed) when the tail is short or holds other blocks, which the caller then renders as markdown.
+   */
+  private showOpenParagraph(): boolean {
+    const start = this.committedLength;
+    if (!this.piecewise) return false;
+    if (this.paragraph?.start !== start) {
+      if (!OpenParagraph.fits(this.text, start)) return false;
+      this.paragraph = new OpenParagraph(start);
+      this.tail.replaceChildren(this.paragraph.element);
+    }
+    return this.paragraph.show(this.text);
+  }
+
+  /**
+   * The stable part grew to `boundary` and is the paragraph shown in pieces, now ended by a blank line: its
+   * pieces are kept as they are instead of rendering it again whole. False when the stable part is anything else.
+   */
+  private keepParagraph(boundary: number): boolean {
+    const kept = this.paragraph?.start === this.committedLength ? this.paragraph.finish(this.text, boundary) : undefined;
+    if (!kept) return false;
+    const block = element('div');
+    block.append(kept);
+    this.committed.append(block);
+    this.tail.replaceChildren();
+    return true;
   }
 
   /**
@@ -234,14 +295,15 @@ export class AnswerView {
   private renderFooter(turn: AssistantTurn): void {
     this.footer.replaceChildren();
     this.root.classList.toggle('failed', turn.state === 'failed');
-    if (turn.state === 'failed') {
-      const error = element('div', 'error', turn.error ?? 'The request failed.');
-      error.setAttribute('role', 'alert');
-      this.footer.append(error);
-    }
+    // Said once through the page's status region when it happens; shown here for reading.
+    if (turn.state === 'failed') this.footer.append(element('div', 'error error-box', turn.error ?? 'The request failed.'));
     if (turn.state === 'stopped') this.footer.append(element('div', 'stopped', 'Stopped.'));
     const figures = statsLine(turn.stats);
-    if (figures) this.footer.append(element('div', 'stats', figures));
+    if (figures) {
+      const line = element('div', 'stats', figures);
+      line.title = statsDetails(turn.stats);
+      this.footer.append(line);
+    }
     if (turn.stats.requestId) {
       const id = element('div', 'request-id', `request ${turn.stats.requestId}`);
       id.title = 'X-Baseten-Request-Id: quote it to Baseten support';

@@ -4,7 +4,9 @@
  */
 import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, ConversationState, HostToWebview, UserTurn, WebviewToHost } from '../../src/features/chat/logic/protocol';
 import { AnswerView } from './answerView';
+import { codeActions, showCopied } from './codeBlocks';
 import { renderMarkdown } from './markdown';
+import { focusOnReturn } from '../returnFocus';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -43,29 +45,14 @@ const maxTokensInput = byId<HTMLInputElement>('max-tokens');
 const effortRow = byId<HTMLElement>('effort-row');
 const effortSelect = byId<HTMLSelectElement>('effort');
 const emptyNote = byId<HTMLElement>('empty');
+const statusRegion = byId<HTMLElement>('status');
 
-const codeActions = {
-  decorate(container: HTMLElement): void {
-    for (const pre of Array.from(container.querySelectorAll('pre'))) {
-      if (pre.parentElement?.classList.contains('code-block')) continue;
-      const code = pre.querySelector('code');
-      if (!code) continue;
-      const wrapper = document.createElement('div');
-      wrapper.className = 'code-block';
-      const bar = document.createElement('div');
-      bar.className = 'code-actions';
-      for (const [action, label] of [['copy', 'Copy'], ['insert', 'Insert at Cursor'], ['replace', 'Replace Selection']] as const) {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.textContent = label;
-        button.dataset.codeAction = action;
-        bar.append(button);
-      }
-      pre.replaceWith(wrapper);
-      wrapper.append(bar, pre);
-    }
-  },
-};
+/** Says something short to screen readers (the conversation itself is not a live region: it would be re-read). */
+function announce(text: string): void {
+  // A change of text is what a live region announces: clear first so that the same word twice is said twice.
+  statusRegion.textContent = '';
+  requestAnimationFrame(() => (statusRegion.textContent = text));
+}
 
 function settingsFromForm(): ChatSettings {
   const temperature = temperatureInput.value.trim() === '' ? undefined : Number(temperatureInput.value);
@@ -111,6 +98,7 @@ function showTarget(target: ChatModel | undefined): void {
   state.target = target;
   targetButton.textContent = target ? target.label : 'Choose a model…';
   targetButton.title = target ? `${target.kind === 'model_api' ? 'Model API' : 'Deployed model'} ${target.model}. Click to change.` : 'Choose the model that answers';
+  targetButton.setAttribute('aria-label', target ? `Model: ${target.label}, change` : 'Choose a model…');
   effortRow.hidden = !target?.features.includes('reasoning_effort');
 }
 
@@ -126,7 +114,8 @@ function showPending(pending: ChatContext[]): void {
       remove.type = 'button';
       remove.className = 'chip-remove';
       remove.textContent = '×';
-      remove.title = 'Remove';
+      remove.title = 'Remove from the next question';
+      remove.setAttribute('aria-label', `Remove ${chip.textContent} from the next question`);
       remove.dataset.removeContext = piece.id;
       chip.append(remove);
       return chip;
@@ -137,7 +126,8 @@ function showPending(pending: ChatContext[]): void {
 function userElement(turn: UserTurn): HTMLElement {
   const article = document.createElement('article');
   article.className = 'turn user';
-  const who = document.createElement('header');
+  article.dataset.turnId = turn.id;
+  const who = document.createElement('h2');
   who.className = 'who';
   who.textContent = 'You';
   article.append(who);
@@ -166,12 +156,19 @@ function addAnswer(turn: AssistantTurn): void {
 
 function setStreaming(turn: AssistantTurn | undefined): void {
   const id = turn?.id;
+  // A button about to hide hands the focus on: Send to Stop, Stop back to the message box.
+  const focused = document.activeElement;
   streamingId = id;
   streamingTurn = turn;
   sendButton.hidden = !!id;
   stopButton.hidden = !id;
   document.body.classList.toggle('streaming', !!id);
+  transcript.setAttribute('aria-busy', String(!!id));
+  if (id && focused === sendButton) stopButton.focus();
+  if (!id && (focused === stopButton || focused === document.body)) input.focus();
 }
+
+const ENDED_WORDS = { done: 'Done', stopped: 'Stopped', failed: 'Error', streaming: 'Answering…' } as const;
 
 /** Keeps the newest text in view unless the user scrolled up to read. */
 function followOutput(action: () => void): void {
@@ -187,12 +184,21 @@ function followOutput(action: () => void): void {
 function renderAll(next: ConversationState): void {
   state = next;
   answers.clear();
-  transcript.replaceChildren();
+  transcript.replaceChildren(emptyNote);
+  let latest: HTMLElement | undefined;
   for (const turn of state.turns) {
-    if (turn.role === 'user') transcript.append(userElement(turn));
+    if (turn.role === 'user') transcript.append((latest = userElement(turn)));
     else addAnswer(turn);
   }
   emptyNote.hidden = state.turns.length > 0;
+  // Reopened: the latest question and its answer in view, not the top of the conversation.
+  if (latest) {
+    requestAnimationFrame(() => {
+      latest?.scrollIntoView({ block: 'start' });
+      // For tests: where the reopened conversation was scrolled to, and which turn.
+      transcript.dataset.scrolledTo = `${Math.round(transcript.scrollTop)} ${latest?.dataset.turnId ?? ''}`;
+    });
+  }
   showSettings(state.settings);
   showTarget(state.target);
   showPending(state.pending);
@@ -218,6 +224,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         addAnswer(message.answer);
       });
       setStreaming(message.answer);
+      announce('Answering…');
       saveNow();
       break;
     case 'delta':
@@ -231,7 +238,10 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       const index = state.turns.findIndex((turn) => turn.id === message.answer.id);
       if (index >= 0) state.turns[index] = message.answer;
       followOutput(() => answers.get(message.answer.id)?.end(message.answer));
-      if (streamingId === message.answer.id) setStreaming(undefined);
+      if (streamingId === message.answer.id) {
+        setStreaming(undefined);
+        announce(message.answer.state === 'failed' ? `Error: ${message.answer.error ?? 'the request failed'}` : ENDED_WORDS[message.answer.state]);
+      }
       saveNow();
       break;
     }
@@ -246,11 +256,18 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'focusInput':
       input.focus();
       break;
+    case 'focusTarget':
+      targetButton.focus();
+      break;
+    case 'returned':
+      focusOnReturn(input);
+      break;
   }
 });
 
 function send(): void {
   const text = input.value.trim();
+  if (!text && !streamingId) announce('Type a question first.');
   if (!text || streamingId) return;
   // The text stays in the box until the host has taken the question (it may first ask for a model).
   post({ type: 'send', text, settings: settingsFromForm() });
@@ -266,6 +283,15 @@ input.addEventListener('keydown', (event) => {
     send();
   }
 });
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && streamingId && !event.isComposing) {
+    event.preventDefault();
+    post({ type: 'stop' });
+  } else if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyI') {
+    event.preventDefault();
+    input.focus();
+  }
+});
 for (const field of [systemInput, temperatureInput, maxTokensInput, effortSelect]) field.addEventListener('change', save);
 
 document.addEventListener('click', (event) => {
@@ -273,12 +299,23 @@ document.addEventListener('click', (event) => {
   const codeButton = target?.closest<HTMLElement>('[data-code-action]');
   if (codeButton) {
     const code = codeButton.closest('.code-block')?.querySelector('code')?.textContent ?? '';
-    post({ type: 'code', action: codeButton.dataset.codeAction as 'copy' | 'insert' | 'replace', code });
+    const action = codeButton.dataset.codeAction as 'copy' | 'insert' | 'replace';
+    post({ type: 'code', action, code });
+    if (action === 'copy') showCopied(codeButton, announce);
+    return;
+  }
+  const example = target?.closest<HTMLElement>('[data-example]');
+  if (example?.dataset.example) {
+    input.value = example.dataset.example;
+    input.focus();
+    send();
     return;
   }
   const remove = target?.closest<HTMLElement>('[data-remove-context]');
   if (remove?.dataset.removeContext) {
     post({ type: 'removeContext', id: remove.dataset.removeContext });
+    // The chip goes: the focus goes to where the question is typed.
+    input.focus();
     return;
   }
   const link = target?.closest('a');

@@ -54,6 +54,14 @@ const md = new MarkdownIt({
   },
 });
 
+// The page's own outline is h1 (the panel) and h2 (each turn): a model's headings go below them, its top two
+// levels (# and ##, either can be a model's first) both to h3 so that no level is skipped.
+md.core.ruler.push('nest_headings', (state) => {
+  for (const token of state.tokens) {
+    if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${Math.min(6, Math.max(3, Number(token.tag.slice(1)) + 1))}`;
+  }
+});
+
 const SAFE_LINK = /^(?:https?:|mailto:|#)/i;
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
@@ -64,12 +72,19 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+const SANITIZE = {
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+  FORBID_ATTR: ['style'],
+};
+
 /** Markdown to HTML that is safe to assign to `innerHTML`. */
 export function renderMarkdown(text: string): string {
-  return DOMPurify.sanitize(md.render(text), {
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-    FORBID_ATTR: ['style'],
-  });
+  return DOMPurify.sanitize(md.render(text), SANITIZE);
 }
 
-export { scanBoundary, stableBoundary, type BoundaryScan, type OpenFence } from './stableBoundary';
+/** The inline markdown of part of a paragraph (no block structure) to HTML that is safe to assign to `innerHTML`. */
+export function renderInlineMarkdown(text: string): string {
+  return DOMPurify.sanitize(md.renderInline(text), SANITIZE);
+}
+
+export { isPlainParagraph, paragraphCut, scanBoundary, stableBoundary, type BoundaryScan, type OpenFence } from './stableBoundary';

@@ -60,3 +60,31 @@ export function scanBoundary(text: string, previous: BoundaryScan | number): Bou
 export function stableBoundary(text: string, from: number): number {
   return scanBoundary(text, from).boundary;
 }
+
+/**
+ * A line that starts a block other than a paragraph (or turns the lines above into a heading): a list item,
+ * heading, quote, table row, fence, thematic break or setext underline, HTML, indented code.
+ */
+const OTHER_BLOCK = /^(?: {0,3}(?:[-+*][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|>|\||`{3}|~{3}|<|(?:[-*_=][ \t]*)+$)| {4}|\t)/m;
+
+/** Whether `text` from `from` to `to` reads as lines of one plain paragraph (inline markdown only). */
+export function isPlainParagraph(text: string, from: number, to: number): boolean {
+  return !OTHER_BLOCK.test(text.slice(from, to));
+}
+
+/**
+ * Where a paragraph still streaming can be cut, so that the part from `from` to the cut renders on its own
+ * as it will in the whole: after the last space or line break before `before`, outside code spans (an even
+ * number of backticks before it). -1 when there is no such place. Emphasis or a link that spans the cut shows
+ * as typed until the answer ends and is rendered whole.
+ */
+export function paragraphCut(text: string, from: number, before: number): number {
+  let backticks = 0;
+  for (let i = from; i < before; i++) if (text.charCodeAt(i) === 96) backticks++;
+  for (let i = before - 1; i > from; i--) {
+    const code = text.charCodeAt(i);
+    if (code === 96) backticks--;
+    else if ((code === 32 || code === 10) && backticks % 2 === 0) return i + 1;
+  }
+  return -1;
+}

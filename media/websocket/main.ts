@@ -8,6 +8,7 @@ import { describeJsonError, parseJsonInput } from '../../src/features/websocket/
 import { parseSavedSession } from '../../src/features/websocket/logic/panelMessages';
 import type { ConnectionState, HostToWebview, SavedSession, SendMode, TranscriptEntry, WebviewToHost } from '../../src/features/websocket/logic/protocol';
 import { targetLabel } from '../../src/client/target';
+import { focusOnReturn } from '../returnFocus';
 import type { TargetRef } from '../../src/client/target';
 
 interface VsCodeApi {
@@ -84,7 +85,7 @@ function entryElement(entry: TranscriptEntry): HTMLElement {
   article.className = `entry ${entry.direction}${entry.level === 'error' ? ' error' : ''}`;
   article.dataset.entryId = String(entry.id);
   const header = document.createElement('header');
-  header.append(span('direction', DIRECTION_LABELS[entry.direction]), span('time', formatTime(entry.at)));
+  header.append(span('direction', entry.level === 'error' ? '⚠ Error' : DIRECTION_LABELS[entry.direction]), span('time', formatTime(entry.at)));
   const body = document.createElement('pre');
   body.className = 'body';
   if (entry.kind === 'binary') {
@@ -143,7 +144,12 @@ function renderAll(next: TranscriptEntry[], hiddenBefore: number): void {
   append(next, 0);
 }
 
+/** Connect or Reconnect had the focus when the session started opening: the message box gets it once open. */
+let connectingByKeys = false;
+
 function showConnection(next: ConnectionState): void {
+  const focused = document.activeElement;
+  const wasOpen = connection.status === 'open';
   connection = next;
   const labels = { connecting: 'Connecting…', open: 'Connected', closing: 'Closing…', closed: 'Disconnected' } as const;
   const coldStart = next.status === 'connecting' && next.coldStart;
@@ -158,6 +164,13 @@ function showConnection(next: ConnectionState): void {
   disconnectButton.textContent = next.status === 'connecting' ? 'Cancel' : 'Disconnect';
   pingButton.disabled = next.status !== 'open';
   sendButton.disabled = next.status !== 'open' || !!validationError();
+  // A button that hides hands the focus to the one that takes its place; a session that opens, to the message box.
+  if (focused instanceof HTMLButtonElement && focused.hidden) {
+    connectingByKeys = focused === connectButton || focused === reconnectButton;
+    (closed ? (reconnectButton.hidden ? connectButton : reconnectButton) : disconnectButton).focus();
+  }
+  if (next.status === 'open' && !wasOpen && connectingByKeys && (document.activeElement === disconnectButton || document.activeElement === document.body)) input.focus();
+  if (next.status !== 'connecting') connectingByKeys = false;
   rttLabel.textContent = next.rttMs === undefined ? '' : `${next.rttMs} ms`;
   rttLabel.title = next.rttMs === undefined ? '' : 'Round trip of the last ping';
   if (next.close && closed) {
@@ -188,16 +201,38 @@ function validationError(): string | undefined {
   return parsed.ok ? undefined : describeJsonError(parsed);
 }
 
+/** Checks the JSON typed so far and shows what is wrong, tied to the box; called on a pause in typing, on leaving the box, and on send. */
 function validate(): void {
+  clearTimeout(validateTimer);
   const error = validationError();
   jsonError.hidden = !error;
   jsonError.textContent = error ?? '';
+  if (error) {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', 'json-error');
+  } else {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
   sendButton.disabled = connection.status !== 'open' || !!error;
+  save();
+}
+
+/** How long typing must pause before the JSON is checked: while typing, a half-written value is not an error. */
+const VALIDATE_PAUSE_MS = 700;
+let validateTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** While typing: an error already shown goes as soon as the text is valid; a new one waits for a pause. */
+function validateSoon(): void {
+  clearTimeout(validateTimer);
+  if (!jsonError.hidden && !validationError()) validate();
+  else validateTimer = setTimeout(validate, VALIDATE_PAUSE_MS);
   save();
 }
 
 function send(): void {
   const text = input.value;
+  validate();
   if (!text || sendButton.disabled) return;
   sendError.hidden = true;
   post({ type: 'send', mode: modeSelect.value as SendMode, text });
@@ -228,6 +263,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         sendError.textContent = message.error ?? 'Not sent.';
       }
       break;
+    case 'returned':
+      focusOnReturn(input);
+      break;
     case 'maxRendered':
       maxRendered = message.maxRendered;
       cap();
@@ -251,8 +289,9 @@ autoScrollBox.addEventListener('change', () => {
 modeSelect.addEventListener('change', validate);
 input.addEventListener('input', () => {
   sendError.hidden = true;
-  validate();
+  validateSoon();
 });
+input.addEventListener('blur', validate);
 input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
     event.preventDefault();

@@ -32,8 +32,14 @@ export abstract class WebviewPanelHost<ToPage, FromPage> implements vscode.Dispo
     this.listeners = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.take(raw)),
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((event) => {
+        if (event.webviewPanel.active) this.becameActive();
+      }),
     ];
   }
+
+  /** The user came back to the panel (or it opened focused): pages put the focus where the user types. */
+  protected becameActive(): void {}
 
   /** A message from the page, already checked. */
   protected abstract receive(message: FromPage): Promise<void> | void;

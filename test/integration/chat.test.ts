@@ -205,7 +205,7 @@ describe('Chat panel', function () {
     assert.ok(answer.text.length > 0, 'the streamed text is kept');
     assert.ok(answer.error && answer.error.length > 10, `a clear error: ${answer.error}`);
     if (hasBrowser()) {
-      await waitFor(async () => (await queryWebviews(`article[data-answer-id="${answer.id}"] [role=alert]`)).length === 1, 10_000, 'the error in the panel');
+      await waitFor(async () => (await queryWebviews(`article[data-answer-id="${answer.id}"] .error-box`)).length === 1, 10_000, 'the error in the panel');
       await shownAnswer(answer.id, answer.text.slice(0, 20).trim());
       await screenshot('chat-dropped-stream');
     }

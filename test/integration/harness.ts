@@ -8,6 +8,7 @@ import type { BasetenEndpoints } from '../../src/client/urls';
 import type { BasetenTestApi } from '../../src/extension';
 import type { ExplorerNode } from '../../src/platform/treeNodes';
 import type { BasetenTreeProvider } from '../../src/features/explorer/treeProvider';
+import type { AxeReport, FocusReport } from '../runner/webviewA11y';
 
 export const EXTENSION_ID = 'baseten-community.baseten-vscode';
 
@@ -129,6 +130,11 @@ export async function pressInUi(key: string): Promise<void> {
   await control('/ui/press', { key });
 }
 
+/** Types text key by key where the focus is (a newline presses Enter). */
+export async function typeInUi(text: string): Promise<void> {
+  await control('/ui/type', { text });
+}
+
 /** Elements matching a CSS selector inside the open webviews (empty where the runner has no browser). */
 export async function queryWebviews(selector: string): Promise<Array<{ frame: string; text: string; html: string; value?: string }>> {
   const result = await control('/ui/webview', { selector });
@@ -149,6 +155,18 @@ export async function clickInWebview(selector: string): Promise<void> {
 /** Types a value into the first field matching a CSS selector inside the open webviews (a select gets that option). */
 export async function fillInWebview(selector: string, value: string): Promise<void> {
   await control('/ui/webview/fill', { selector, value });
+}
+
+/** axe-core's violations in each open Baseten page (or only `panel`'s: `chat`, `websocket`); empty without a browser. */
+export async function axeWebviews(panel?: string): Promise<AxeReport[]> {
+  const result = await control('/ui/webview/axe', panel === undefined ? {} : { panel });
+  return (result.reports as AxeReport[] | undefined) ?? [];
+}
+
+/** Where the keyboard focus is in each open Baseten page (empty without a browser). */
+export async function focusInWebviews(): Promise<FocusReport[]> {
+  const result = await control('/ui/webview/focus');
+  return (result.reports as FocusReport[] | undefined) ?? [];
 }
 
 /** Whether a browser drives this run (the code-server runner), so UI checks can be made. */

@@ -13,6 +13,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import type { Emulator } from '../../emulator';
 import { extensionTestsPath, parseArgs, prepareRun, RunnerArgs, readResults, removeQuietly, repoRoot, report, screenshotsDir, startEmulatorFromOut } from './setup';
 import { recordWebviewStates, savedWebviewStates } from './webviewState';
+import { axeWebviews, focusInWebviews } from './webviewA11y';
 import { CHROMIUM_ARGS, ensureVsCodeServer, freePort, installExtension, remoteUri, RunningCodeServer, startCodeServer, workbenchUrl } from './vscodeServer';
 
 const OVERALL_TIMEOUT_MS = 15 * 60_000;
@@ -104,7 +105,7 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-/** 127.0.0.1 HTTP server the tests call: POST /screenshot?name=x, POST /ui/command {title}, POST /ui/click {selector}, POST /ui/fill {selector, value}, POST /ui/press {key}, POST /ui/text {selector}, POST /ui/webview {selector}. */
+/** 127.0.0.1 HTTP server the tests call: POST /screenshot?name=x, POST /ui/command {title}, POST /ui/click {selector}, POST /ui/fill {selector, value}, POST /ui/press {key}, POST /ui/type {text}, POST /ui/text {selector}, POST /ui/webview {selector}, POST /ui/webview/axe {panel?}, POST /ui/webview/focus. */
 export function startControlServer(getPage: () => Page | undefined): Promise<{ server: Server; url: string }> {
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -132,6 +133,10 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
       const key = String(body.key ?? '');
       await serially(() => page.keyboard.press(key));
       result = { pressed: key };
+    } else if (url.pathname === '/ui/type') {
+      const text = String(body.text ?? '');
+      await serially(() => page.keyboard.type(text));
+      result = { typed: text.length };
     } else if (url.pathname === '/ui/text') {
       const selector = String(body.selector ?? '');
       result = { texts: await serially(() => page.locator(selector).allInnerTexts()) };
@@ -143,6 +148,10 @@ export function startControlServer(getPage: () => Page | undefined): Promise<{ s
       result = { filled: await serially(() => fillInWebviews(page, selector, String(body.value ?? ''))) };
     } else if (url.pathname === '/ui/webview/state') {
       result = { states: await serially(() => savedWebviewStates(page)) };
+    } else if (url.pathname === '/ui/webview/axe') {
+      result = { reports: await serially(() => axeWebviews(page, body.panel === undefined ? undefined : String(body.panel))) };
+    } else if (url.pathname === '/ui/webview/focus') {
+      result = { reports: await serially(() => focusInWebviews(page)) };
     } else if (url.pathname === '/ui/webview') {
       const selector = String(body.selector ?? '');
       result = { matches: await serially(() => queryWebviews(page, selector)) };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { scanBoundary, stableBoundary } from '../../media/chat/stableBoundary';
+import { isPlainParagraph, paragraphCut, scanBoundary, stableBoundary } from '../../media/chat/stableBoundary';
 import { codeTokens, decode, plan } from '../../emulator/modelApis/chatGenerator';
 
 describe('Chat page: stableBoundary', () => {
@@ -60,6 +60,25 @@ describe('Chat page: stableBoundary', () => {
     assert.deepEqual(scan.fence, { marker: '~~~~', indent: 2, start: 'Intro\n\n'.length, contentStart: text.indexOf('  x') });
     assert.equal(scan.position, text.lastIndexOf('\n') + 1);
     assert.equal(scanBoundary(`${text}\n  ~~~~\n`, 0).fence, undefined);
+  });
+});
+
+describe('Chat page: a long open paragraph in pieces', () => {
+  it('cuts after the last space or line break before the limit, never inside a code span', () => {
+    const text = 'one two `a b` three';
+    assert.equal(paragraphCut(text, 0, text.length), text.indexOf('three'));
+    assert.equal(paragraphCut(text, 0, text.indexOf('b`')), text.indexOf('`a'), 'not between the backticks');
+    assert.equal(paragraphCut('one\ntwo', 0, 7), 4);
+    assert.equal(paragraphCut('nospacehere', 0, 11), -1);
+    assert.equal(paragraphCut('x y z', 2, 5), 4, 'only after `from`');
+  });
+
+  it('a paragraph is plain while no line starts another block', () => {
+    assert.equal(isPlainParagraph('Some **bold** text\nand a [link](https://x.y) on a second line', 0, 60), true);
+    for (const line of ['- item', '2. item', '# Heading', '> quote', '| a | b |', '```', '    code', '---', '===', '<div>']) {
+      assert.equal(isPlainParagraph(`text\n${line}\nmore`, 0, 100), false, line);
+    }
+    assert.equal(isPlainParagraph('- item\ntext', 7, 11), true, 'only the range counts');
   });
 });
 

@@ -63,6 +63,12 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
     return !!this.running;
   }
 
+  /** Shows a model as the one that will answer, without remembering it as the user's choice. */
+  preselect(target: ChatModel): void {
+    this.state.target = target;
+    this.post({ type: 'target', target });
+  }
+
   setTarget(target: ChatModel): void {
     this.state.target = target;
     this.host.rememberTarget(target);
@@ -82,6 +88,8 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
     if (settings) this.state.settings = settings;
     if (!this.state.target) {
       const picked = await this.pick();
+      this.reveal();
+      this.post({ type: picked ? 'focusInput' : 'focusTarget' });
       if (!picked) return undefined;
       this.setTarget(picked);
     }
@@ -173,6 +181,7 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
     switch (message.type) {
       case 'ready':
         this.post({ type: 'state', state: this.state });
+        if (this.panel.active) this.post({ type: 'returned' });
         return;
       case 'send':
         await this.ask(message.text, message.settings);
@@ -184,6 +193,9 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
         if (this.picking) return;
         const picked = await this.pick(this.state.target);
         if (picked) this.setTarget(picked);
+        // The picker took the focus: give it back to the page, on the message box once a model is chosen.
+        this.reveal();
+        this.post({ type: picked ? 'focusInput' : 'focusTarget' });
         return;
       }
       case 'newConversation':
@@ -232,6 +244,10 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
       }
     });
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  }
+
+  protected override becameActive(): void {
+    this.post({ type: 'returned' });
   }
 
   protected override teardown(): void {

@@ -101,7 +101,23 @@ export class ChatPanels implements vscode.Disposable, ChatPanelHost {
     const panel = createWebviewPanel(CHAT_VIEW_TYPE, 'Baseten Chat', vscode.ViewColumn.Beside, this.mediaRoot);
     const last = readChatModel(this.context.globalState.get(LAST_TARGET_KEY));
     const state: ConversationState | undefined = last ? { version: 1, settings: { system: '' }, turns: [], pending: [], target: last } : undefined;
-    return this.adopt(new ChatPanel(panel, this, state));
+    const opened = this.adopt(new ChatPanel(panel, this, state));
+    if (!last) void this.preselectFirstModelApi(opened);
+    return opened;
+  }
+
+  /** No model used yet: the first Model API, so that the first question needs no pick. */
+  private async preselectFirstModelApi(panel: ChatPanel): Promise<void> {
+    const first = await this.firstModelApi().catch(() => undefined);
+    // No key or no network yet: the first question asks which model, as before.
+    if (first && !panel.target) panel.preselect(first);
+  }
+
+  /** The first Model API as the Model APIs view lists them (by name). */
+  async firstModelApi(): Promise<ChatModel | undefined> {
+    const models = await this.services.client.modelApis.listModels();
+    const first = models.slice().sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id))[0];
+    return first && modelApiChatModel(first);
   }
 
   /** `Baseten: Send Selection to Chat`: the selection goes along with the next question. */

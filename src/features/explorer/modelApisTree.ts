@@ -16,6 +16,24 @@ export function formatPrice(perMillion: number | undefined): string {
   return `$${perMillion.toFixed(2)}`;
 }
 
+/** A token count as said aloud: "262 thousand", "1 million". */
+export function tokensInWords(count: number): string {
+  if (count >= 1_000_000) return `${Math.round(count / 100_000) / 10} million`;
+  if (count >= 1000) return `${Math.round(count / 1000)} thousand`;
+  return String(count);
+}
+
+/** What a screen reader says for a Model API row: its figures in words, not "262K ctx · $1.74/$3.48 per M". */
+export function modelApiSpokenLabel(model: ModelApi, features: string[]): string {
+  const input = pricePerMillionTokens(model.pricing?.prompt);
+  const output = pricePerMillionTokens(model.pricing?.completion);
+  const parts = [`${model.name || model.id}, Model API`];
+  if (model.context_length) parts.push(`${tokensInWords(model.context_length)} token context`);
+  if (input !== undefined || output !== undefined) parts.push(`${formatPrice(input)} input, ${formatPrice(output)} output per million tokens`);
+  if (features.length) parts.push(`supports ${features.join(', ')}`);
+  return parts.join(', ');
+}
+
 /** One Model API of the live catalogue: name, context length, price per million tokens, features. */
 export class ModelApiNode implements ExplorerNode {
   readonly id: string;
@@ -38,9 +56,6 @@ export class ModelApiNode implements ExplorerNode {
     // Context and input/output price per million tokens, short enough for the sidebar's default width; the
     // tooltip says it in words (reasoning shows as the icon).
     item.description = [context, `${formatPrice(input)}/${formatPrice(output)}`].filter(Boolean).join(' · ');
-    item.accessibilityInformation = {
-      label: `${model.name || model.id}, ${context ? `${context} tokens context, ` : ''}${formatPrice(input)} input and ${formatPrice(output)} output per million tokens`,
-    };
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${escapeMarkdown(model.name || model.id)}**  \n\`${model.id}\`\n\n`);
     if (model.description) tooltip.appendMarkdown(`${escapeMarkdown(model.description)}\n\n`);
@@ -54,6 +69,7 @@ export class ModelApiNode implements ExplorerNode {
     if (model.input_modalities?.length) tooltip.appendMarkdown(`| Input | ${model.input_modalities.join(', ')} |\n`);
     if (model.quantization) tooltip.appendMarkdown(`| Quantization | ${model.quantization} |\n`);
     item.tooltip = tooltip;
+    item.accessibilityInformation = { label: modelApiSpokenLabel(model, this.features) };
     item.iconPath = new vscode.ThemeIcon(this.model.supported_features?.includes('reasoning') ? 'lightbulb-sparkle' : 'sparkle');
     item.contextValue = 'baseten.modelApi';
     return item;

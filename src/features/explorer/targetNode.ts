@@ -90,6 +90,8 @@ export class TargetNode implements ExplorerNode {
     item.iconPath = this.statusKnown ? statusIcon(this.state.status) : new vscode.ThemeIcon('circle-large-outline');
     item.description = this.description();
     item.tooltip = this.tooltip();
+    // Read aloud with its model: a row says only "production", its place under the model shows the rest.
+    item.accessibilityInformation = { label: `${this.title}, ${item.description}` };
     item.contextValue = this.contextTokens().join(' ');
     return item;
   }

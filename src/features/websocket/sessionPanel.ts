@@ -246,6 +246,7 @@ export class WebSocketPanel extends WebviewPanelHost<HostToWebview, WebviewToHos
     switch (message.type) {
       case 'ready':
         this.postInit();
+        if (this.panel.active) this.post({ type: 'returned' });
         return;
       case 'connect':
         return this.connect();
@@ -269,6 +270,10 @@ export class WebSocketPanel extends WebviewPanelHost<HostToWebview, WebviewToHos
         await this.send(message.mode, message.text);
         return;
     }
+  }
+
+  protected override becameActive(): void {
+    this.post({ type: 'returned' });
   }
 
   protected override teardown(): void {

@@ -92,7 +92,10 @@ export type HostToWebview =
   | { type: 'answerEnded'; answer: AssistantTurn }
   | { type: 'pending'; pending: ChatContext[] }
   | { type: 'target'; target?: ChatModel }
-  | { type: 'focusInput' };
+  | { type: 'focusInput' }
+  | { type: 'focusTarget' }
+  /** The panel became the active one (the user came back to it, or it just opened). */
+  | { type: 'returned' };
 
 export type CodeAction = 'copy' | 'insert' | 'replace';
 

@@ -63,7 +63,9 @@ export type HostToWebview =
   | { type: 'entries'; entries: TranscriptEntry[]; skipped: number }
   | { type: 'connection'; connection: ConnectionState }
   | { type: 'sent'; ok: boolean; error?: string }
-  | { type: 'maxRendered'; maxRendered: number };
+  | { type: 'maxRendered'; maxRendered: number }
+  /** The panel became the active one (the user came back to it, or it just opened). */
+  | { type: 'returned' };
 
 export type WebviewToHost =
   | { type: 'ready' }
