@@ -55,7 +55,11 @@ export class ChatRoutes {
     if (known) return known;
     let asking = this.asking.get(key);
     if (!asking) {
-      asking = this.ask(ref, key, signal).finally(() => this.asking.delete(key));
+      // A caller that is gone starts no new probe.
+      if (signal?.aborted) return undefined;
+      // The probe is shared by every caller and cached, so no one caller's cancellation may end it (a picker
+      // closed early would leave the others with "not known"); its own timeout bounds it.
+      asking = this.ask(ref, key).finally(() => this.asking.delete(key));
       this.asking.set(key, asking);
     }
     return asking;
@@ -69,10 +73,9 @@ export class ChatRoutes {
     );
   }
 
-  private async ask(ref: TargetRef, key: string, signal?: AbortSignal): Promise<ChatRoute | undefined> {
-    const timeout = AbortSignal.timeout(PROBE_TIMEOUT_MS);
+  private async ask(ref: TargetRef, key: string): Promise<ChatRoute | undefined> {
     const result = await this.services.client.modelApis
-      .listModels({ endpoint: { kind: 'deployment', owner: ref.owner, target: ref.target }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
+      .listModels({ endpoint: { kind: 'deployment', owner: ref.owner, target: ref.target }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
       .then((listed) => ({ listed }), (error: unknown) => ({ error }));
     const route = chatRouteFrom(result, ref.owner.name);
     if (route) this.known.set(key, route);
