@@ -30,8 +30,15 @@ const SOURCE = [
   '  return { name: value.name, port: value.port };',
   '}',
   '',
+  'export async function fetchConfig(url: string): Promise<Config> {',
+  '  const response = await fetch(url);',
+  '  if (!response.ok) throw new Error(`${url} answered ${response.status}`);',
+  '  return parseConfig(await response.text());',
+  '}',
+  '',
 ].join('\n');
 const FUNCTION = { start: 5, end: 8 };
+const FETCH = { start: 10, end: 14 };
 const REWRITE = [
   'export function parseConfig(text: string): Config {',
   '  const value: unknown = JSON.parse(text);',
@@ -89,6 +96,8 @@ describe('README pictures', function () {
   after(() => widenSidebar(-SIDEBAR_STEPS));
 
   it('the explorer: Model APIs, a model and a chain with their environments and deployments', async () => {
+    // Chains starts collapsed: open it for the picture.
+    await vscode.commands.executeCommand('baseten.chains.focus');
     const echo = (await rootAsShown(api.trees.models)).filter(isModel).find((node) => node.owner.name === 'echo');
     const chain = (await rootAsShown(api.trees.chains)).find(isChain);
     assert.ok(echo && chain, 'a model and a chain');
@@ -103,12 +112,12 @@ describe('README pictures', function () {
 
   it('chat: the selection sent to a Model API, the answer streamed', async () => {
     const editor = await workspaceEditor('config.ts', SOURCE);
-    selectLines(editor, FUNCTION.start, FUNCTION.end);
+    selectLines(editor, FETCH.start, FETCH.end);
     const panel = api.chat.open();
     panel.newConversation();
     panel.setTarget(MODEL_API);
     await vscode.commands.executeCommand('baseten.sendSelectionToChat');
-    const answer = await panel.ask('What happens when the text is not valid JSON?');
+    const answer = await panel.ask('Add retries with exponential backoff to this function.');
     assert.ok(answer && answer.state === 'done', answer?.error);
     if (hasBrowser()) {
       const tail = answer.text.trim().split('\n').pop()?.replace(/[`*_#>]/g, '').trim().slice(-20) ?? '';
