@@ -307,7 +307,8 @@ describe('Predict', function () {
     running = vscode.commands.executeCommand<PredictOutcome>('baseten.predict', production);
     await waitFor(async () => (await rows()).some((text) => text.includes('Type JSON')), 10_000, 'the question again');
     await clickInUi('.quick-input-widget .monaco-list-row:has-text("Type JSON")');
-    await waitFor(async () => (await textsInUi('.quick-input-widget .quick-input-message')).length > 0 || (await rows()).length === 0, 10_000, 'the input box');
+    // The pick closes and the input box opens in the same widget: wait for the box's own prompt.
+    await waitFor(async () => (await textsInUi('.quick-input-widget .quick-input-message')).some((text) => text.includes('JSON to send')), 10_000, 'the input box');
     await fillInUi('.quick-input-widget .quick-input-box input', '{"typed": 1}');
     await pressInUi('Enter');
     assert.deepEqual(JSON.parse((await responseDocument(await running)).getText()), { typed: 1 });

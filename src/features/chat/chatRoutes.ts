@@ -48,11 +48,12 @@ export class ChatRoutes {
 
   /** Asks the target's server once; undefined when it could not be told (not askable, unreachable, timed out). */
   async check(ref: TargetRef | CatalogTarget, signal?: AbortSignal): Promise<ChatRoute | undefined> {
-    const target = 'state' in ref ? ref : this.catalog.find(ref);
     const key = this.key(ref);
-    if (!target || !key || !this.askable(target)) return undefined;
-    const known = this.known.get(key);
+    // What a deployment's server answered holds whatever its state is now (asleep, changing).
+    const known = key && this.known.get(key);
     if (known) return known;
+    const target = 'state' in ref ? ref : this.catalog.find(ref);
+    if (!target || !key || !this.askable(target)) return undefined;
     let asking = this.asking.get(key);
     if (!asking) {
       // A caller that is gone starts no new probe.
