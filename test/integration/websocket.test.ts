@@ -290,18 +290,8 @@ describe('WebSocket session panel', function () {
     await waitFor(() => received(panel).some((entry) => entry.text === 'after reload'), 10_000, 'the echo after reload');
   });
 
-  it('connects to the development deployment by its id; the command palette picks among the targets of models and chains', async () => {
-    const api = await extensionApi();
-    const development = await targetNode('echo', 'development', 'development');
-    const onDevelopment = await vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket', development);
-    assert.ok(onDevelopment, 'a panel for development');
-    panels.push(onDevelopment);
-    // Baseten documents no /development/websocket: the development deployment is reached at /deployment/{id}.
-    await waitFor(() => onDevelopment.connection.status === 'open', 15_000, 'the development session to open');
-    assert.match(onDevelopment.connection.url ?? '', new RegExp(`/model-adyqnviz/deployment/${development.state.deploymentId}/websocket$`));
-    assert.equal(targetLabel(onDevelopment.target), `echo · development (${development.state.deploymentId})`);
-    if (!hasBrowser()) return;
-    // Run as from the palette (no node), so that the command shows its own quick pick; the pick is clicked as a user would.
+  /** Runs the command as from the palette (no node), so that it shows its own quick pick, and picks the chain as a user would. */
+  async function pickChainFromPalette(api: Awaited<ReturnType<typeof extensionApi>>): Promise<void> {
     const opening = vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket');
     // The one target picker, as every feature shows it: "echo · production", its status, its owner's id.
     await waitFor(async () => (await textsInUi('.quick-input-widget .monaco-list-row')).some((text) => text.includes('echo · production') && text.includes('Active')), 10_000, 'the pick to list the targets');
@@ -316,5 +306,19 @@ describe('WebSocket session panel', function () {
     assert.equal(panel.target.owner.kind, 'chain');
     await waitFor(() => panel.connection.status === 'open', 15_000, 'the chain session');
     assert.match(panel.connection.url ?? '', /\/chain-zmeo8xgu\/environments\/production\/websocket$/);
+  }
+
+  it('connects to the development deployment by its id; the command palette picks among the targets of models and chains', async () => {
+    const api = await extensionApi();
+    // The palette pick first: a panel opened just before would take the focus as its page loads, closing the pick.
+    if (hasBrowser()) await pickChainFromPalette(api);
+    const development = await targetNode('echo', 'development', 'development');
+    const onDevelopment = await vscode.commands.executeCommand<WebSocketPanel | undefined>('baseten.openWebSocket', development);
+    assert.ok(onDevelopment, 'a panel for development');
+    panels.push(onDevelopment);
+    // Baseten documents no /development/websocket: the development deployment is reached at /deployment/{id}.
+    await waitFor(() => onDevelopment.connection.status === 'open', 15_000, 'the development session to open');
+    assert.match(onDevelopment.connection.url ?? '', new RegExp(`/model-adyqnviz/deployment/${development.state.deploymentId}/websocket$`));
+    assert.equal(targetLabel(onDevelopment.target), `echo · development (${development.state.deploymentId})`);
   });
 });
