@@ -64,7 +64,7 @@ function confirmationMessages({ title, summary, input }: Confirmation): vscode.P
 /**
  * In a chat turn VS Code shows the confirmation from `prepareInvocation`. Another extension calling
  * `vscode.lm.invokeTool` outside a chat turn (no invocation token) gets no confirmation from VS Code, so the
- * tool asks itself, in a picker that stays until the user answers (Escape or clicking away is a no).
+ * tool asks itself, in a picker that stays until the user answers (Escape is a no).
  */
 async function confirmOutsideChat(options: vscode.LanguageModelToolInvocationOptions<unknown>, confirmation: Confirmation, action: string, token: vscode.CancellationToken): Promise<void> {
   if (options.toolInvocationToken) return;
