@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { WEBHOOK_PATH, WebhookReceiver } from '../../client';
+import type { WebhookRejection } from '../../client';
 import { webhookReceiverPort } from './settings';
 import { BasetenLog } from '../../platform/log';
 import { newWebhookSecret, previousSecretIfValid, rotatedRecord } from './logic/secretRotation';
@@ -24,8 +25,10 @@ export class LocalWebhookReceiver implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string | undefined>();
   /** Fires with the URL when the receiver starts, undefined when it stops. */
   readonly onDidChange = this.changed.event;
-  /** Deliveries refused since the start, by reason; for the view and tests. */
-  readonly rejected: Record<string, number> = {};
+  /** Deliveries the running receiver refused, by reason (counted by the receiver itself, which reports only some). */
+  get rejected(): Partial<Record<WebhookRejection, number>> {
+    return { ...this.receiver?.rejected };
+  }
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -90,7 +93,6 @@ export class LocalWebhookReceiver implements vscode.Disposable {
         this.log.info(`Webhook for async request ${delivery.requestId}: ${delivery.bytes} bytes, signature verified${request ? '' : ' (not a request of this workspace; ignored)'}`);
       },
       onRejected: (reason, detail, requestId) => {
-        this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
         this.log.info(`Webhook receiver refused a delivery${requestId ? ` for async request ${requestId}` : ''} (${reason}): ${detail}`);
         if (requestId) this.store.noteRejection(requestId, reason);
       },

@@ -19,7 +19,7 @@ import { renderResponse } from '../predict/logic/responseBody';
 import { responseFolder } from '../predict/settings';
 import { deploymentsText } from './logic/deploymentsText';
 import { resolveTarget, type TargetQuery } from './logic/targetQuery';
-import { AsyncSubmitInput, CallInput, ToolInputError, ToolName, readAsyncStatusInput, readAsyncSubmitInput, readCallInput, readListInput } from './logic/toolInputs';
+import { AsyncSubmitInput, CallInput, ToolInputError, ToolName, readAsyncStatusInput, readAsyncSubmitInput, readCallInput, readListInput, readTargetInput } from './logic/toolInputs';
 
 /** What a tool hands back whole; a larger answer is cut here and saved in full. */
 const RESULT_BYTES = 16 * 1024;
@@ -158,7 +158,7 @@ class WakeDeploymentTool implements vscode.LanguageModelTool<unknown> {
   constructor(private readonly deps: ToolDeps) {}
 
   async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<unknown>, token: vscode.CancellationToken): Promise<vscode.PreparedToolInvocation> {
-    const target = await resolve(this.deps, readWakeInput(options.input), abortSignalOf(token));
+    const target = await resolve(this.deps, readTargetInput(options.input), abortSignalOf(token));
     return { invocationMessage: `Waking ${targetLabel(target)}`, confirmationMessages: confirmationMessages(this.confirmation(target)) };
   }
 
@@ -172,7 +172,7 @@ class WakeDeploymentTool implements vscode.LanguageModelTool<unknown> {
   async invoke(options: vscode.LanguageModelToolInvocationOptions<unknown>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     try {
       const signal = abortSignalOf(token);
-      const target = await resolve(this.deps, readWakeInput(options.input), signal);
+      const target = await resolve(this.deps, readTargetInput(options.input), signal);
       const label = targetLabel(target);
       if (target.owner.kind !== 'model') throw new ToolInputError(`${label} is a chain: Baseten wakes chains on their first request, so call it directly.`);
       if (!isWakeable(target)) return text(`${label} is not scaled to zero (${target.state.status ? describeDeploymentStatus(target.state.status).toLowerCase() : 'status unknown'}); nothing to wake.`);
@@ -192,11 +192,6 @@ class WakeDeploymentTool implements vscode.LanguageModelTool<unknown> {
       throw toolError(error);
     }
   }
-}
-
-function readWakeInput(value: unknown): TargetQuery {
-  const { model, target } = readCallInput({ ...(value && typeof value === 'object' ? value : {}), input: null });
-  return { model, target };
 }
 
 class SubmitAsyncTool implements vscode.LanguageModelTool<unknown> {

@@ -68,6 +68,11 @@ export function readListInput(value: unknown): ListInput {
   return { model: optionalString(record(value ?? {}), 'model') };
 }
 
+/** Just a target (the wake tool). */
+export function readTargetInput(value: unknown): TargetQuery {
+  return targetQuery(record(value));
+}
+
 export function readCallInput(value: unknown): CallInput {
   const input = record(value);
   if (!('input' in input) || input.input === undefined) throw new ToolInputError('"input" is required: the JSON the deployment receives, e.g. {"prompt": "…"}.');
