@@ -150,6 +150,7 @@ export function deployedLlm(model: ModelState, deploymentId: string): ModelApiSt
       countsReasoningTokens: true,
       duplicateReasoningField: false,
       finishDeltaReasoning: false,
+      shortAnswerAfterFinish: false,
       reasonsBeforeForcedToolCall: true,
       roleOnlyFirstChunk: true,
       toolStreaming: 'pieces-empty-id',

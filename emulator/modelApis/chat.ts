@@ -278,12 +278,18 @@ async function streamChat(core: ChatCore, exchange: Exchange, prepared: Extract<
   let completion = 0;
   let reasoningTokens = 0;
   let finishSent = false;
+  const held = new HeldShortAnswer(prepared.context.behaviour.shortAnswerAfterFinish);
   let current = pieces.next();
   while (!current.done) {
     const piece = current.value;
     const next = pieces.next();
     completion += piece.tokens;
     if (piece.channel === 'reasoning') reasoningTokens += piece.tokens;
+    if (piece.channel === 'content' && reasoningTokens > 0 && held.take(piece.text, piece.tokens)) {
+      current = next;
+      continue;
+    }
+    for (const text of held.release()) if (!(await send(encoder.piece('content', text, completion, reasoningTokens)))) return;
     const ending = next.done && !next.value.toolCall && encoder.finishOnLastPiece ? next.value : undefined;
     if (ending) {
       // The finish chunk reports the final count, leftover tokens held by a stop filter included.
@@ -303,6 +309,39 @@ async function streamChat(core: ChatCore, exchange: Exchange, prepared: Extract<
     for (const chunk of encoder.toolCall(outcome.toolCall, outcome, outcome.reasoningTokens)) if (!(await send(chunk))) return;
     finishSent = encoder.finishOnLastPiece;
   }
-  for (const chunk of encoder.closing(outcome, outcome.reasoningTokens, finishSent)) if (!(await send(chunk))) return;
+  const closing = encoder.closing(outcome, outcome.reasoningTokens, finishSent);
+  const late = held.release().join('');
+  if (late !== '') closing.splice(finishSent ? 0 : 1, 0, encoder.lateContent(late));
+  for (const chunk of closing) if (!(await send(chunk))) return;
   if (await writeChunk(exchange, SSE_DONE)) endStream(exchange);
+}
+
+/**
+ * DeepSeek's habit: after reasoning, an answer of a few tokens is held and sent whole after the finish chunk.
+ * A longer answer releases what was held and streams as usual.
+ */
+class HeldShortAnswer {
+  private static readonly MAX_TOKENS = 4;
+  private texts: string[] = [];
+  private tokens = 0;
+  private streaming = false;
+
+  constructor(private readonly enabled: boolean) {}
+
+  /** True when the piece was held back. */
+  take(text: string, tokens: number): boolean {
+    if (!this.enabled || this.streaming || this.tokens + tokens > HeldShortAnswer.MAX_TOKENS) {
+      this.streaming = this.enabled;
+      return false;
+    }
+    this.texts.push(text);
+    this.tokens += tokens;
+    return true;
+  }
+
+  release(): string[] {
+    const texts = this.texts;
+    this.texts = [];
+    return texts;
+  }
 }

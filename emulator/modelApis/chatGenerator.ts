@@ -91,6 +91,17 @@ function chooseTool(input: PlanInput, userText: string, lastRole: unknown): Tool
   return input.tools.find((tool) => mentionsTool(userText, tool));
 }
 
+/** The function an assistant message called with this id: OpenAI's tool messages carry the id, not the name. */
+function calledToolName(messages: Array<Record<string, unknown>>, callId: unknown): string | undefined {
+  for (const message of messages) {
+    if (message.role !== 'assistant' || !Array.isArray(message.tool_calls)) continue;
+    for (const call of message.tool_calls as unknown[]) {
+      if (isRecord(call) && call.id === callId && isRecord(call.function) && typeof call.function.name === 'string') return call.function.name;
+    }
+  }
+  return undefined;
+}
+
 function formatJson(value: unknown, style: 'python' | 'indented'): string {
   return style === 'indented' ? JSON.stringify(value, null, 2) : pythonJson(value);
 }
@@ -138,7 +149,7 @@ function planAnswer(input: PlanInput, userTextWithDirectives: string): ChatPlan 
 
   if (last.role === 'tool') {
     const result = messageText(last.content).text;
-    const name = typeof last.name === 'string' ? last.name : 'tool';
+    const name = typeof last.name === 'string' ? last.name : (calledToolName(input.messages, last.tool_call_id) ?? 'tool');
     return {
       reasoning: think(`The ${name} tool returned ${quote(result, 80)}. I will report it.`),
       content: { kind: 'text', text: `The ${name} tool returned: ${result}` },

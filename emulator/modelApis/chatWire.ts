@@ -4,6 +4,7 @@
  * - `vllm` (DeepSeek-V4-Pro, gpt-oss-120b): every delta carries `content`, `function_call`,
  *   `tool_calls`, `role`, `refusal` (null when unused) and `reasoning_content` when reasoning; chunks carry
  *   `service_tier` and `system_fingerprint`; the finish_reason comes in its own chunk with a null delta.
+ *   After reasoning, DeepSeek may send a short answer whole after that finish chunk, with `usage: null`.
  * - `glm` (GLM-5.2): minimal deltas; the last content (or tool-argument) chunk carries `finish_reason`
  *   and, on a natural end, `stop_reason` (154827; 154829 after a tool call). Tool-argument pieces repeat
  *   the call's id.
@@ -147,6 +148,11 @@ export class ChunkEncoder {
       fields.stop_reason = outcome.finishReason === 'tool_calls' ? STOP_REASON_TOOL : STOP_REASON_EOS;
     }
     return fields;
+  }
+
+  /** A held answer sent after the finish chunk (DeepSeek), with `usage: null` as recorded. */
+  lateContent(text: string): Chunk {
+    return this.chunk([{ index: 0, delta: this.delta({ role: this.takeRole(), content: text }) }], null);
   }
 
   toolCallId(call: PlannedToolCall): string {

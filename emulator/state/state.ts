@@ -183,6 +183,11 @@ export interface ModelApiBehaviour {
   duplicateReasoningField: boolean;
   /** DeepSeek's finish chunk repeats `reasoning_content: ""` after reasoning (as recorded). */
   finishDeltaReasoning: boolean;
+  /**
+   * DeepSeek, after reasoning, can hold a short answer (a few tokens) and send it whole after the finish
+   * chunk, with `usage: null` (2 of 12 recorded thinking streams).
+   */
+  shortAnswerAfterFinish: boolean;
   /** GLM's answers carry no `X-Baseten-Request-Id` (as recorded); the others do. */
   sendsRequestId: boolean;
   /** GLM ends a stream that a `stop` string cut right after the finish chunk: no usage chunk, no `[DONE]` (as recorded). */

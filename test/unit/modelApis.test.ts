@@ -91,6 +91,30 @@ describe('Model APIs against the emulator', function () {
     assert.equal(result.complete, true, 'a finish reason ends an answer even without [DONE]');
   });
 
+  it('DeepSeek sends a short answer after reasoning whole, after the finish chunk, with usage: null, as recorded; the client keeps it', async () => {
+    const request = { model: DEEPSEEK, messages: user('say: Hello'), stream: true };
+    const raw = await rawStream(request);
+    const choiceOf = (chunk: Json): Json | undefined => (chunk.choices as Json[])[0];
+    const finishAt = raw.chunks.findIndex((chunk) => choiceOf(chunk)?.finish_reason);
+    const late = raw.chunks[finishAt + 1];
+    assert.equal((choiceOf(late)?.delta as Json).content, 'Hello', 'the answer comes after the finish chunk');
+    assert.equal(late.usage, null);
+    assert.ok(raw.chunks.slice(0, finishAt).every((chunk) => !(choiceOf(chunk)?.delta as Json).content), 'no content before the finish');
+    assert.ok(raw.done);
+
+    const { result, events } = await streamed(request);
+    assert.equal(result.text, 'Hello');
+    assert.ok(result.reasoning.length > 0);
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(result.complete, true);
+    assert.equal(result.usage?.completion_tokens, (raw.chunks.at(-1)?.usage as Json).completion_tokens, 'the usage of the usage-only chunk');
+    assert.deepEqual(events.filter((e) => e.type === 'finish').length, 1);
+
+    const longer = await rawStream({ ...request, messages: user('say: Hello there, how are you today?') });
+    const longerFinish = longer.chunks.findIndex((chunk) => choiceOf(chunk)?.finish_reason);
+    assert.ok(longer.chunks.slice(longerFinish + 1).every((chunk) => (chunk.choices as Json[]).length === 0), 'a longer answer streams before the finish');
+  });
+
   for (const model of [DEEPSEEK, GPT_OSS, GLM, KIMI]) {
     describe(model, () => {
       it('chat: the exact reply, reasoning when the model reasons by default, usage and finish reason stop', async () => {
@@ -158,6 +182,14 @@ describe('Model APIs against the emulator', function () {
         assert.deepEqual(JSON.parse(call.function.arguments), wholeArgs);
         const argumentsFromEvents = events.map((e) => (e.type === 'tool_call' ? e.argumentsDelta : '')).join('');
         assert.equal(argumentsFromEvents, call.function.arguments);
+
+        // The result goes back with the call's id only, as OpenAI clients send it; the answer names the function.
+        const answer = await client.modelApis.chat({
+          model,
+          messages: [...request.messages, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: '363.89' }],
+          tools: [SQUARE_ROOT],
+        });
+        assert.equal(answer.text, 'The square_root tool returned: 363.89');
       });
 
       it('response_format json_object and json_schema give JSON content; an empty schema name is a 400', async () => {
