@@ -143,7 +143,7 @@ export function deployedLlm(model: ModelState, deploymentId: string): ModelApiSt
     },
     behaviour: {
       wire: 'vllm',
-      sendsRequestId: true,
+      sendsServingHeaders: true,
       endsAbruptlyOnStopString: false,
       reasoningByDefault: false,
       reasoningEfforts: [],

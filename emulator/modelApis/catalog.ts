@@ -85,7 +85,7 @@ const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   [GPT_OSS.id]: {
     wire: 'vllm',
-    sendsRequestId: true,
+    sendsServingHeaders: true,
     endsAbruptlyOnStopString: false,
     reasoningByDefault: true,
     reasoningEfforts: EFFORTS,
@@ -109,7 +109,7 @@ const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   },
   [KIMI.id]: {
     wire: 'kimi',
-    sendsRequestId: true,
+    sendsServingHeaders: true,
     endsAbruptlyOnStopString: false,
     reasoningByDefault: false,
     reasoningEfforts: [],
@@ -133,7 +133,7 @@ const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   },
   [DEEPSEEK.id]: {
     wire: 'vllm',
-    sendsRequestId: true,
+    sendsServingHeaders: true,
     endsAbruptlyOnStopString: false,
     reasoningByDefault: true,
     reasoningEfforts: EFFORTS,
@@ -157,7 +157,7 @@ const BEHAVIOURS: Record<string, ModelApiBehaviour> = {
   },
   [GLM.id]: {
     wire: 'glm',
-    sendsRequestId: false,
+    sendsServingHeaders: false,
     endsAbruptlyOnStopString: true,
     reasoningByDefault: true,
     reasoningEfforts: ['none', 'high', 'max'],

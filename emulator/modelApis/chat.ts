@@ -35,12 +35,15 @@ export function sendChatError(exchange: Exchange, style: ModelApiBehaviour['erro
 
 /** Headers Baseten's Model APIs send (recorded), on answers and errors alike. */
 export function modelApiHeaders(exchange: Exchange, behaviour: ModelApiBehaviour): Headers {
+  const acceptedAt = { 'X-Baseten-Accepted-At': String(exchange.acceptedAt) };
+  if (!behaviour.sendsServingHeaders) return acceptedAt;
   return {
-    'X-Baseten-Accepted-At': String(exchange.acceptedAt),
+    ...acceptedAt,
     'X-Baseten-Model-Id': behaviour.servingModelId,
     'X-Baseten-Model-Prediction-Attempts': '1',
     'X-Baseten-Model-Version-Id': behaviour.servingDeploymentId,
-    ...(behaviour.sendsRequestId ? { 'X-Baseten-Request-Id': exchange.requestId, 'X-Baseten-Session-Id': exchange.requestId } : {}),
+    'X-Baseten-Request-Id': exchange.requestId,
+    'X-Baseten-Session-Id': exchange.requestId,
   };
 }
 

@@ -188,8 +188,11 @@ export interface ModelApiBehaviour {
    * chunk, with `usage: null` (2 of 12 recorded thinking streams).
    */
   shortAnswerAfterFinish: boolean;
-  /** GLM's answers carry no `X-Baseten-Request-Id` (as recorded); the others do. */
-  sendsRequestId: boolean;
+  /**
+   * The serving deployment's headers: `X-Baseten-Request-Id`, `-Session-Id`, `-Model-Id`, `-Model-Version-Id`,
+   * `-Model-Prediction-Attempts`. GLM's answers carry none of them, only `X-Baseten-Accepted-At` (as recorded).
+   */
+  sendsServingHeaders: boolean;
   /** GLM ends a stream that a `stop` string cut right after the finish chunk: no usage chunk, no `[DONE]` (as recorded). */
   endsAbruptlyOnStopString: boolean;
   /** DeepSeek answers a forced tool call (`required` or a named function) without reasoning first (as recorded). */

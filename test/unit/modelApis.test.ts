@@ -91,6 +91,16 @@ describe('Model APIs against the emulator', function () {
     assert.equal(result.complete, true, 'a finish reason ends an answer even without [DONE]');
   });
 
+  it("each family answers with the Baseten headers its recordings carry: GLM only X-Baseten-Accepted-At", async () => {
+    const RECORDED_SERVING = ['x-baseten-accepted-at', 'x-baseten-model-id', 'x-baseten-model-prediction-attempts', 'x-baseten-model-version-id', 'x-baseten-request-id', 'x-baseten-session-id'];
+    for (const model of [DEEPSEEK, GPT_OSS, GLM, KIMI]) {
+      const response = await client.http.send({ method: 'POST', url: `${emulator.endpoints.modelApisBaseUrl}/chat/completions`, area: 'model_apis', json: { model, messages: user('say: hi') } });
+      await response.text();
+      const names = Object.keys(response.headers).filter((name) => name.toLowerCase().startsWith('x-baseten-')).map((name) => name.toLowerCase()).sort();
+      assert.deepEqual(names, model === GLM ? ['x-baseten-accepted-at'] : RECORDED_SERVING, model);
+    }
+  });
+
   it('DeepSeek sends a short answer after reasoning whole, after the finish chunk, with usage: null, as recorded; the client keeps it', async () => {
     const request = { model: DEEPSEEK, messages: user('say: Hello'), stream: true };
     const raw = await rawStream(request);
