@@ -112,3 +112,22 @@ export class AutoscalingClient {
     return managementCall(this.http, this.endpoints(), { method: 'PATCH', segments: ['models', modelId, 'environments', environmentName], json: { autoscaling_settings: update }, signal: options.signal });
   }
 }
+
+/** "15 min", "90 s", "1 h". */
+export function formatSeconds(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** "1–2 replicas · 1 request per replica · scale down after 15 min idle · 60 s window", for tooltips. */
+export function describeAutoscaling(settings: Partial<AutoscalingSettingsV1>): string {
+  const values = currentAutoscaling(settings);
+  const replicas = values.min_replica === values.max_replica ? `${values.min_replica}` : `${values.min_replica}–${values.max_replica}`;
+  return [
+    `${replicas} ${values.max_replica === 1 ? 'replica' : 'replicas'}`,
+    `${values.concurrency_target} ${values.concurrency_target === 1 ? 'request' : 'requests'} per replica`,
+    `scale down after ${formatSeconds(values.scale_down_delay)} idle`,
+    `${formatSeconds(values.autoscaling_window)} window`,
+  ].join(' · ');
+}

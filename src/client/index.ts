@@ -124,6 +124,8 @@ export {
   autoscalingRange,
   autoscalingValueError,
   currentAutoscaling,
+  describeAutoscaling,
   describeRange,
+  formatSeconds,
 } from './autoscaling';
 export type { AutoscalingField, AutoscalingRange, AutoscalingUpdate, AutoscalingUpdateResult } from './autoscaling';

@@ -52,14 +52,14 @@ export function describePromotionStatus(status: PromotionStatus | string): strin
 }
 
 /** The environment's promotion, when one is in progress. */
-export function promotionOf(environment: Pick<EnvironmentV1, 'in_progress_promotion' | 'candidate_deployment'>): PromotionState | undefined {
+export function promotionOf(environment: { in_progress_promotion?: EnvironmentV1['in_progress_promotion']; candidate_deployment?: { id: string; name?: string } | null }): PromotionState | undefined {
   const promotion = environment.in_progress_promotion;
   if (!promotion || !isPromotionInProgress(promotion.status)) return undefined;
   const candidate = environment.candidate_deployment;
   return {
     status: promotion.status,
     percentTraffic: promotion.percent_traffic_to_new_version,
-    ...(candidate ? { candidate: { id: candidate.id, name: candidate.name } } : {}),
+    ...(candidate ? { candidate: { id: candidate.id, name: candidate.name ?? candidate.id } } : {}),
     ...(promotion.error_message ? { errorMessage: promotion.error_message } : {}),
   };
 }
