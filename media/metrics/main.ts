@@ -68,7 +68,7 @@ function drawChart(chart: Chart, captionId: string): SVGSVGElement {
   for (const line of chart.lines) {
     for (const run of segments(line.values, max)) {
       if (run.length === 1) root.appendChild(svg('circle', { cx: run[0][0], cy: run[0][1], r: 2, class: `dot tone-${line.tone}` }));
-      else root.appendChild(svg('polyline', { points: run.map(([x, y]) => `${x},${y}`).join(' '), class: `line tone-${line.tone}` }));
+      else root.appendChild(svg('polyline', { points: run.map(([x, y]) => `${x},${y}`).join(' '), class: `line tone-${line.tone}${line.dashed ? ' dashed' : ''}` }));
     }
   }
   return root;
@@ -85,18 +85,18 @@ function card(chart: Chart): HTMLElement {
   title.id = titleId;
   header.append(title, element('span', 'latest', chart.latest));
   const figure = element('figure');
-  const plot = element('div', 'plot');
-  plot.append(element('span', 'peak', chart.peak), drawChart(chart, captionId));
   const caption = element('figcaption', 'summary', chart.summary);
   caption.id = captionId;
-  figure.append(plot, caption);
+  const scale = element('p', 'peak', `Top of the chart: ${chart.peak}`);
+  scale.setAttribute('aria-hidden', 'true');
+  figure.append(scale, drawChart(chart, captionId), caption);
   section.append(header, figure);
   if (chart.lines.length > 1) {
     const legend = element('ul', 'legend');
     legend.setAttribute('aria-hidden', 'true');
     for (const line of chart.lines) {
       const item = element('li');
-      item.append(element('span', `swatch tone-${line.tone}`), document.createTextNode(line.label));
+      item.append(element('span', `swatch tone-${line.tone}${line.dashed ? ' dashed' : ''}`), document.createTextNode(line.label));
       legend.appendChild(item);
     }
     header.appendChild(legend);

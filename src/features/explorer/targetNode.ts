@@ -113,7 +113,8 @@ export class TargetNode implements ExplorerNode {
     }
     if (this.place !== 'deployment' && this.state.deploymentName) parts.push(this.state.deploymentName);
     if (this.place !== 'deployment' && !this.state.deploymentId) return 'no deployment';
-    if (this.state.promotion) parts.push(`promoting ${this.promotionText()}`);
+    // First, so a narrow sidebar still shows it.
+    if (this.state.promotion) parts.unshift(`Promoting ${this.promotionText()}`);
     return parts.join(' · ');
   }
 

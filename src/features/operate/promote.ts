@@ -8,7 +8,7 @@ import { BasetenServices } from '../../platform/services';
 import { pickTarget } from '../../platform/targetPicker';
 import { canBePromoted, servesProduction } from '../explorer/logic/operateTokens';
 import { TargetNode } from '../explorer/targetNode';
-import { promotionConfirmation } from './logic/promotionPlan';
+import { PromotionConfirmation, promotionConfirmation } from './logic/promotionPlan';
 
 export interface PromoteDeps {
   services: BasetenServices;
@@ -81,7 +81,7 @@ export async function promote(deps: PromoteDeps, destination: 'production' | 'ch
     now,
     currentAlsoServes: alsoServes,
   });
-  const confirmed = preset.confirm ?? (await confirm(confirmation.title, confirmation.change, confirmation.note));
+  const confirmed = preset.confirm ?? (await confirm(confirmation));
   if (!confirmed) return { problem: 'not confirmed', change: confirmation.change };
   const client = deps.services.client.promotion;
   let candidate: DeploymentV1;
@@ -105,13 +105,13 @@ function environmentName(target: CatalogTarget): string {
   return target.target.kind === 'environment' ? target.target.name : 'production';
 }
 
-/** A confirmation that stays until the user answers; Escape is a no. */
-async function confirm(title: string, change: string, note: string): Promise<boolean> {
+/** A confirmation that stays until the user answers; Escape is a no. Each line short enough to be read whole. */
+async function confirm(confirmation: PromotionConfirmation): Promise<boolean> {
   const items: Array<vscode.QuickPickItem & { yes: boolean }> = [
-    { label: '$(rocket) Promote', detail: change, yes: true },
+    { label: '$(rocket) Promote', description: confirmation.serves, detail: confirmation.previous ? `Then ${confirmation.previous}. ${confirmation.note}` : confirmation.note, yes: true },
     { label: '$(close) Cancel', description: 'nothing changes', yes: false },
   ];
-  const choice = await vscode.window.showQuickPick(items, { title, placeHolder: note, ignoreFocusOut: true });
+  const choice = await vscode.window.showQuickPick(items, { title: confirmation.title, placeHolder: 'Promote, or Cancel (Escape) to change nothing; a promotion can be cancelled until it ends', ignoreFocusOut: true });
   return !!choice?.yes;
 }
 

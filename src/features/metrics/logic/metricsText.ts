@@ -9,6 +9,8 @@ export type ChartTone = 'blue' | 'orange' | 'red' | 'green' | 'purple';
 export interface ChartLine {
   label: string;
   tone: ChartTone;
+  /** Drawn dashed, so two lines differ by more than their colour. */
+  dashed?: boolean;
   values: Array<number | null>;
 }
 
@@ -43,7 +45,8 @@ export function formatSecondsValue(seconds: number): string {
 }
 
 function formatCount(value: number, decimals = 0): string {
-  return decimals ? value.toFixed(decimals) : String(Math.round(value));
+  if (!decimals || value === 0) return String(Math.round(value));
+  return value < 10 ** -decimals ? `<${10 ** -decimals}` : value.toFixed(decimals);
 }
 
 const measured = (points: MetricPoint[]): number[] => points.map((point) => point.value).filter((value): value is number => value !== null);
@@ -100,7 +103,7 @@ export function metricCharts(metrics: DeploymentMetrics): Chart[] {
       summary: `${describe('Median (p50) response time', metrics.p50Seconds, formatSecondsValue, '')} ${describe('95th percentile (p95) response time', metrics.p95Seconds, formatSecondsValue, '')}`,
       lines: [
         { label: 'p50', tone: 'blue', values: values(metrics.p50Seconds) },
-        { label: 'p95', tone: 'orange', values: values(metrics.p95Seconds) },
+        { label: 'p95', tone: 'orange', dashed: true, values: values(metrics.p95Seconds) },
       ],
       peak: formatSecondsValue(Math.max(peak(metrics.p50Seconds), peak(metrics.p95Seconds))),
     },
@@ -108,7 +111,7 @@ export function metricCharts(metrics: DeploymentMetrics): Chart[] {
       id: 'errors',
       title: 'Errors (4xx and 5xx)',
       latest: errors === 0 ? 'none' : `${errors} in this window`,
-      summary: errors === 0 ? 'Errors: none in this window.' : `Errors: ${errors} in this window; ${describe('error rate', metrics.errorsPerSecond, formatRate, ' per second').replace(/^error rate/, 'the rate was')}`,
+      summary: errors === 0 ? 'Errors: none in this window.' : `Errors: ${errors} in this window. ${describe('Error rate', metrics.errorsPerSecond, formatRate, ' per second')}`,
       lines: [{ label: 'Errors per second', tone: 'red', values: values(metrics.errorsPerSecond) }],
       peak: `${formatRate(peak(metrics.errorsPerSecond))}/s`,
     },

@@ -2,7 +2,7 @@
  * The rows of the Edit Autoscaling form: each setting with its value (changed ones marked), its range and
  * what it does; the Apply row says what will be sent, or what to fix first. Plain data, no editor APIs.
  */
-import { AUTOSCALING_RANGES, autoscalingChanges, autoscalingErrors, describeRange } from '../../../client';
+import { AUTOSCALING_RANGES, autoscalingChanges, autoscalingErrors, describeRange, formatSeconds } from '../../../client';
 import type { AutoscalingField } from '../../../client';
 
 export type AutoscalingValues = Record<AutoscalingField, number>;
@@ -18,9 +18,17 @@ export interface FormRow {
 
 const LOCKED_FOR_DEVELOPMENT: ReadonlySet<AutoscalingField> = new Set(['min_replica', 'max_replica']);
 
+/** "1 replica", "2 requests per replica", "900 seconds (15 min)". */
 export function valueText(field: AutoscalingField, value: number): string {
-  const range = AUTOSCALING_RANGES.find((candidate) => candidate.field === field)!;
-  return `${value} ${range.unit}`;
+  switch (field) {
+    case 'min_replica':
+    case 'max_replica':
+      return `${value} ${value === 1 ? 'replica' : 'replicas'}`;
+    case 'concurrency_target':
+      return `${value} ${value === 1 ? 'request' : 'requests'} per replica`;
+    default:
+      return value >= 60 && value % 60 === 0 ? `${value} seconds (${formatSeconds(value)})` : `${value} ${value === 1 ? 'second' : 'seconds'}`;
+  }
 }
 
 export function formRows(current: AutoscalingValues, edited: AutoscalingValues, development: boolean): FormRow[] {
@@ -39,7 +47,7 @@ export function formRows(current: AutoscalingValues, edited: AutoscalingValues, 
     return {
       key: range.field,
       label: `${changed ? '$(edit) ' : ''}${range.label}`,
-      description: changed ? `${valueText(range.field, edited[range.field])} (was ${current[range.field]})` : valueText(range.field, edited[range.field]),
+      description: changed ? `${valueText(range.field, edited[range.field])}, was ${valueText(range.field, current[range.field])}` : valueText(range.field, edited[range.field]),
       detail: locked ? 'Fixed at 0–1 replicas for a development deployment; promote it to scale it further.' : `${describeRange(range)}: ${range.help}`,
       locked,
     };

@@ -21,6 +21,9 @@ export interface PromotionConfirmation {
   title: string;
   /** The sentence that names what will change. */
   change: string;
+  /** Its two halves: what the environment serves after, and what becomes of what it serves now (when it serves one). */
+  serves: string;
+  previous?: string;
   /** Timing and side notes. */
   note: string;
 }
@@ -38,13 +41,13 @@ export function promotionConfirmation(plan: PromotionPlan): PromotionConfirmatio
   const where = targetLabel({ owner: plan.owner, target: environmentByName(plan.environment) });
   const candidate = plan.candidate ?? 'a new deployment published from development';
   const current = plan.now.current_deployment?.name;
-  const change = current
-    ? `${where} will serve ${candidate} instead of ${current}; ${cleanupText(plan, current)}.`
-    : `${where} will serve ${candidate}; it serves no deployment now.`;
+  const serves = current ? `${where} will serve ${candidate} instead of ${current}` : `${where} will serve ${candidate}`;
+  const previous = current ? cleanupText(plan, current) : 'it serves no deployment now';
+  const change = `${serves}; ${previous}.`;
   const settings = plan.now.promotion_settings as { ramp_up_while_promoting?: boolean | null; ramp_up_duration_seconds?: number | null };
   const timing = settings.ramp_up_while_promoting
     ? `Traffic moves over gradually, in about ${formatSeconds(settings.ramp_up_duration_seconds ?? 600)}.`
     : 'Traffic switches once the new deployment is ready; until then the environment serves what it serves now.';
-  const wake = plan.candidateAsleep ? ` ${candidate} is scaled to zero and starts first (a cold start).` : '';
-  return { title: `Promote ${plan.candidate ?? 'development'} to ${where}?`, change, note: `${timing}${wake} The promotion can be cancelled until it ends.` };
+  const wake = plan.candidateAsleep ? ` ${plan.candidate ?? 'Development'} is scaled to zero and starts first (a cold start).` : '';
+  return { title: `Promote ${plan.candidate ?? 'development'} to ${where}?`, change, serves, ...(current ? { previous: cleanupText(plan, current) } : {}), note: `${timing}${wake}` };
 }
