@@ -192,8 +192,12 @@ describe('Operate: metrics, promotion and autoscaling', function () {
     assert.match(String(promoting.treeItem().contextValue), /\bpromoting\b/);
     const hover = await api.trees.models.tooltipOf(promoting);
     assert.match(hover.value, /Promotion \| Moving traffic: deployment\\-4/);
-    await api.trees.views.models.reveal(promoting, { focus: true, select: true });
+    await api.trees.views.models.reveal(promoting, { focus: false, select: false });
+    // A wider sidebar (a narrower editor), as a user watching a promotion would drag it, so the whole row reads.
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
     await screenshot('promotion-in-progress');
+    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
 
     await waitFor(() => target('environment', 'staging')?.state.deploymentId === echo.deployments.production && !target('environment', 'staging')?.state.promotion, 20_000, 'the tree to follow the promotion to its end');
     assert.equal((await (await management('GET', `models/${echo.id}/deployments/${echo.deployments.staging}`)).json() as { status: string }).status, 'SCALED_TO_ZERO');
