@@ -39,6 +39,7 @@ function promotable(model: ModelState, deployment: DeploymentState): DeploymentS
 /** Starts promoting `deployment` to the environment; a message when it cannot be. Returns the candidate. */
 export function startPromotion(core: PromotionCore, model: ModelState, environment: EnvironmentState, deployment: DeploymentState, scaleDown: boolean): DeploymentState | string {
   if (environment.promotion) return `A promotion to "${environment.name}" is already in progress; cancel it first.`;
+  if (!deployment.isDevelopment && environment.currentDeploymentId === deployment.id) return `Deployment ${deployment.id} already serves "${environment.name}".`;
   const candidate = promotable(model, deployment);
   const total = durationMs(core, environment);
   core.lifecycle.log(candidate, `Promoting to ${environment.name}`);

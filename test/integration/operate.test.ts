@@ -173,13 +173,15 @@ describe('Operate: metrics, promotion and autoscaling', function () {
     if (hasBrowser()) {
       const pending = vscode.commands.executeCommand<PromoteOutcome>('baseten.promoteToEnvironment', production);
       await waitFor(async () => (await textsInUi(`${PICKER} .monaco-list-row`)).some((row) => row.includes('serves deployment-3')), 15_000, 'the environment pick');
-      await clickInUi(`${PICKER} .monaco-list-row:has-text("staging")`);
+      // The keyboard, as a user in a quick pick would: a click can land on a hover left over the rows.
+      await fillInUi(`${PICKER} input`, 'staging');
+      await pressInUi('Enter');
       await waitFor(async () => (await textsInUi(`${PICKER} .quick-input-title`)).some((title) => title.includes('Promote deployment-4 to echo · staging?')), 15_000, 'the confirmation');
       const rows = (await textsInUi(`${PICKER} .monaco-list-row`)).join('\n');
       assert.match(rows, /echo · staging will serve deployment-4 instead of deployment-3/);
       assert.match(rows, /Then deployment-3 will scale down to zero\. Traffic moves over gradually, in about 8 s\./);
       await screenshot('promotion-confirmation');
-      await clickInUi(`${PICKER} .monaco-list-row >> nth=0`);
+      await pressInUi('Enter');
       outcome = await pending;
     } else {
       outcome = await vscode.commands.executeCommand<PromoteOutcome>('baseten.promoteToEnvironment', production, { environment: 'staging', confirm: true });
@@ -231,7 +233,8 @@ describe('Operate: metrics, promotion and autoscaling', function () {
       const rows = (): Promise<string[]> => textsInUi(`${PICKER} .monaco-list-row`);
       await waitFor(async () => (await rows()).some((row) => row.includes('Scale-down delay') && row.includes('900 seconds (15 min)')), 15_000, 'the form with the current values');
       assert.ok((await rows()).some((row) => row.includes('Max replicas') && row.includes('2 replicas')), (await rows()).join('\n'));
-      await clickInUi(`${PICKER} .monaco-list-row:has-text("Scale-down delay")`);
+      await fillInUi(`${PICKER} input`, 'Scale-down');
+      await pressInUi('Enter');
       await waitFor(async () => (await textsInUi(`${PICKER} .quick-input-title`)).some((title) => title.startsWith('Scale-down delay')), 10_000, 'the value box');
       await fillInUi(`${PICKER} input`, '5000');
       await waitFor(async () => (await textsInUi(PICKER)).some((text) => text.includes('from 0 to 3600 seconds; 5000 is outside that range')), 10_000, 'the range message');
@@ -239,7 +242,8 @@ describe('Operate: metrics, promotion and autoscaling', function () {
       await pressInUi('Enter');
       await waitFor(async () => (await rows()).some((row) => row.includes('120 seconds (2 min), was 900 seconds (15 min)')), 10_000, 'the form with the change');
       await screenshot('autoscaling-form');
-      await clickInUi(`${PICKER} .monaco-list-row:has-text("Apply")`);
+      await fillInUi(`${PICKER} input`, 'Apply');
+      await pressInUi('Enter');
       outcome = await pending;
     } else {
       outcome = await vscode.commands.executeCommand<AutoscalingOutcome>('baseten.editAutoscaling', production, { values: { scale_down_delay: 120 } });

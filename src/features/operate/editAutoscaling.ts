@@ -7,7 +7,7 @@ import { pickTarget } from '../../platform/targetPicker';
 import { operateTokens } from '../explorer/logic/operateTokens';
 import { TargetNode } from '../explorer/targetNode';
 import { AutoscalingValues, FormRow, formRows } from './logic/autoscalingForm';
-import type { PromoteDeps } from './promote';
+import { PromoteDeps, reload } from './promote';
 
 export interface AutoscalingOutcome {
   result?: AutoscalingUpdateResult;
@@ -94,7 +94,7 @@ export async function editAutoscaling(deps: PromoteDeps, node?: TargetNode, pres
   } catch (error) {
     return { problem: showFailure(deps.services.log, `Updating the autoscaling of ${label}`, error).message };
   } finally {
-    deps.catalog.refresh({ owner: target.owner });
+    reload(deps.catalog, target.owner);
   }
 }
 

@@ -94,7 +94,7 @@ export async function promote(deps: PromoteDeps, destination: 'production' | 'ch
   } catch (error) {
     return { problem: showFailure(deps.services.log, `Promoting to ${where}`, error).message, change: confirmation.change };
   } finally {
-    deps.catalog.refresh({ owner: source.owner });
+    reload(deps.catalog, source.owner);
   }
   followPromotion(deps.catalog, source.owner, environment, candidate);
   void vscode.window.setStatusBarMessage(`Promoting ${candidate.name} to ${where}; the Models view follows it.`, 8000);
@@ -201,6 +201,15 @@ export async function cancelPromotion(deps: PromoteDeps, node?: TargetNode | { o
   } catch (error) {
     return { problem: showFailure(deps.services.log, `Cancelling the promotion to ${where}`, error).message };
   } finally {
-    deps.catalog.refresh({ owner });
+    reload(deps.catalog, owner);
   }
+}
+
+/**
+ * Loads the owner's targets again now, shown or not: the load sees the promotion and the catalog keeps polling
+ * that owner until it ends (no poller of its own here).
+ */
+export function reload(catalog: DeploymentCatalog, owner: Owner): void {
+  catalog.refresh({ owner });
+  catalog.listTargets(owner).catch(() => undefined);
 }
