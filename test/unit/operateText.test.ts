@@ -5,6 +5,7 @@ import { formRows, valueText } from '../../src/features/operate/logic/autoscalin
 import { promotionConfirmation } from '../../src/features/operate/logic/promotionPlan';
 import { describeWindow, metricCharts, metricsTooltip } from '../../src/features/metrics/logic/metricsText';
 import { operateTokens } from '../../src/features/explorer/logic/operateTokens';
+import { isChanging, orderedTargets, modelDeploymentState } from '../../src/catalog/targets';
 import type { CatalogTarget } from '../../src/catalog/targets';
 
 const owner = { kind: 'model' as const, id: 'm1', name: 'echo' };
@@ -94,5 +95,20 @@ describe('Operate menu tokens', () => {
     assert.deepEqual(operateTokens(target({ target: { kind: 'environment', name: 'staging' } }, { status: 'ACTIVE', deploymentId: 'd', promotion: { status: 'RAMPING_UP', percentTraffic: 25 } })), ['hasMetrics', 'promotable', 'promotableToProduction', 'promoting']);
     assert.deepEqual(operateTokens(target({ statusKnown: false }, { deploymentId: 'd' })), []);
     assert.deepEqual(operateTokens(target({ owner: { ...owner, kind: 'chain' } }, { status: 'ACTIVE', deploymentId: 'd' })), []);
+  });
+});
+
+describe('A promotion in the catalog', () => {
+  it('puts the promotion and its candidate on the environment, which counts as changing (so the catalog polls its owner)', () => {
+    const deployment = (id: string, name: string) => ({ id, name, created_at: '2026-01-01T00:00:00Z', status: 'ACTIVE', active_replica_count: 1, autoscaling_settings: null, is_development: false }) as unknown as Parameters<typeof modelDeploymentState>[0] & object;
+    const current = deployment('d3', 'deployment-3');
+    const candidate = deployment('d4', 'deployment-4');
+    const targets = orderedTargets(owner, [{ name: 'staging', current_deployment: current, candidate_deployment: candidate, in_progress_promotion: { status: 'RAMPING_UP', percent_traffic_to_new_version: 50 } }], [current, candidate], undefined, modelDeploymentState);
+    const staging = targets.find((target) => target.place === 'environment')!;
+    assert.deepEqual(staging.state.promotion, { status: 'RAMPING_UP', percentTraffic: 50, candidate: { id: 'd4', name: 'deployment-4' } });
+    assert.ok(isChanging(staging));
+    const ended = orderedTargets(owner, [{ name: 'staging', current_deployment: candidate, in_progress_promotion: { status: 'SUCCEEDED', percent_traffic_to_new_version: 100 } }], [current, candidate], undefined, modelDeploymentState);
+    assert.equal(ended[0].state.promotion, undefined, 'an ended promotion is history');
+    assert.ok(!isChanging(ended[0]));
   });
 });
