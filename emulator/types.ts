@@ -18,6 +18,11 @@ export interface EmulatorOptions {
   fast?: boolean;
   /** Total time of SCALED_TO_ZERO → WAKING_UP → LOADING_MODEL → ACTIVE. Default 3000 (0 when fast). */
   wakeDelayMs?: number;
+  /**
+   * How long a promotion takes (RELEASING → RAMPING_UP → serving) unless the environment ramps up while
+   * promoting (then `ramp_up_duration_seconds` × `queueSecondsScale`). Default 2000 (0 when fast: at once).
+   */
+  promotionMs?: number;
   /** Delay between streamed chunks (chat tokens, chunked and SSE predict output). Default 15 (0 when fast). */
   tokenDelayMs?: number;
   /** Real milliseconds per Baseten "second" in async queue times, retry delays and webhook timing. Default 1000. */
@@ -30,7 +35,10 @@ export interface EmulatorOptions {
   asyncStatusRateLimitPerSecond?: number;
   /** When set, webhook deliveries carry `X-BASETEN-SIGNATURE: v1=<hex hmac-sha256(secret, body)>`. */
   webhookSecret?: string;
-  /** An ACTIVE deployment with min_replica 0 falls asleep after this long without traffic. Default: never. */
+  /**
+   * An ACTIVE deployment with min_replica 0 falls asleep after this long without traffic, scaled by its
+   * `scale_down_delay` against Baseten's default 900 s (450 s: half as long). Default: never.
+   */
   scaleToZeroAfterMs?: number;
   /** How long a request to a sleeping deployment is parked before it fails with 500. Default 1_200_000. */
   parkingTimeoutMs?: number;

@@ -7,6 +7,8 @@ import { registerExplorer } from './features/explorer/register';
 import { registerInline } from './features/inline/register';
 import { registerKeys } from './features/keys/register';
 import { registerLm } from './features/lm/register';
+import { registerMetrics } from './features/metrics/register';
+import { registerOperate } from './features/operate/register';
 import { registerPredict } from './features/predict/register';
 import { registerWebSocket } from './features/websocket/register';
 import { ApiKeyStore } from './platform/apiKeyStore';
@@ -42,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
   const asyncRequests = registerAsyncRequests(base);
   const websocket = registerWebSocket(base);
   const lm = registerLm(base, asyncRequests.exposed.store, chat.exposed.routes);
-  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm];
+  const metrics = registerMetrics(base, explorer.exposed.models);
+  const operate = registerOperate(base);
+  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm, metrics, operate];
   for (const feature of features) {
     context.subscriptions.push(...feature.disposables);
     for (const [id, handler] of Object.entries(feature.commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -61,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
     websocket: websocket.exposed,
     predict: predict.exposed,
     asyncRequests: asyncRequests.exposed,
+    metrics: metrics.exposed,
     logUri: context.logUri,
     activationMs: performance.now() - started,
   };
@@ -78,6 +83,7 @@ export interface BasetenTestApi {
   readonly websocket: ReturnType<typeof registerWebSocket>['exposed'];
   readonly predict: ReturnType<typeof registerPredict>['exposed'];
   readonly asyncRequests: ReturnType<typeof registerAsyncRequests>['exposed'];
+  readonly metrics: ReturnType<typeof registerMetrics>['exposed'];
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
   /** Milliseconds `activate` took, measured inside it. */

@@ -14,6 +14,7 @@ import { DEPLOYMENT_STATUSES, findChain, findModel } from '../state/state';
 import type { ResolvedOptions } from './options';
 import { StatsRecorder } from './stats';
 import { Timers } from './timers';
+import { TrafficRecorder } from './traffic';
 
 /** Fixed one-second windows per API key, for the async status endpoints. */
 class RateLimiter {
@@ -42,6 +43,8 @@ export class EmulatorCore {
   baseUrl = '';
   readonly timers = new Timers();
   readonly stats = new StatsRecorder();
+  /** What each deployment served, for the metrics routes. */
+  readonly traffic = new TrafficRecorder();
   readonly faults = new FaultRegistry();
   readonly lifecycle: Lifecycle;
   readonly webhooks: WebhookDispatcher;
@@ -58,7 +61,7 @@ export class EmulatorCore {
 
   constructor(readonly options: ResolvedOptions) {
     this.state = buildWorkspace(options.scale);
-    this.lifecycle = new Lifecycle(options, this.timers);
+    this.lifecycle = new Lifecycle(options, this.timers, this.traffic);
     this.webhooks = new WebhookDispatcher(this);
     this.asyncQueue = new AsyncQueue(this);
     this.statusRateLimit = new RateLimiter(() => options.asyncStatusRateLimitPerSecond);
@@ -113,6 +116,7 @@ export class EmulatorCore {
     this.state = buildWorkspace(this.options.scale);
     this.faults.clear();
     this.stats.reset();
+    this.traffic.reset();
   }
 
   /** Aborts every wait and timer; used by reset and close. */

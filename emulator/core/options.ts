@@ -9,6 +9,7 @@ export interface ResolvedOptions {
   invokeOnlyApiKey: string;
   fast: boolean;
   wakeDelayMs: number;
+  promotionMs: number;
   tokenDelayMs: number;
   queueSecondsScale: number;
   asyncRunMs: number;
@@ -51,6 +52,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     invokeOnlyApiKey,
     fast,
     wakeDelayMs: nonNegative(options.wakeDelayMs, fast ? 0 : 3000, 'wakeDelayMs'),
+    promotionMs: nonNegative(options.promotionMs, fast ? 0 : 2000, 'promotionMs'),
     tokenDelayMs: nonNegative(options.tokenDelayMs, fast ? 0 : 15, 'tokenDelayMs'),
     queueSecondsScale: nonNegative(options.queueSecondsScale, 1000, 'queueSecondsScale'),
     asyncRunMs: nonNegative(options.asyncRunMs, fast ? 0 : 500, 'asyncRunMs'),

@@ -58,7 +58,13 @@ function methodNotAllowed(exchange: Exchange, allowed: string): void {
 }
 
 /** The hosts resolve targets in the state, wake and park through the lifecycle, and hand on to the models and the async queue. */
-type HostCore = Pick<EmulatorCore, 'state' | 'lifecycle'> & PredictorCore & AsyncRoutesCore;
+type HostCore = Pick<EmulatorCore, 'state' | 'lifecycle' | 'traffic'> & PredictorCore & AsyncRoutesCore;
+
+/** Counts the request in the deployment's traffic (metrics) from now until its answer ends. */
+function countTraffic(core: Pick<EmulatorCore, 'traffic'>, exchange: Exchange, deployment: Deployment): void {
+  const end = core.traffic.begin(deployment.id);
+  exchange.res.once('close', () => end(exchange.res.statusCode));
+}
 
 export async function serveHost(core: HostCore, exchange: Exchange, host: HostRef, rest: string[]): Promise<void> {
   const { res } = exchange;
@@ -96,6 +102,7 @@ async function serveAction(core: HostCore, exchange: Exchange, host: HostRef, re
   const method = exchange.method;
   if (action === (model ? 'predict' : 'run_remote')) {
     if (method !== 'POST') return methodNotAllowed(exchange, 'POST');
+    countTraffic(core, exchange, deployment);
     if (!(await whenReady(core, exchange, deployment))) return;
     core.lifecycle.log(deployment, `Received ${action} request`, 'INFO', exchange.requestId);
     await servePredict(core, exchange, resolved);
@@ -123,6 +130,7 @@ async function serveAction(core: HostCore, exchange: Exchange, host: HostRef, re
     return;
   }
   if (model && (action === 'sync' || action.startsWith('sync/'))) {
+    countTraffic(core, exchange, deployment);
     if (await whenReady(core, exchange, deployment)) await serveSync(core, exchange, resolved, action.slice('sync/'.length));
     return;
   }

@@ -8,7 +8,7 @@ import type { Exchange } from '../core/exchange';
 import { isRecord, parseJsonBody, sendJson } from '../core/exchange';
 import type { Params } from '../core/router';
 
-export type ManagementCore = Pick<EmulatorCore, 'state' | 'options' | 'baseUrl' | 'lifecycle'>;
+export type ManagementCore = Pick<EmulatorCore, 'state' | 'options' | 'baseUrl' | 'lifecycle' | 'timers' | 'traffic'>;
 
 export interface ManagementContext {
   core: ManagementCore;

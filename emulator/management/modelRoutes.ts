@@ -1,15 +1,16 @@
 /**
  * Management routes for models: models, deployments (with the `production` and `development` aliases),
- * environments, activation, promotion, autoscaling settings and logs.
+ * environments, activation, promotion (over time, cancelable), autoscaling settings, metrics and logs.
  */
 import { isRecord } from '../core/exchange';
-import { newResourceId } from '../core/ids';
 import type { Route } from '../core/router';
-import type { AutoscalingSettings, DeploymentState, ModelState, PromotionSettings } from '../state/state';
-import { developmentDeployment, findModel, isServing, productionDeployment } from '../state/state';
+import type { AutoscalingSettings, DeploymentState, EnvironmentState, ModelState, PromotionSettings } from '../state/state';
+import { developmentDeployment, findModel, productionDeployment } from '../state/state';
 import type { ManagementContext, ManagementHandler } from './context';
 import { fail, objectBody, ok } from './context';
 import { queryLogs } from './logQuery';
+import { metricsView, parseMetricsQuery } from './metrics';
+import { cancelPromotion, startPromotion } from './promotion';
 import { deploymentView, environmentView, modelView } from './views';
 
 function withModel(context: ManagementContext, then: (model: ModelState) => void): void {
@@ -70,29 +71,32 @@ function mergePromotion(current: PromotionSettings, update: unknown): PromotionS
 
 const FAILED = new Set(['BUILD_FAILED', 'BUILD_STOPPED', 'DEPLOY_FAILED', 'FAILED']);
 
-/** Puts `deployment` on an environment; the one it replaces scales to zero when asked to. */
+/** Starts promoting `deployment` to the environment (management/promotion.ts) and answers the candidate. */
 function promote(context: ManagementContext, model: ModelState, deployment: DeploymentState, environmentName: string, scaleDown: boolean): void {
-  const { core } = context;
   const environment = model.environments.find((candidate) => candidate.name === environmentName);
   if (!environment) return fail(context, 404, `Environment "${environmentName}" of model ${model.id} was not found.`);
-  let promoted = deployment;
-  if (deployment.isDevelopment) {
-    // Promoting development publishes a copy of it; the development deployment stays.
-    const number = model.deployments.filter((candidate) => !candidate.isDevelopment).length + 1;
-    promoted = { ...structuredClone(deployment), id: newResourceId(7), name: `deployment-${number}`, createdAt: new Date().toISOString(), isDevelopment: false, logs: [] };
-    model.deployments.push(promoted);
-  }
-  const previous = model.deployments.find((candidate) => candidate.id === environment.currentDeploymentId);
-  environment.currentDeploymentId = promoted.id;
-  core.lifecycle.log(promoted, `Promoted to ${environmentName}`);
-  if (previous && previous !== promoted && scaleDown && isServing(previous.status) && environment.promotionSettings.promotion_cleanup_strategy !== 'KEEP') {
-    const stillServing = model.environments.some((candidate) => candidate.currentDeploymentId === previous.id);
-    if (!stillServing) {
-      if (environment.promotionSettings.promotion_cleanup_strategy === 'DEACTIVATE') core.lifecycle.deactivate(previous);
-      else core.lifecycle.setStatus(previous, 'SCALED_TO_ZERO');
-    }
-  }
-  ok(context, deploymentView(model, promoted));
+  if (FAILED.has(deployment.status) || deployment.status === 'INACTIVE') return fail(context, 400, `Deployment ${deployment.id} cannot be promoted: its status is ${deployment.status}.`);
+  const candidate = startPromotion(context.core, model, environment, deployment, scaleDown);
+  if (typeof candidate === 'string') return fail(context, 400, candidate);
+  ok(context, deploymentView(model, candidate));
+}
+
+/** Applies an autoscaling change to a deployment; what it runs changes at once (lifecycle.autoscalingChanged). */
+function updateAutoscaling(context: ManagementContext, deployment: DeploymentState, settings: AutoscalingSettings): void {
+  deployment.autoscalingSettings = { ...settings };
+  context.core.lifecycle.autoscalingChanged(deployment);
+}
+
+/** Traffic the metrics of an environment cover: what it serves, and the candidate of a promotion in progress. */
+function environmentDeployments(model: ModelState, environment: EnvironmentState): DeploymentState[] {
+  const ids = [environment.currentDeploymentId, environment.promotion?.candidateId];
+  return model.deployments.filter((deployment) => ids.includes(deployment.id));
+}
+
+function serveMetrics(context: ManagementContext, deployments: DeploymentState[]): void {
+  const request = parseMetricsQuery(context.exchange.query);
+  if (typeof request === 'string') return fail(context, 400, request);
+  ok(context, metricsView(context.core.traffic, deployments, request));
 }
 
 export const MODEL_ROUTES: Route<ManagementHandler>[] = [
@@ -141,9 +145,13 @@ export const MODEL_ROUTES: Route<ManagementHandler>[] = [
     if (!d.autoscalingSettings) return fail(c, 400, `Deployment ${d.id} has not finished deploying; it has no autoscaling settings yet.`);
     const merged = mergeAutoscaling(d.autoscalingSettings, body);
     if (typeof merged === 'string') return fail(c, 400, merged);
-    d.autoscalingSettings = merged.settings;
+    if (d.isDevelopment && (merged.settings.min_replica !== 0 || merged.settings.max_replica !== 1)) {
+      return fail(c, 400, 'A development deployment always has min_replica 0 and max_replica 1; promote it to change its replicas.');
+    }
+    if (merged.changed) updateAutoscaling(c, d, merged.settings);
     ok(c, merged.changed ? { status: 'ACCEPTED', message: 'Autoscaling settings updated.' } : { status: 'UNCHANGED', message: 'Autoscaling settings are already as requested.' });
   }) },
+  { method: 'GET', pattern: 'models/:model/deployments/:deployment/metrics', handler: (c) => withDeployment(c, (_model, d) => serveMetrics(c, [d])) },
   { method: 'GET', pattern: 'models/:model/deployments/:deployment/logs', handler: (c) => withDeployment(c, (_model, d) => queryLogs(c, d.logs)) },
   { method: 'GET', pattern: 'models/:model/deployments/:deployment/config', handler: (c) => withDeployment(c, (model, d) => {
     const raw = `model_name: ${model.name}\nresources:\n  instance_type: ${d.instanceTypeName ?? '1x2'}\nruntime:\n  predict_concurrency: 1\n`;
@@ -167,7 +175,7 @@ export const MODEL_ROUTES: Route<ManagementHandler>[] = [
     ok(c, environmentView(model, environment));
   }) },
   { method: 'GET', pattern: 'models/:model/environments/:environment', handler: (c) => withEnvironment(c, (model, e) => ok(c, environmentView(model, e))) },
-  { method: 'PATCH', pattern: 'models/:model/environments/:environment', handler: (c) => withEnvironment(c, (_model, e) => {
+  { method: 'PATCH', pattern: 'models/:model/environments/:environment', handler: (c) => withEnvironment(c, (model, e) => {
     const body = objectBody(c);
     if (!body) return;
     const autoscaling = body.autoscaling_settings ? mergeAutoscaling(e.autoscalingSettings, body.autoscaling_settings) : { settings: e.autoscalingSettings, changed: false };
@@ -177,7 +185,17 @@ export const MODEL_ROUTES: Route<ManagementHandler>[] = [
     const changed = autoscaling.changed || JSON.stringify(promotion) !== JSON.stringify(e.promotionSettings);
     e.autoscalingSettings = autoscaling.settings;
     e.promotionSettings = promotion;
+    // The environment's autoscaling is what its deployment runs with.
+    const current = model.deployments.find((d) => d.id === e.currentDeploymentId);
+    const applied = autoscaling.changed && current ? mergeAutoscaling(current.autoscalingSettings ?? autoscaling.settings, body.autoscaling_settings) : undefined;
+    if (current && applied && typeof applied !== 'string') updateAutoscaling(c, current, applied.settings);
     ok(c, changed ? { status: 'ACCEPTED', message: 'Environment settings updated.' } : { status: 'UNCHANGED', message: 'Environment settings are already as requested.' });
+  }) },
+  { method: 'GET', pattern: 'models/:model/environments/:environment/metrics', handler: (c) => withEnvironment(c, (model, e) => serveMetrics(c, environmentDeployments(model, e))) },
+  { method: 'POST', pattern: 'models/:model/environments/:environment/cancel_promotion', handler: (c) => withEnvironment(c, (_model, e) => {
+    const result = cancelPromotion(c.core, e);
+    if (typeof result === 'string') return fail(c, 400, result);
+    ok(c, result);
   }) },
   { method: 'GET', pattern: 'models/:model/environments/:environment/logs', handler: (c) => withEnvironment(c, (model, e) => {
     queryLogs(c, model.deployments.find((d) => d.id === e.currentDeploymentId)?.logs ?? []);

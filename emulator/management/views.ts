@@ -46,13 +46,16 @@ export function deploymentView(model: ModelState, deployment: DeploymentState): 
 
 export function environmentView(model: ModelState, environment: EnvironmentState): Record<string, unknown> {
   const current = model.deployments.find((deployment) => deployment.id === environment.currentDeploymentId);
+  const candidate = environment.promotion && model.deployments.find((deployment) => deployment.id === environment.promotion?.candidateId);
   return {
     name: environment.name,
     created_at: environment.createdAt,
     model_id: model.id,
     current_deployment: current ? deploymentView(model, current) : null,
-    candidate_deployment: null,
-    in_progress_promotion: null,
+    candidate_deployment: candidate ? deploymentView(model, candidate) : null,
+    in_progress_promotion: environment.promotion
+      ? { status: environment.promotion.status, percent_traffic_to_new_version: environment.promotion.percent, error_message: null, rolling_deploy: environment.promotionSettings.rolling_deploy ?? false }
+      : null,
     autoscaling_settings: { ...environment.autoscalingSettings },
     promotion_settings: { ...environment.promotionSettings },
     instance_type: { ...environment.instanceType },

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { ResolvedOptions } from '../core/options';
 import type { Timers } from '../core/timers';
+import type { TrafficRecorder } from '../core/traffic';
 import type { ChainDeploymentState, ChainletState, DeploymentState, DeploymentStatus, LogLevel, Runnable } from './state';
 import { isServing, isSleeping, replicasFor } from './state';
 
@@ -52,6 +53,7 @@ export class Lifecycle {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly timers: Timers,
+    private readonly traffic?: TrafficRecorder,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -81,7 +83,7 @@ export class Lifecycle {
 
   private apply(target: Deployment, status: DeploymentStatus): void {
     target.status = status;
-    target.activeReplicaCount = replicasFor(status, target.autoscalingSettings);
+    this.setReplicas(target, replicasFor(status, target.autoscalingSettings));
     if (target.kind === 'chain') {
       for (const chainlet of target.chainlets) {
         chainlet.status = status;
@@ -164,9 +166,40 @@ export class Lifecycle {
     });
   }
 
+  private setReplicas(target: Deployment, count: number): void {
+    const before = target.activeReplicaCount;
+    target.activeReplicaCount = count;
+    this.traffic?.replicas(target.id, count, before);
+  }
+
+  /**
+   * Its autoscaling settings changed: replicas follow min_replica at once (a sleeping deployment with a
+   * minimum above 0 wakes), and the idle countdown starts again with the new scale-down delay.
+   */
+  autoscalingChanged(target: Deployment): void {
+    const minimum = target.autoscalingSettings?.min_replica ?? 0;
+    if (target.status === 'SCALED_TO_ZERO' && minimum > 0) {
+      this.log(target, `Waking up: min_replica is now ${minimum}`);
+      this.wake(target);
+      return;
+    }
+    if (!isServing(target.status)) return;
+    this.setReplicas(target, replicasFor(target.status, target.autoscalingSettings));
+    this.log(target, `Autoscaling settings updated: ${target.activeReplicaCount} active ${target.activeReplicaCount === 1 ? 'replica' : 'replicas'}`);
+    this.touch(target);
+  }
+
+  /** Idle time before scaling to zero: `scaleToZeroAfterMs` for Baseten's default delay (900 s), in proportion to the deployment's. */
+  private idleMs(target: Deployment): number | undefined {
+    const after = this.options.scaleToZeroAfterMs;
+    if (after === undefined) return undefined;
+    const delay = target.autoscalingSettings?.scale_down_delay ?? 900;
+    return Math.round((after * delay) / 900);
+  }
+
   /** Traffic reached the deployment: restart its idle countdown to scale to zero. */
   touch(target: Deployment): void {
-    const after = this.options.scaleToZeroAfterMs;
+    const after = this.idleMs(target);
     if (after === undefined) return;
     this.idleTimers.get(target)?.();
     this.idleTimers.set(

@@ -86,10 +86,19 @@ export interface DeploymentState extends Runnable {
   labels: Record<string, unknown> | null;
 }
 
+/** A promotion in progress on an environment (management/promotion.ts moves it on). */
+export interface PromotionRun {
+  candidateId: string;
+  status: 'RELEASING' | 'RAMPING_UP' | 'RAMPING_DOWN';
+  percent: number;
+  scaleDown: boolean;
+}
+
 export interface EnvironmentState {
   name: string;
   createdAt: string;
   currentDeploymentId: string | null;
+  promotion?: PromotionRun;
   autoscalingSettings: AutoscalingSettings;
   promotionSettings: PromotionSettings;
   instanceType: InstanceType;

@@ -2,8 +2,8 @@
  * The targets of one model or chain as the catalog holds them: each a `TargetRef` with the state Baseten
  * reported for the deployment behind it, in the order users read them.
  */
-import { DEVELOPMENT, deployment, environmentByName, isFailedStatus, isSleeping, isTransitionalStatus } from '../client';
-import type { ChainDeploymentV1, ChainletV1, DeploymentStatus, DeploymentV1, Owner, TargetRef } from '../client';
+import { DEVELOPMENT, deployment, environmentByName, isFailedStatus, isSleeping, isTransitionalStatus, promotionOf } from '../client';
+import type { AutoscalingSettingsV1, ChainDeploymentV1, ChainletV1, DeploymentStatus, DeploymentV1, EnvironmentV1, Owner, PromotionState, TargetRef } from '../client';
 
 /** Where on its owner a target is: an environment, the development deployment, or another deployment. */
 export type TargetPlace = 'environment' | 'development' | 'deployment';
@@ -19,6 +19,10 @@ export interface TargetState {
   maxReplicas?: number;
   createdAt?: string;
   chainlets?: ChainletV1[];
+  /** The deployment's autoscaling settings as Baseten reported them. */
+  autoscaling?: AutoscalingSettingsV1;
+  /** An environment's promotion in progress, with its candidate. */
+  promotion?: PromotionState;
 }
 
 export interface CatalogTarget extends TargetRef {
@@ -48,6 +52,7 @@ export function modelDeploymentState(deployment: DeploymentV1 | null | undefined
     minReplicas: deployment.autoscaling_settings?.min_replica,
     maxReplicas: deployment.autoscaling_settings?.max_replica,
     createdAt: deployment.created_at,
+    ...(deployment.autoscaling_settings ? { autoscaling: deployment.autoscaling_settings } : {}),
   };
 }
 
@@ -74,7 +79,7 @@ interface ListedDeployment {
  */
 export function orderedTargets<D extends ListedDeployment>(
   owner: Owner,
-  environments: Array<{ name: string; current_deployment: D | null }>,
+  environments: Array<{ name: string; current_deployment: D | null; in_progress_promotion?: EnvironmentV1['in_progress_promotion']; candidate_deployment?: { id: string; name?: string } | null }>,
   deployments: D[],
   development: D | undefined,
   state: (deployment: D | null | undefined) => TargetState,
@@ -87,7 +92,8 @@ export function orderedTargets<D extends ListedDeployment>(
     .map((environment) => {
       const current = environment.current_deployment ? (byId.get(environment.current_deployment.id) ?? environment.current_deployment) : null;
       if (current) served.add(current.id);
-      return { owner, target: environmentByName(environment.name), place: 'environment', state: state(current), statusKnown: true };
+      const promotion = promotionOf(environment);
+      return { owner, target: environmentByName(environment.name), place: 'environment', state: { ...state(current), ...(promotion ? { promotion } : {}) }, statusKnown: true };
     });
   if (development) {
     served.add(development.id);
@@ -109,10 +115,10 @@ export function configuredTargets(owner: Owner, configured: ConfiguredOwner): Ca
   return targets;
 }
 
-/** Its status changes by itself (building, waking up…), or one of its chainlets' does. */
+/** Its status changes by itself (building, waking up…), one of its chainlets' does, or a promotion to it is under way. */
 export function isChanging(target: CatalogTarget): boolean {
-  const { status, chainlets } = target.state;
-  return (!!status && isTransitionalStatus(status)) || !!chainlets?.some((chainlet) => isTransitionalStatus(chainlet.status));
+  const { status, chainlets, promotion } = target.state;
+  return (!!status && isTransitionalStatus(status)) || !!chainlets?.some((chainlet) => isTransitionalStatus(chainlet.status)) || !!promotion;
 }
 
 export function isScaledToZero(target: CatalogTarget): boolean {

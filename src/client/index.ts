@@ -3,7 +3,10 @@
  */
 import { HttpClient, HttpClientOptions } from './http';
 import { InferenceClient } from './inference';
+import { AutoscalingClient } from './autoscaling';
 import { ManagementClient } from './management';
+import { MetricsClient } from './metrics';
+import { PromotionClient } from './promotion';
 import { ModelApisClient } from './modelApis';
 import { BasetenEndpoints, DEFAULT_ENDPOINTS } from './urls';
 import { WebSocketSession, WebSocketSessionOptions, openWebSocketSession } from './websocket';
@@ -20,6 +23,9 @@ export class BasetenClient {
   readonly modelApis: ModelApisClient;
   readonly inference: InferenceClient;
   readonly management: ManagementClient;
+  readonly metrics: MetricsClient;
+  readonly promotion: PromotionClient;
+  readonly autoscaling: AutoscalingClient;
 
   constructor(options: BasetenClientOptions) {
     this.endpoints = { ...DEFAULT_ENDPOINTS, ...definedEndpoints(options.endpoints) };
@@ -28,6 +34,9 @@ export class BasetenClient {
     this.modelApis = new ModelApisClient(this.http, endpoints);
     this.inference = new InferenceClient(this.http, endpoints);
     this.management = new ManagementClient(this.http, endpoints);
+    this.metrics = new MetricsClient(this.http, endpoints);
+    this.promotion = new PromotionClient(this.http, endpoints);
+    this.autoscaling = new AutoscalingClient(this.http, endpoints);
   }
 
   /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
@@ -103,3 +112,20 @@ export type { WebhookDelivery, WebhookRejection, WebhookReceiverOptions } from '
 export type { AsyncStatusCallOptions } from './inference';
 export { describeAsyncError, describeAsyncStatus, describeWebhookStatus, formatAge } from './asyncStatus';
 export { emulatorControlUrl, registerEmulatorWebhookSecret } from './emulatorSecret';
+export { MetricsClient, METRIC_NAMES, metricSeries, readDeploymentMetrics } from './metrics';
+export type { DeploymentMetrics, DeploymentMetricsV1, MetricDescriptorV1, MetricMode, MetricPoint, MetricsQuery } from './metrics';
+export { PromotionClient, describePromotionStatus, isPromotionInProgress, promotionOf } from './promotion';
+export type { CancelPromotionResult, PromoteOptions, PromotionState, PromotionStatus } from './promotion';
+export {
+  AutoscalingClient,
+  AUTOSCALING_RANGES,
+  autoscalingChanges,
+  autoscalingErrors,
+  autoscalingRange,
+  autoscalingValueError,
+  currentAutoscaling,
+  describeAutoscaling,
+  describeRange,
+  formatSeconds,
+} from './autoscaling';
+export type { AutoscalingField, AutoscalingRange, AutoscalingUpdate, AutoscalingUpdateResult } from './autoscaling';

@@ -18,7 +18,7 @@ export interface AxeViolation {
 
 export interface AxeReport {
   frame: string;
-  /** `chat` or `websocket`. */
+  /** `chat`, `websocket` or `metrics`. */
   panel: string;
   /** The page body's theme class (`vscode-light`, `vscode-dark`, `vscode-high-contrast`, `vscode-high-contrast-light`). */
   theme: string;
@@ -36,7 +36,8 @@ async function pageFrames(page: Page): Promise<Array<{ frame: Frame; panel: stri
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
     const panel = await frame
-      .evaluate(() => (document.getElementById('transcript') ? (document.body.dataset.panel ?? 'chat') : undefined))
+      // Chat and WebSocket pages have a transcript (chat's body names no panel); other Baseten pages name theirs (metrics).
+      .evaluate(() => (document.getElementById('transcript') ? (document.body.dataset.panel ?? 'chat') : document.body.dataset.panel))
       .catch(() => undefined);
     if (panel) found.push({ frame, panel });
   }

@@ -101,6 +101,22 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
       await management(`models/${SEED.models.failing.id}`, 'ModelTombstoneV1', { method: 'DELETE' });
     });
 
+    it('metrics (deployment and environment, every mode), a promotion in progress, its cancellation, environment autoscaling', async () => {
+      const base = `models/${echo.id}`;
+      await http.call(`/model-${echo.id}/production/predict`, { body: { a: 1 } });
+      for (const mode of ['CURRENT', 'SUMMARY', 'SERIES']) {
+        const deployment = await management(`${base}/deployments/${echo.deployments.production}/metrics?mode=${mode}&metrics=baseten_replicas_active&metrics=baseten_inference_requests_total&metrics=baseten_end_to_end_response_time_seconds&metrics=baseten_concurrent_requests`, 'GetDeploymentMetricsResponseV1');
+        assert.equal(deployment.mode, mode);
+        await management(`${base}/environments/production/metrics?mode=${mode}`, 'GetDeploymentMetricsResponseV1');
+      }
+      await management(`${base}/environments/staging/promote`, 'DeploymentV1', { method: 'POST', body: { deployment_id: echo.deployments.production } });
+      const promoting = await management(`${base}/environments/staging`, 'EnvironmentV1');
+      assert.equal((promoting.in_progress_promotion as { status: string }).status, 'RELEASING');
+      assert.equal((promoting.candidate_deployment as { id: string }).id, echo.deployments.production);
+      await management(`${base}/environments/staging/cancel_promotion`, 'CancelPromotionResponseV1', { method: 'POST' });
+      await management(`${base}/environments/staging`, 'UpdateAutoscalingSettingsResponseV1', { method: 'PATCH', body: { autoscaling_settings: { scale_down_delay: 120 } } });
+    });
+
     it('chains, their deployments, chainlets, environments and logs', async () => {
       await management('chains', 'ChainsV1');
       await management(`chains/${pipeline.id}`, 'ChainV1');

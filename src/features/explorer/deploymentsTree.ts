@@ -1,10 +1,15 @@
+import * as vscode from 'vscode';
 import { CatalogChange, DeploymentCatalog, OwnerKind, OwnerListing, ownerKey } from '../../catalog/deploymentCatalog';
 import type { BasetenEndpoints } from '../../client';
 import { ExplorerNode, MessageNode } from '../../platform/treeNodes';
 import { OwnerNode } from './ownerNode';
+import { TargetNode } from './targetNode';
 import { BasetenTreeProvider, TreeProviderOptions } from './treeProvider';
 
 const WHAT: Record<OwnerKind, 'models' | 'chains'> = { model: 'models', chain: 'chains' };
+
+/** Markdown another feature adds to a target's hover text when it is shown (the metrics of the last hour). */
+export type TooltipPart = (node: TargetNode, signal: AbortSignal) => Promise<string | undefined>;
 
 /** The Models or the Chains view: the catalog's owners of one kind, each with its targets. */
 export class DeploymentsTreeProvider extends BasetenTreeProvider {
@@ -13,6 +18,7 @@ export class DeploymentsTreeProvider extends BasetenTreeProvider {
   private loggedListing?: OwnerListing;
   /** One node per model or chain for the life of the view: VS Code finds nodes (reveal, refresh) by object. */
   private readonly ownerNodes = new Map<string, OwnerNode>();
+  private readonly tooltipParts = new Set<TooltipPart>();
 
   constructor(
     readonly kind: OwnerKind,
@@ -22,6 +28,39 @@ export class DeploymentsTreeProvider extends BasetenTreeProvider {
   ) {
     super({ ...options, viewId: `baseten.${WHAT[kind]}`, what: WHAT[kind] });
     this.subscription = catalog.onDidChange((change) => this.catalogChanged(change));
+  }
+
+  /** Adds to the hover text of every target; the text is then built when the user hovers (`resolveTreeItem`). */
+  addTooltipPart(part: TooltipPart): vscode.Disposable {
+    this.tooltipParts.add(part);
+    return new vscode.Disposable(() => this.tooltipParts.delete(part));
+  }
+
+  override getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    const item = super.getTreeItem(node);
+    // Only a tooltip left undefined is resolved on hover.
+    if (node instanceof TargetNode && this.tooltipParts.size) item.tooltip = undefined;
+    return item;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (!(node instanceof TargetNode)) return item;
+    item.tooltip = await this.tooltipOf(node, token);
+    return item;
+  }
+
+  /** The node's hover text with what the other features add; a part that fails is left out. */
+  async tooltipOf(node: TargetNode, token?: vscode.CancellationToken): Promise<vscode.MarkdownString> {
+    const tooltip = node.tooltip();
+    const controller = new AbortController();
+    const cancelled = token?.onCancellationRequested(() => controller.abort());
+    try {
+      const parts = await Promise.all([...this.tooltipParts].map((part) => part(node, controller.signal).catch(() => undefined)));
+      for (const part of parts) if (part) tooltip.appendMarkdown(`\n\n${part}`);
+    } finally {
+      cancelled?.dispose();
+    }
+    return tooltip;
   }
 
   /** Loads this view's models or chains again from Baseten, with every target under them. */

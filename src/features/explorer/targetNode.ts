@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { actionUrl, predictAction, targetLabel } from '../../client';
+import { actionUrl, describeAutoscaling, describePromotionStatus, predictAction, targetLabel } from '../../client';
 import type { BasetenEndpoints, ChainletV1, Owner, Target, TargetRef } from '../../client';
 import { CatalogTarget, TargetPlace, TargetState, acceptsRequests, isScaledToZero, isWakeable } from '../../catalog/targets';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
 import { statusIcon, statusLabel } from '../../platform/deploymentStatus';
+import { operateTokens } from './logic/operateTokens';
 
 const NOT_DEACTIVATABLE: ReadonlySet<string> = new Set(['INACTIVE', 'DEACTIVATING', 'BUILD_FAILED', 'BUILD_STOPPED', 'DEPLOY_FAILED']);
 
@@ -87,7 +88,11 @@ export class TargetNode implements ExplorerNode {
       chainlets.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = this.id;
-    item.iconPath = this.statusKnown ? statusIcon(this.state.status) : new vscode.ThemeIcon('circle-large-outline');
+    item.iconPath = this.state.promotion
+      ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
+      : this.statusKnown
+        ? statusIcon(this.state.status)
+        : new vscode.ThemeIcon('circle-large-outline');
     item.description = this.description();
     item.tooltip = this.tooltip();
     // Read aloud with its model: a row says only "production", its place under the model shows the rest.
@@ -108,17 +113,29 @@ export class TargetNode implements ExplorerNode {
     }
     if (this.place !== 'deployment' && this.state.deploymentName) parts.push(this.state.deploymentName);
     if (this.place !== 'deployment' && !this.state.deploymentId) return 'no deployment';
+    // First, so a narrow sidebar still shows it.
+    if (this.state.promotion) parts.unshift(`Promoting ${this.promotionText()}`);
     return parts.join(' · ');
   }
 
-  private tooltip(): vscode.MarkdownString {
+  /** "deployment-5 (25 % of traffic)", "deployment-5 (releasing)". */
+  private promotionText(): string {
+    const promotion = this.state.promotion!;
+    const candidate = promotion.candidate?.name ?? 'a new deployment';
+    return promotion.status === 'RAMPING_UP' ? `${candidate} (${promotion.percentTraffic} % of traffic)` : `${candidate} (${describePromotionStatus(promotion.status).toLowerCase()})`;
+  }
+
+  /** The hover text; the Models view may add to it when it is shown (metrics). */
+  tooltip(): vscode.MarkdownString {
     const state = this.state;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMarkdown(this.title)}**\n\n| | |\n|---|---|\n`);
     md.appendMarkdown(`| Status | ${this.statusKnown ? statusLabel(state.status) : 'unknown (configured in settings)'} |\n`);
     if (state.deploymentId) md.appendMarkdown(`| Deployment | ${escapeMarkdown(state.deploymentName ?? '')} \`${state.deploymentId}\` |\n`);
     if (state.replicas !== undefined) md.appendMarkdown(`| Active replicas | ${state.replicas} |\n`);
-    if (state.minReplicas !== undefined) md.appendMarkdown(`| Autoscaling | ${state.minReplicas}–${state.maxReplicas} replicas |\n`);
+    if (state.autoscaling) md.appendMarkdown(`| Autoscaling | ${escapeMarkdown(describeAutoscaling(state.autoscaling))} |\n`);
+    else if (state.minReplicas !== undefined) md.appendMarkdown(`| Autoscaling | ${state.minReplicas}–${state.maxReplicas} replicas |\n`);
+    if (state.promotion) md.appendMarkdown(`| Promotion | ${escapeMarkdown(`${describePromotionStatus(state.promotion.status)}: ${this.promotionText()}`)} |\n`);
     if (state.instanceType) md.appendMarkdown(`| Instance type | ${escapeMarkdown(state.instanceType)} |\n`);
     if (state.createdAt) md.appendMarkdown(`| Created | ${new Date(state.createdAt).toLocaleString()} |\n`);
     md.appendMarkdown(`\n\`${this.endpointUrl}\``);
@@ -150,6 +167,7 @@ export class TargetNode implements ExplorerNode {
       tokens.push('deactivatable');
     }
     if (this.state.status) tokens.push(`status-${this.state.status}`);
+    tokens.push(...operateTokens(this.entry));
     return tokens;
   }
 }

@@ -1,0 +1,1 @@
+export const METRICS_COMMANDS = ['baseten.showMetrics'] as const;

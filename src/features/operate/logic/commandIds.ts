@@ -1,0 +1,1 @@
+export const OPERATE_COMMANDS = ['baseten.promoteToProduction', 'baseten.promoteToEnvironment', 'baseten.cancelPromotion', 'baseten.editAutoscaling'] as const;
