@@ -105,7 +105,8 @@ describe('Predict', function () {
   });
 
   it('an SSE predict fills the document live, in batches, then takes its final title', async () => {
-    await editorWith('sse.json', '{"events": 40}');
+    // 200 events, 15 ms apart: long enough for a cold VS Code to have opened the streaming document before the end.
+    await editorWith('sse.json', '{"events": 200}');
     const changes: string[] = [];
     const watch = vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.document.uri.scheme === 'baseten-response') changes.push(title(event.document));
@@ -118,9 +119,9 @@ describe('Predict', function () {
     }
     const document = await responseDocument(outcome);
     const lines = document.getText().trim().split('\n');
-    assert.equal(lines.length, 40);
-    assert.deepEqual(JSON.parse(lines[39]), { index: 39, text: 'event 40 of 40', done: true });
-    assert.ok(outcome.liveUpdates! >= 2 && outcome.liveUpdates! < 40, `${outcome.liveUpdates} updates for 40 events`);
+    assert.equal(lines.length, 200);
+    assert.deepEqual(JSON.parse(lines[199]), { index: 199, text: 'event 200 of 200', done: true });
+    assert.ok(outcome.liveUpdates! >= 2 && outcome.liveUpdates! < 200, `${outcome.liveUpdates} updates for 200 events`);
     assert.ok(changes.length >= 1 && changes.every((t) => t.includes('streaming')), `the streaming document changed while events arrived: ${changes.join(', ')}`);
     assert.match(title(document), /^sse · production · 200 · \d+ ms · [\d.]+ K?B · req [0-9a-f]{12}\.jsonl$/);
     assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.path.includes('streaming'))), 'the streaming tab was replaced');
