@@ -66,7 +66,7 @@ const webview = (name) => ({
   logLevel: 'warning',
 });
 
-const builds = [extension, ...VENDORED.map(vendor), webview('chat'), webview('websocket')];
+const builds = [extension, ...VENDORED.map(vendor), webview('chat'), webview('websocket'), webview('logs')];
 
 if (watch) {
   for (const options of builds) {

@@ -7,6 +7,7 @@ import { registerExplorer } from './features/explorer/register';
 import { registerInline } from './features/inline/register';
 import { registerKeys } from './features/keys/register';
 import { registerLm } from './features/lm/register';
+import { registerLogs } from './features/logs/register';
 import { registerPredict } from './features/predict/register';
 import { registerWebSocket } from './features/websocket/register';
 import { ApiKeyStore } from './platform/apiKeyStore';
@@ -41,8 +42,9 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
   const predict = registerPredict(base);
   const asyncRequests = registerAsyncRequests(base);
   const websocket = registerWebSocket(base);
+  const logs = registerLogs(base);
   const lm = registerLm(base, asyncRequests.exposed.store, chat.exposed.routes);
-  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm];
+  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, logs, lm];
   for (const feature of features) {
     context.subscriptions.push(...feature.disposables);
     for (const [id, handler] of Object.entries(feature.commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
     chat: chat.exposed,
     inline: inline.exposed,
     websocket: websocket.exposed,
+    logs: logs.exposed,
     predict: predict.exposed,
     asyncRequests: asyncRequests.exposed,
     logUri: context.logUri,
@@ -76,6 +79,7 @@ export interface BasetenTestApi {
   readonly chat: ReturnType<typeof registerChat>['exposed'];
   readonly inline: ReturnType<typeof registerInline>['exposed'];
   readonly websocket: ReturnType<typeof registerWebSocket>['exposed'];
+  readonly logs: ReturnType<typeof registerLogs>['exposed'];
   readonly predict: ReturnType<typeof registerPredict>['exposed'];
   readonly asyncRequests: ReturnType<typeof registerAsyncRequests>['exposed'];
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */

@@ -3,6 +3,7 @@
  */
 import { HttpClient, HttpClientOptions } from './http';
 import { InferenceClient } from './inference';
+import { LogsClient } from './logs';
 import { ManagementClient } from './management';
 import { ModelApisClient } from './modelApis';
 import { BasetenEndpoints, DEFAULT_ENDPOINTS } from './urls';
@@ -20,6 +21,7 @@ export class BasetenClient {
   readonly modelApis: ModelApisClient;
   readonly inference: InferenceClient;
   readonly management: ManagementClient;
+  readonly logs: LogsClient;
 
   constructor(options: BasetenClientOptions) {
     this.endpoints = { ...DEFAULT_ENDPOINTS, ...definedEndpoints(options.endpoints) };
@@ -28,6 +30,7 @@ export class BasetenClient {
     this.modelApis = new ModelApisClient(this.http, endpoints);
     this.inference = new InferenceClient(this.http, endpoints);
     this.management = new ManagementClient(this.http, endpoints);
+    this.logs = new LogsClient(this.http, endpoints);
   }
 
   /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
@@ -88,6 +91,8 @@ export {
   describeDeploymentStatus,
 } from './management';
 export type { ManagementCallOptions, DeploymentRef, ActivationResult, WaitForDeploymentOptions } from './management';
+export { LogsClient, LOG_LEVELS, LOG_WINDOW_MS, LOG_PAGE_MAX, parseLogLevel, logQueryParams, logsPath, toLogEntry, logEntryKey, compareLogEntries } from './logs';
+export type { LogLevel, LogV1, LogSource, LogQuery, LogFilter, LogEntry, LogPage, LogCallOptions } from './logs';
 export { WebSocketSession, openWebSocketSession, explainCloseCode, WEBSOCKET_MAX_MESSAGE_BYTES } from './websocket';
 export type { WebSocketSessionOptions, WebSocketEvent, WebSocketCloseEvent } from './websocket';
 export type { SseEvent } from './sse';

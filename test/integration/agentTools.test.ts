@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { SEED } from '../../emulator/state/seed';
 import { clickInUi, emulatorControl, emulatorStats, emulatorWebhookSecret, extensionApi, hasBrowser, pressInUi, screenshot, textsInUi, waitFor } from './harness';
 
-const TOOLS = ['baseten_list_deployments', 'baseten_call_deployment', 'baseten_wake_deployment', 'baseten_submit_async_request', 'baseten_get_async_request'];
+const TOOLS = ['baseten_list_deployments', 'baseten_call_deployment', 'baseten_wake_deployment', 'baseten_get_logs', 'baseten_submit_async_request', 'baseten_get_async_request'];
 const PICKER = '.quick-input-widget';
 
 function resultText(result: vscode.LanguageModelToolResult): string {

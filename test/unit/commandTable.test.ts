@@ -7,6 +7,7 @@ import { EXPLORER_COMMANDS } from '../../src/features/explorer/logic/commandIds'
 import { INLINE_COMMANDS } from '../../src/features/inline/logic/commandIds';
 import { TOOL_NAMES } from '../../src/features/lm/logic/toolInputs';
 import { KEY_COMMANDS } from '../../src/features/keys/logic/commandIds';
+import { LOGS_COMMANDS } from '../../src/features/logs/logic/commandIds';
 import { PREDICT_COMMANDS } from '../../src/features/predict/logic/commandIds';
 import { WEBSOCKET_COMMANDS } from '../../src/features/websocket/logic/commandIds';
 
@@ -20,6 +21,7 @@ const FEATURE_COMMANDS: Record<string, readonly string[]> = {
   predict: PREDICT_COMMANDS,
   async: ASYNC_COMMANDS,
   websocket: WEBSOCKET_COMMANDS,
+  logs: LOGS_COMMANDS,
 };
 
 interface Manifest {
