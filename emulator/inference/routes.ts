@@ -68,7 +68,7 @@ async function logged(core: Pick<EmulatorCore, 'lifecycle'>, exchange: Exchange,
   if (exchange.signal.aborted) core.lifecycle.log(deployment, `Client closed the connection during ${what} after ${ms} ms`, 'WARNING', exchange.requestId, replica);
   else if (status < 400) core.lifecycle.log(deployment, `Completed ${what} in ${ms} ms (HTTP ${status})`, 'INFO', exchange.requestId, replica);
   else if (status < 500) core.lifecycle.log(deployment, `The model refused the input of ${what} (HTTP ${status})`, 'WARNING', exchange.requestId, replica);
-  else core.lifecycle.log(deployment, `${what} failed after ${ms} ms (HTTP ${status})`, 'ERROR', exchange.requestId, replica);
+  else core.lifecycle.log(deployment, `Failed ${what} after ${ms} ms (HTTP ${status})`, 'ERROR', exchange.requestId, replica);
 }
 
 function methodNotAllowed(exchange: Exchange, allowed: string): void {

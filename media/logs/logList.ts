@@ -173,6 +173,7 @@ export class LogList {
       this.pool[i].root.hidden = true;
       this.pool[i].index = -1;
       this.pool[i].root.removeAttribute('id');
+      this.pool[i].root.classList.remove('active');
     }
     if (this.active >= 0) this.grid.setAttribute('aria-activedescendant', `log-row-${this.active}`);
     else this.grid.removeAttribute('aria-activedescendant');

@@ -135,7 +135,7 @@ function showState(): void {
   followBox.checked = state.following;
   earlierButton.hidden = !count || (!state.canLoadEarlier && !state.reachedStart);
   earlierButton.disabled = state.loading || !state.canLoadEarlier;
-  earlierButton.textContent = state.canLoadEarlier ? 'Load Earlier' : `Nothing earlier in ${rangeLabel(filter.range, timeOfDay).toLowerCase()}`;
+  earlierButton.textContent = state.canLoadEarlier ? 'Load Earlier' : 'Nothing earlier in this range';
   const bits = [`${count.toLocaleString('en')} ${count === 1 ? 'line' : 'lines'}`, rangeLabel(filter.range, timeOfDay)];
   if (state.loading) bits.push('loading…');
   else if (state.following) bits.push(state.paused ? 'Follow paused while the tab is hidden' : 'following');
