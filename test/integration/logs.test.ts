@@ -156,6 +156,29 @@ describe('Logs tab (issue 12)', function () {
     }
   });
 
+  it("a failed chat answer on a deployed model offers Show Logs, opening that deployment's logs around the failure", async () => {
+    const llm = await target(api, 'llm', 'production');
+    const chat = api.chat.open();
+    chat.newConversation();
+    chat.setTarget({ kind: 'deployment', owner: llm.owner, target: llm.target, model: 'llm', label: 'llm · production', features: [] });
+    await emulatorControl('POST', 'faults', { match: { path: '/sync\\/v1\\/chat\\/completions$/' }, times: 1, fault: { kind: 'status', status: 400 } });
+    const answer = await chat.ask('Why did it fail?');
+    await emulatorControl('DELETE', 'faults');
+    assert.equal(answer?.state, 'failed');
+    assert.ok(answer.logs && answer.logs.owner.id === llm.owner.id, 'the answer knows where its logs are');
+    if (hasBrowser()) {
+      await waitFor(async () => (await queryWebviews(`article[data-answer-id="${answer.id}"] button.show-logs`)).length === 1, 10_000, 'Show Logs under the failed answer');
+      await screenshot('logs-from-chat-failure');
+      await clickInWebview(`article[data-answer-id="${answer.id}"] button.show-logs`);
+    } else {
+      await vscode.commands.executeCommand('baseten.showLogs', { ...answer.logs, requestId: answer.stats.requestId });
+    }
+    await waitFor(() => api.logs.open.some((panel) => panel.panel.title === 'Logs: llm · production'), 10_000, 'the llm logs tab');
+    const panel = api.logs.open.find((candidate) => candidate.panel.title === 'Logs: llm · production')!;
+    assert.equal(panel.filter.range.kind, 'since');
+    chat.dispose();
+  });
+
   it('a Build failed deployment and a failed async request open the logs that say why', async () => {
     const broken = await target(api, 'echo', echo.deployments.buildFailed);
     assert.match(String(broken.treeItem().contextValue), /status-BUILD_FAILED/, 'the inline Show Logs is offered on it (package.json)');
