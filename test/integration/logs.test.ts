@@ -197,6 +197,28 @@ describe('Logs tab (issue 12)', function () {
     assert.ok(asyncLogs.buffer.lines.every((line) => line.requestId === submitted.requestId));
   });
 
+  it('a wake that ends badly offers Show Logs, opening the logs that say what happened', async function () {
+    if (!hasBrowser()) this.skip();
+    await emulatorControl('POST', 'reset');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const sleepy = SEED.models.sleepy;
+    api.catalog.refresh({ owner: { kind: 'model', id: sleepy.id, name: 'sleepy' } });
+    api.trees.models.reload();
+    const node = await target(api, 'sleepy', 'production');
+    const waking = vscode.commands.executeCommand<string>('baseten.wake', node);
+    await waitFor(async () => ((await emulatorControl<{ models: Array<{ id: string; deployments: Array<{ id: string; status: string }> }> }>('GET', 'state')).models.find((m) => m.id === sleepy.id)?.deployments.find((d) => d.id === sleepy.productionDeploymentId)?.status ?? '') !== 'SCALED_TO_ZERO', 10_000, 'the wake to start');
+    await emulatorControl('POST', `deployments/${sleepy.id}/${sleepy.productionDeploymentId}/status`, { status: 'UNHEALTHY' });
+    assert.equal(await waking, 'failed');
+    await vscode.commands.executeCommand('notifications.showList');
+    await waitFor(async () => (await textsInUi('.notifications-center')).some((text) => text.includes('Waking sleepy · production failed')), 10_000, 'the wake failure');
+    await clickInUi('.notifications-center .monaco-button:has-text("Show Logs")');
+    await waitFor(() => api.logs.open.some((panel) => panel.panel.title === 'Logs: sleepy · production' && !panel.state.loading && panel.buffer.size > 0), 10_000, 'the logs of the wake');
+    const panel = api.logs.open.find((candidate) => candidate.panel.title === 'Logs: sleepy · production')!;
+    assert.equal(panel.filter.range.kind, 'since');
+    assert.ok(panel.buffer.lines.some((line) => line.message === 'Wake requested') && panel.buffer.lines.some((line) => line.message === 'Status set to UNHEALTHY'), panel.buffer.lines.map((line) => line.message).join(' | '));
+    await emulatorControl('POST', 'reset');
+  });
+
   it('is keyboard reachable and axe-clean in Light, Dark, Dark HC and Light HC', async function () {
     if (!hasBrowser()) this.skip();
     const failing = await target(api, 'failing', 'production');
