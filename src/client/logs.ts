@@ -199,6 +199,15 @@ export class LogsClient {
   }
 
   /**
+   * Every line of one millisecond (up to 1,000): where a full page ends inside a millisecond holding more
+   * lines than a page, the page before it would repeat; this reads that millisecond whole, and paging goes on
+   * before it.
+   */
+  millisecond(source: LogSource, filter: LogFilter, ms: number, options: LogCallOptions = {}): Promise<LogEntry[]> {
+    return this.query(source, { ...filter, startMs: ms, endMs: ms, direction: 'asc', limit: LOG_PAGE_MAX }, options);
+  }
+
+  /**
    * Lines since `sinceMs`, for following: Baseten's CLI asks from a minute before the last poll (lines arrive
    * late) to a minute past now (clocks differ); the caller dedupes.
    */

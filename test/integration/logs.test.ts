@@ -10,6 +10,8 @@ import type { LogsPanel } from '../../src/features/logs/logsPanel';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
 import { axeWebviews, clickInUi, clickInWebview, emulatorControl, extensionApi, fillInWebview, hasBrowser, pressInUi, queryWebviews, screenshot, textsInUi, waitFor } from './harness';
 import { target } from './asyncNodes';
+import { isChain, isTarget } from './nodes';
+import type { TargetNode } from '../../src/features/explorer/targetNode';
 import { restoreTheme, THEMES, useTheme } from './themes';
 
 const PAGE = 'body[data-panel="logs"]';
@@ -177,6 +179,29 @@ describe('Logs tab (issue 12)', function () {
     const panel = api.logs.open.find((candidate) => candidate.panel.title === 'Logs: llm · production')!;
     assert.equal(panel.filter.range.kind, 'since');
     chat.dispose();
+  });
+
+  it('Show Logs on a chainlet opens that chainlet’s logs; from the palette, the target picker asks which', async () => {
+    const chain = (await api.trees.chains.getChildren()).filter(isChain).find((node) => node.owner.name === 'pipeline');
+    assert.ok(chain, 'the pipeline chain');
+    const production = (await api.trees.chains.getChildren(chain)).find((node): node is TargetNode => isTarget(node) && node.key === 'production');
+    assert.ok(production);
+    const chainlets = await api.trees.chains.getChildren(production);
+    const summarizer = chainlets.find((node) => node.treeItem().label === 'Summarizer');
+    assert.ok(summarizer, 'the Summarizer chainlet');
+    assert.equal(summarizer.treeItem().contextValue, 'baseten.chainlet');
+    const panel = await vscode.commands.executeCommand<LogsPanel>('baseten.showLogs', summarizer);
+    assert.equal(panel.panel.title, 'Logs: pipeline · production · Summarizer');
+    assert.deepEqual(panel.source, { kind: 'chainlet', chainId: SEED.chains.pipeline.id, deploymentId: SEED.chains.pipeline.productionDeploymentId, chainletId: SEED.chains.pipeline.chainlets.summarizer });
+    await waitFor(() => !panel.state.loading && panel.buffer.size > 0, 10_000, 'the chainlet’s lines');
+    panel.dispose();
+    if (!hasBrowser()) return;
+    const opened = vscode.commands.executeCommand<LogsPanel | undefined>('baseten.showLogs');
+    await waitFor(async () => (await textsInUi('.quick-input-widget .monaco-list-row')).some((text) => text.includes('echo · staging')), 10_000, 'the target picker');
+    await screenshot('logs-palette-pick');
+    await clickInUi('.quick-input-widget .monaco-list-row:has-text("echo · staging")');
+    const picked = await opened;
+    assert.equal(picked?.panel.title, 'Logs: echo · staging');
   });
 
   it('a Build failed deployment and a failed async request open the logs that say why', async () => {

@@ -140,15 +140,17 @@ export class LogsPanel extends WebviewPanelHost<HostToPage, PageToHost> {
     try {
       const startMs = rangeStart(this.filter.range, Date.now());
       const query = filterQuery(this.filter);
-      let page = await this.host.services.client.logs.page(this.source, query, { startMs, beforeMs: oldest.timeMs }, { signal });
-      let merged = this.buffer.merge(page.entries);
-      // A full page of one millisecond: step past it rather than ask for it again.
-      if (!merged.lines.length && !page.complete) {
-        page = await this.host.services.client.logs.page(this.source, query, { startMs, beforeMs: oldest.timeMs - 1 }, { signal });
-        merged = this.buffer.merge(page.entries);
+      const logs = this.host.services.client.logs;
+      let page = await logs.page(this.source, query, { startMs, beforeMs: oldest.timeMs }, { signal });
+      const merges = [this.buffer.merge(page.entries)];
+      // A full page inside one millisecond: read that millisecond whole, then page on before it.
+      if (!merges[0].lines.length && !page.complete) {
+        merges.push(this.buffer.merge(await logs.millisecond(this.source, query, oldest.timeMs, { signal })));
+        page = await logs.page(this.source, query, { startMs, beforeMs: oldest.timeMs - 1 }, { signal });
+        merges.push(this.buffer.merge(page.entries));
       }
       if (generation !== this.generation) return;
-      this.postLines(merged.place, merged.lines);
+      for (const merged of merges) this.postLines(merged.place, merged.lines);
       this.view = { ...this.view, canLoadEarlier: !page.complete, reachedStart: page.complete, error: undefined };
     } catch (error) {
       if (generation === this.generation) this.failed(error, 'Loading earlier lines');
