@@ -37,7 +37,14 @@ describe('Logs tab (issue 12)', function () {
     for (const panel of api.logs.open) panel.dispose();
     await vscode.commands.executeCommand('notifications.clearAll');
   });
-  after(restoreTheme);
+  // Leave the emulator and what the extension knows of it as they were (a wake was failed, lines were added).
+  after(async () => {
+    await restoreTheme();
+    await emulatorControl('POST', 'reset');
+    for (const owner of (await api.catalog.listOwners('model')).owners) api.catalog.refresh({ owner });
+    const sleepy = await target(api, 'sleepy', 'production').catch(() => undefined);
+    if (sleepy) await waitFor(async () => (await target(api, 'sleepy', 'production')).state.status === 'SCALED_TO_ZERO', 10_000, 'sleepy asleep again in the tree');
+  });
 
   it('Show Logs on an environment node opens its lines: time, level, replica, request, message; filters by level and text', async () => {
     await emulatorControl('POST', `deployments/${echo.id}/${echo.productionDeploymentId}/logs`, { count: 300, spanMinutes: 50 });
