@@ -66,7 +66,7 @@ const webview = (name) => ({
   logLevel: 'warning',
 });
 
-const builds = [extension, ...VENDORED.map(vendor), webview('chat'), webview('websocket'), webview('metrics')];
+const builds = [extension, ...VENDORED.map(vendor), webview('chat'), webview('websocket'), webview('metrics'), webview('logs')];
 
 if (watch) {
   for (const options of builds) {

@@ -18,6 +18,7 @@ import { activationInVsCode, hostPredictInVsCode } from './inVsCode';
 import { chatPanelCost } from './chatPanel';
 import { catalogAtScale } from './catalog';
 import { chatRenderCost } from './chatRender';
+import { logsViewCost } from './logsView';
 import { renderResponse } from '../src/features/predict/logic/responseBody';
 
 interface Row {
@@ -524,6 +525,9 @@ async function main(): Promise<void> {
     chatpanel: () => withPacedEmulator(chatPanelCost),
     chatrender: async () => {
       for (const row of await chatRenderCost(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
+    },
+    logs: async () => {
+      for (const row of await logsViewCost(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);
     },
     activation: async () => {
       for (const row of await activationInVsCode(root)) add(row.figure, row.ours, row.baseline, row.ratio, row.goal, row.met);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [chat|ttft|predict|large|websocket|predictui|bundle|chatpanel|chatrender|activation|hostpredict|async|catalog]`: builds, then runs the benchmarks.
+// `npm run bench [chat|ttft|predict|large|websocket|predictui|bundle|chatpanel|chatrender|logs|activation|hostpredict|async|catalog]`: builds, then runs the benchmarks.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies, run } from './ensureDeps.mjs';

@@ -9,6 +9,7 @@ import { registerKeys } from './features/keys/register';
 import { registerLm } from './features/lm/register';
 import { registerMetrics } from './features/metrics/register';
 import { registerOperate } from './features/operate/register';
+import { registerLogs } from './features/logs/register';
 import { registerPredict } from './features/predict/register';
 import { registerWebSocket } from './features/websocket/register';
 import { ApiKeyStore } from './platform/apiKeyStore';
@@ -43,10 +44,11 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
   const predict = registerPredict(base);
   const asyncRequests = registerAsyncRequests(base);
   const websocket = registerWebSocket(base);
+  const logs = registerLogs(base);
   const lm = registerLm(base, asyncRequests.exposed.store, chat.exposed.routes);
   const metrics = registerMetrics(base, explorer.exposed.models);
   const operate = registerOperate(base);
-  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm, metrics, operate];
+  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, logs, lm, metrics, operate];
   for (const feature of features) {
     context.subscriptions.push(...feature.disposables);
     for (const [id, handler] of Object.entries(feature.commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -63,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
     chat: chat.exposed,
     inline: inline.exposed,
     websocket: websocket.exposed,
+    logs: logs.exposed,
     predict: predict.exposed,
     asyncRequests: asyncRequests.exposed,
     metrics: metrics.exposed,
@@ -81,6 +84,7 @@ export interface BasetenTestApi {
   readonly chat: ReturnType<typeof registerChat>['exposed'];
   readonly inline: ReturnType<typeof registerInline>['exposed'];
   readonly websocket: ReturnType<typeof registerWebSocket>['exposed'];
+  readonly logs: ReturnType<typeof registerLogs>['exposed'];
   readonly predict: ReturnType<typeof registerPredict>['exposed'];
   readonly asyncRequests: ReturnType<typeof registerAsyncRequests>['exposed'];
   readonly metrics: ReturnType<typeof registerMetrics>['exposed'];

@@ -8,7 +8,7 @@ import { newAsyncRequestId } from '../core/ids';
 import type { Resolved } from '../core/targets';
 import { asyncExtraMs, runAsync } from '../inference/predictors';
 import type { Deployment } from '../state/lifecycle';
-import type { AsyncError, AsyncRequestState, AsyncStatus } from '../state/state';
+import type { AsyncError, AsyncRequestState, AsyncStatus, LogLevel } from '../state/state';
 import { findChain, findModel, isServing } from '../state/state';
 import type { ResolvedOptions } from '../core/options';
 import type { Timers } from '../core/timers';
@@ -25,6 +25,12 @@ export interface AsyncSubmission {
 }
 
 const TERMINAL: ReadonlySet<AsyncStatus> = new Set(['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELED', 'WEBHOOK_FAILED']);
+
+/** What the model server logs when an async request fails: a traceback for the model's exceptions. */
+function asyncFailureLog(code: string, message: string): string {
+  if (code !== 'MODEL_PREDICT_ERROR') return `Async request failed (${code}): ${message}`;
+  return [`Exception while running async predict (${code}): ${message}`, 'Traceback (most recent call last):', '  File "/app/model/model.py", line 42, in predict', `    raise RuntimeError(${JSON.stringify(message)})`, `RuntimeError: ${message}`].join('\n');
+}
 
 function keyOf(request: AsyncRequestState): string {
   return `${request.owner.kind}:${request.owner.id}:${request.deploymentId}`;
@@ -202,20 +208,27 @@ export class AsyncQueue {
     const signal = this.core.lifetimeSignal;
     this.setStatus(request, 'IN_PROGRESS');
     this.core.lifecycle.touch(resolved.deployment);
+    const log = (message: string, level: LogLevel, replica: string | null): void => this.core.lifecycle.log(resolved.deployment, message, level, request.requestId, replica);
     try {
       for (let attempt = 1; ; attempt++) {
         request.attempts = attempt;
+        const replica = this.core.lifecycle.replicaOf(resolved.deployment);
+        const started = Date.now();
+        log(`Running async request (attempt ${attempt} of ${request.retry.maxAttempts})`, 'INFO', replica);
         if (!(await timers.sleep(options.asyncRunMs + asyncExtraMs(resolved, request.modelInput), signal))) return;
         const result = runAsync(resolved, request.modelInput);
         if (result.ok) {
+          log(`Completed async request in ${Date.now() - started} ms`, 'INFO', replica);
           this.finish(request, 'SUCCEEDED', [], { output: result.output }, generation);
           return;
         }
+        log(asyncFailureLog(result.code, result.message), 'ERROR', replica);
         if (!result.retryable || attempt >= request.retry.maxAttempts) {
           this.finish(request, 'FAILED', [{ code: result.code, message: result.message }], null, generation);
           return;
         }
         const backoff = Math.min(request.retry.initialDelayMs * 2 ** (attempt - 1), request.retry.maxDelayMs);
+        log(`Retrying the async request in ${backoff} ms`, 'WARNING', replica);
         if (!(await timers.sleep((backoff * options.queueSecondsScale) / 1000, signal))) return;
       }
     } finally {

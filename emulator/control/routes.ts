@@ -1,6 +1,6 @@
 /**
  * `{base}/__emulator/…`: the control API for tests and other processes (no auth, not recorded in stats,
- * never faulted): faults, stats, reset, state, deployment statuses, webhook deliveries and the webhook secret.
+ * never faulted): faults, stats, reset, state, deployment statuses and past log lines, webhook deliveries and the webhook secret.
  */
 import type { EmulatorCore } from '../core/core';
 import type { Exchange } from '../core/exchange';
@@ -12,6 +12,7 @@ import { deploymentView, chainDeploymentView } from '../management/views';
 import { SEED } from '../state/seed';
 import type { DeploymentStatus } from '../state/state';
 import { DEPLOYMENT_STATUSES } from '../state/state';
+import { backfillLogs } from '../state/logHistory';
 
 /** The control API reaches everything tests drive: faults, stats, reset, state, statuses and webhook deliveries. */
 type ControlCore = Pick<
@@ -113,6 +114,22 @@ const ROUTES: Route<ControlHandler>[] = [
     const chain = core.state.chains.find((candidate) => candidate.id === params.owner);
     if (model && deployment.kind === 'model') sendJson(exchange, 200, deploymentView(model, deployment));
     else if (chain && deployment.kind === 'chain') sendJson(exchange, 200, chainDeploymentView(chain, deployment));
+  } },
+  // Past traffic in a deployment's logs: `{count, spanMinutes}` request lines over the minutes before now.
+  { method: 'POST', pattern: 'deployments/:owner/:deployment/logs', handler: (core, exchange, params) => {
+    const value = body(exchange);
+    const count = isRecord(value) ? value.count : undefined;
+    const spanMinutes = isRecord(value) ? (value.spanMinutes ?? 60) : undefined;
+    if (typeof count !== 'number' || count < 1 || typeof spanMinutes !== 'number' || spanMinutes <= 0) {
+      sendJson(exchange, 400, { error: 'count (1–2000) and spanMinutes (> 0) must be numbers.' });
+      return;
+    }
+    const deployment = core.findDeployment(params.owner, params.deployment);
+    if (!deployment) {
+      sendJson(exchange, 404, { error: `No deployment ${params.deployment} of model or chain ${params.owner}.` });
+      return;
+    }
+    sendJson(exchange, 200, { written: backfillLogs(deployment, count, spanMinutes * 60_000), total: deployment.logs.length });
   } },
   { method: 'POST', pattern: 'chains/:chain/deployments/:deployment/chainlets/:chainlet/status', handler: (core, exchange, params) => {
     const value = body(exchange);

@@ -65,6 +65,15 @@ async function streamBlocks(exchange: Exchange, block: Buffer, total: number): P
   return true;
 }
 
+/** What the failing model's server logs when its predict raises: Truss logs the exception with its traceback. */
+export const PREDICT_TRACEBACK = [
+  'Exception while running predict: RuntimeError: this model always fails',
+  'Traceback (most recent call last):',
+  '  File "/app/model/model.py", line 42, in predict',
+  '    raise RuntimeError("this model always fails")',
+  'RuntimeError: this model always fails',
+].join('\n');
+
 /** What the models read from the core: streaming pace (options, timers) and deployment logs (lifecycle). */
 export interface PredictorCore {
   readonly options: ResolvedOptions;
@@ -191,7 +200,7 @@ async function llm(core: PredictorCore, exchange: Exchange, resolved: Resolved, 
 }
 
 /** Sync `predict` (models) and `run_remote` (chains). */
-export async function servePredict(core: PredictorCore, exchange: Exchange, resolved: Resolved): Promise<void> {
+export async function servePredict(core: PredictorCore, exchange: Exchange, resolved: Resolved, replica: string | null = null): Promise<void> {
   const read = readPredictInput(exchange);
   if (!read.ok) {
     sendModelError(exchange, 400, read.message, '700');
@@ -231,7 +240,7 @@ export async function servePredict(core: PredictorCore, exchange: Exchange, reso
       return;
     }
     case 'failing':
-      core.lifecycle.log(resolved.deployment, 'Exception while running predict: RuntimeError: this model always fails', 'ERROR', exchange.requestId);
+      core.lifecycle.log(resolved.deployment, PREDICT_TRACEBACK, 'ERROR', exchange.requestId, replica);
       sendModelError(exchange, 500, 'Internal Server Error (in model).', '600');
       return;
     case 'llm':
@@ -243,7 +252,7 @@ export async function servePredict(core: PredictorCore, exchange: Exchange, reso
  * `…/sync/{route}`: the model server's own routes. Every model answers Truss's readiness probe
  * (`v1/models/model`) and `predict`; the LLM also serves OpenAI's `v1/chat/completions` and `v1/models`.
  */
-export async function serveSync(core: PredictorCore, exchange: Exchange, resolved: Resolved, route: string): Promise<void> {
+export async function serveSync(core: PredictorCore, exchange: Exchange, resolved: Resolved, route: string, replica: string | null = null): Promise<void> {
   const method = exchange.method;
   const notFound = (): void => sendJson(exchange, 404, { detail: 'Not Found' });
   const notAllowed = (): void => sendJson(exchange, 405, { detail: 'Method Not Allowed' });
@@ -257,7 +266,7 @@ export async function serveSync(core: PredictorCore, exchange: Exchange, resolve
     case 'predict':
     case 'v1/models/model:predict':
       if (method !== 'POST') return notAllowed();
-      return servePredict(core, exchange, resolved);
+      return servePredict(core, exchange, resolved, replica);
   }
   if (model.behaviour !== 'llm') return notFound();
   if (route === 'v1/models') {

@@ -53,6 +53,24 @@ export async function whenReady(core: Pick<EmulatorCore, 'lifecycle'>, exchange:
   }
 }
 
+/**
+ * Serves a request on one replica, writing what the model server logs: the request received, then how it
+ * ended (a model's own failure writes its traceback itself), each line with the request id.
+ */
+async function logged(core: Pick<EmulatorCore, 'lifecycle'>, exchange: Exchange, deployment: Deployment, what: string, serve: (replica: string | null) => Promise<void>): Promise<void> {
+  const replica = core.lifecycle.replicaOf(deployment);
+  const started = Date.now();
+  core.lifecycle.log(deployment, `Received ${what} request`, 'INFO', exchange.requestId, replica);
+  if (exchange.body.length) core.lifecycle.log(deployment, `Request body: ${exchange.body.length} bytes`, 'DEBUG', exchange.requestId, replica);
+  await serve(replica);
+  const status = exchange.res.statusCode;
+  const ms = Date.now() - started;
+  if (exchange.signal.aborted) core.lifecycle.log(deployment, `Client closed the connection during ${what} after ${ms} ms`, 'WARNING', exchange.requestId, replica);
+  else if (status < 400) core.lifecycle.log(deployment, `Completed ${what} in ${ms} ms (HTTP ${status})`, 'INFO', exchange.requestId, replica);
+  else if (status < 500) core.lifecycle.log(deployment, `The model refused the input of ${what} (HTTP ${status})`, 'WARNING', exchange.requestId, replica);
+  else core.lifecycle.log(deployment, `Failed ${what} after ${ms} ms (HTTP ${status})`, 'ERROR', exchange.requestId, replica);
+}
+
 function methodNotAllowed(exchange: Exchange, allowed: string): void {
   sendJson(exchange, 405, { error: `${exchange.method} is not allowed here; use ${allowed}.` }, { Allow: allowed });
 }
@@ -104,8 +122,7 @@ async function serveAction(core: HostCore, exchange: Exchange, host: HostRef, re
     if (method !== 'POST') return methodNotAllowed(exchange, 'POST');
     countTraffic(core, exchange, deployment);
     if (!(await whenReady(core, exchange, deployment))) return;
-    core.lifecycle.log(deployment, `Received ${action} request`, 'INFO', exchange.requestId);
-    await servePredict(core, exchange, resolved);
+    await logged(core, exchange, deployment, action, (replica) => servePredict(core, exchange, resolved, replica));
     return;
   }
   if (action === (model ? 'async_predict' : 'async_run_remote')) {
@@ -131,7 +148,11 @@ async function serveAction(core: HostCore, exchange: Exchange, host: HostRef, re
   }
   if (model && (action === 'sync' || action.startsWith('sync/'))) {
     countTraffic(core, exchange, deployment);
-    if (await whenReady(core, exchange, deployment)) await serveSync(core, exchange, resolved, action.slice('sync/'.length));
+    if (!(await whenReady(core, exchange, deployment))) return;
+    const route = action.slice('sync/'.length);
+    // The model server logs what it serves; readiness probes (GET) are not worth a line.
+    if (method === 'GET') await serveSync(core, exchange, resolved, route);
+    else await logged(core, exchange, deployment, `POST /${route}`, (replica) => serveSync(core, exchange, resolved, route, replica));
     return;
   }
   const hint = model ? 'predict, async_predict, async_queue_status, wake, websocket or sync/…' : 'run_remote, async_run_remote, async_queue_status, wake or websocket';

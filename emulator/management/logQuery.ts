@@ -6,7 +6,7 @@ import { logView } from './views';
 
 const LEVELS: LogLevel[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
 
-/** `GET …/logs` with the spec's query: window, direction, limit, min_level, request_id, search_pattern, includes, excludes. */
+/** `GET …/logs` with the spec's query: window, direction, limit, min_level, replica, request_id, search_pattern, includes, excludes. */
 export function queryLogs(context: ManagementContext, lines: LogLine[]): void {
   const query = context.exchange.query;
   const number = (name: string): number | undefined => (query.has(name) ? Number(query.get(name)) : undefined);
@@ -29,18 +29,25 @@ export function queryLogs(context: ManagementContext, lines: LogLine[]): void {
   }
   const includes = query.getAll('includes');
   const excludes = query.getAll('excludes');
+  if (includes.length > 8 || excludes.length > 8) return fail(context, 400, 'includes and excludes take at most 8 substrings each.');
+  const direction = query.get('direction');
+  if (direction !== null && direction !== 'asc' && direction !== 'desc') return fail(context, 400, 'direction must be asc or desc.');
+  const tooLong = ['replica', 'request_id', 'component', 'search_pattern'].find((name) => (query.get(name)?.length ?? 0) > 256);
+  if (tooLong) return fail(context, 400, `${tooLong} may be at most 256 characters.`);
   const requestId = query.get('request_id');
+  const replica = query.get('replica');
   let selected = lines.filter(
     (line) =>
       line.at >= start &&
       line.at <= end &&
       (minLevel === null || LEVELS.indexOf(line.level) >= LEVELS.indexOf(minLevel as LogLevel)) &&
       (requestId === null || line.requestId === requestId) &&
+      (replica === null || line.replica === replica) &&
       (!pattern || pattern.test(line.message)) &&
       includes.every((text) => line.message.includes(text)) &&
       !excludes.some((text) => line.message.includes(text)),
   );
-  selected = [...selected].sort((a, b) => a.at - b.at);
-  if (query.get('direction') === 'desc') selected.reverse();
+  selected = [...selected].sort((a, b) => a.at - b.at || (a.nanos ?? 0) - (b.nanos ?? 0));
+  if (direction === 'desc') selected.reverse();
   ok(context, { logs: selected.slice(0, limit).map(logView) });
 }

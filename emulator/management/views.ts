@@ -103,7 +103,7 @@ export function chainEnvironmentView(state: EmulatorState, chain: ChainState, en
 }
 
 export function logView(line: LogLine): Record<string, unknown> {
-  return { timestamp: `${BigInt(line.at) * 1_000_000n}`, message: line.message, replica: line.replica, request_id: line.requestId, level: line.level };
+  return { timestamp: `${BigInt(line.at) * 1_000_000n + BigInt(line.nanos ?? 0)}`, message: line.message, replica: line.replica, request_id: line.requestId, level: line.level };
 }
 
 /** `ModelAPIV1` of the management catalogue: per-million prices, a slug name that differs from the chat id. */

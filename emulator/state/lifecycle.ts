@@ -8,7 +8,7 @@ import type { ResolvedOptions } from '../core/options';
 import type { Timers } from '../core/timers';
 import type { TrafficRecorder } from '../core/traffic';
 import type { ChainDeploymentState, ChainletState, DeploymentState, DeploymentStatus, LogLevel, Runnable } from './state';
-import { isServing, isSleeping, replicasFor } from './state';
+import { isServing, isSleeping, replicaName, replicasFor } from './state';
 
 export type Deployment = DeploymentState | ChainDeploymentState;
 
@@ -49,6 +49,7 @@ export class Lifecycle {
   /** Cancels the transition a deployment is in, so a new one (or a forced status) replaces it. */
   private readonly transitions = new Map<Runnable, () => void>();
   private readonly idleTimers = new Map<Runnable, () => void>();
+  private readonly turns = new WeakMap<Runnable, number>();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -64,9 +65,24 @@ export class Lifecycle {
     return () => this.events.off('status', listener);
   }
 
-  log(target: Runnable, message: string, level: LogLevel = 'INFO', requestId: string | null = null): void {
-    target.logs.push({ at: Date.now(), message, level, replica: target.activeReplicaCount > 0 ? 'x7k2p' : null, requestId });
+  /**
+   * Writes a line to a deployment's logs, from one of its replicas (requests go round them; one with no
+   * replica running writes as the platform, with no replica).
+   */
+  log(target: Runnable, message: string, level: LogLevel = 'INFO', requestId: string | null = null, replica?: string | null): void {
+    const at = Date.now();
+    const last = target.logs[target.logs.length - 1];
+    const nanos = last && last.at === at ? (last.nanos ?? 0) + 1 : 0;
+    target.logs.push({ at, nanos, message, level, replica: replica === undefined ? this.replicaOf(target) : replica, requestId });
     if (target.logs.length > LOG_LIMIT) target.logs.splice(0, target.logs.length - LOG_LIMIT);
+  }
+
+  /** The replica a request goes to now: round robin over the running ones; null when none runs. */
+  replicaOf(target: Runnable): string | null {
+    if (target.activeReplicaCount <= 0) return null;
+    const turn = (this.turns.get(target) ?? 0) + 1;
+    this.turns.set(target, turn);
+    return replicaName(target.id, turn % target.activeReplicaCount);
   }
 
   /** Sets a status now, ending any transition in progress. */

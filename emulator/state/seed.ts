@@ -16,7 +16,7 @@ import type {
   ModelState,
   PromotionSettings,
 } from './state';
-import { replicasFor } from './state';
+import { replicaName, replicasFor } from './state';
 
 export const DEMO_API_KEY = 'emu1demo.BasetenEmulatorDemoKey0000000000';
 export const INVOKE_ONLY_API_KEY = 'emu2invk.BasetenEmulatorInvokeOnly000000';
@@ -184,8 +184,8 @@ export function promotionSettings(): PromotionSettings {
 }
 
 /** A deployment's build and load history, ending minutes before now so the default log window shows it. */
-function bootLogs(status: DeploymentStatus, now: number): LogLine[] {
-  const replica = status === 'INACTIVE' || status === 'BUILD_FAILED' ? null : 'x7k2p';
+function bootLogs(deploymentId: string, status: DeploymentStatus, now: number): LogLine[] {
+  const replica = status === 'INACTIVE' || status === 'BUILD_FAILED' ? null : replicaName(deploymentId, 0);
   const line = (minutesAgo: number, message: string, level: LogLine['level'] = 'INFO', from: string | null = replica): LogLine => ({
     at: now - minutesAgo * 60_000,
     message,
@@ -228,7 +228,7 @@ export function deployment(spec: DeploymentSpec, now: number): DeploymentState {
     autoscalingSettings: settings,
     instanceTypeName: spec.instanceTypeName,
     labels: null,
-    logs: bootLogs(spec.status, now),
+    logs: bootLogs(spec.id, spec.status, now),
   };
 }
 
@@ -316,7 +316,7 @@ function chainDeployment(
     activeReplicaCount: replicasFor(status, settings),
     autoscalingSettings: settings,
     isDevelopment,
-    logs: bootLogs(status, now),
+    logs: bootLogs(id, status, now),
     chainlets: [
       { id: chainletIds[0], name: 'Pipeline', isEntrypoint: true, instanceTypeName: CPU_SMALL.id, autoscalingSettings: autoscaling(0, 1), status, activeReplicaCount: 1 },
       { id: chainletIds[1], name: 'Summarizer', isEntrypoint: false, instanceTypeName: CPU_MEDIUM.id, autoscalingSettings: autoscaling(0, 2), status, activeReplicaCount: 1 },

@@ -62,10 +62,26 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 export interface LogLine {
   /** Epoch milliseconds; served as nanoseconds. */
   at: number;
+  /** Nanoseconds within the millisecond, so that lines written in one millisecond keep their order. */
+  nanos?: number;
   message: string;
   level: LogLevel;
   replica: string | null;
   requestId: string | null;
+}
+
+const REPLICA_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A replica's 5-character short id, as Baseten's logs name it: stable for a deployment and index. */
+export function replicaName(deploymentId: string, index: number): string {
+  let hash = 2166136261 ^ index;
+  for (const char of deploymentId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+  let name = '';
+  for (let i = 0; i < 5; i++) {
+    hash = Math.imul(hash ^ (hash >>> 13), 2246822507);
+    name += REPLICA_ALPHABET[(hash >>> 0) % REPLICA_ALPHABET.length];
+  }
+  return name;
 }
 
 /** What a model deployment and a chain deployment have in common: a status and replicas. */

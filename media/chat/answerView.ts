@@ -296,7 +296,17 @@ export class AnswerView {
     this.footer.replaceChildren();
     this.root.classList.toggle('failed', turn.state === 'failed');
     // Said once through the page's status region when it happens; shown here for reading.
-    if (turn.state === 'failed') this.footer.append(element('div', 'error error-box', turn.error ?? 'The request failed.'));
+    if (turn.state === 'failed') {
+      const box = element('div', 'error error-box', turn.error ?? 'The request failed.');
+      if (turn.logs) {
+        const button = element('button', 'show-logs', 'Show Logs');
+        button.type = 'button';
+        button.dataset.answerId = turn.id;
+        button.title = "Open this deployment's logs around the failure, filtered to its request";
+        box.append(' ', button);
+      }
+      this.footer.append(box);
+    }
     if (turn.state === 'stopped') this.footer.append(element('div', 'stopped', 'Stopped.'));
     const figures = statsLine(turn.stats);
     if (figures) {

@@ -275,6 +275,10 @@ function send(): void {
 
 sendButton.addEventListener('click', send);
 stopButton.addEventListener('click', () => post({ type: 'stop' }));
+transcript.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.show-logs');
+  if (button?.dataset.answerId) post({ type: 'showLogs', answerId: button.dataset.answerId });
+});
 targetButton.addEventListener('click', () => post({ type: 'pickTarget' }));
 byId<HTMLButtonElement>('new').addEventListener('click', () => post({ type: 'newConversation' }));
 input.addEventListener('keydown', (event) => {

@@ -4,6 +4,7 @@
 import { HttpClient, HttpClientOptions } from './http';
 import { InferenceClient } from './inference';
 import { AutoscalingClient } from './autoscaling';
+import { LogsClient } from './logs';
 import { ManagementClient } from './management';
 import { MetricsClient } from './metrics';
 import { PromotionClient } from './promotion';
@@ -26,6 +27,7 @@ export class BasetenClient {
   readonly metrics: MetricsClient;
   readonly promotion: PromotionClient;
   readonly autoscaling: AutoscalingClient;
+  readonly logs: LogsClient;
 
   constructor(options: BasetenClientOptions) {
     this.endpoints = { ...DEFAULT_ENDPOINTS, ...definedEndpoints(options.endpoints) };
@@ -37,6 +39,7 @@ export class BasetenClient {
     this.metrics = new MetricsClient(this.http, endpoints);
     this.promotion = new PromotionClient(this.http, endpoints);
     this.autoscaling = new AutoscalingClient(this.http, endpoints);
+    this.logs = new LogsClient(this.http, endpoints);
   }
 
   /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
@@ -97,6 +100,8 @@ export {
   describeDeploymentStatus,
 } from './management';
 export type { ManagementCallOptions, DeploymentRef, ActivationResult, WaitForDeploymentOptions } from './management';
+export { LogsClient, LOG_LEVELS, LOG_WINDOW_MS, LOG_PAGE_MAX, parseLogLevel, logQueryParams, logsPath, toLogEntry, logEntryKey, compareLogEntries } from './logs';
+export type { LogLevel, LogV1, LogSource, LogQuery, LogFilter, LogEntry, LogPage, LogCallOptions } from './logs';
 export { WebSocketSession, openWebSocketSession, explainCloseCode, WEBSOCKET_MAX_MESSAGE_BYTES } from './websocket';
 export type { WebSocketSessionOptions, WebSocketEvent, WebSocketCloseEvent } from './websocket';
 export type { SseEvent } from './sse';

@@ -87,7 +87,7 @@ export interface WaitForDeploymentOptions extends ManagementCallOptions {
 export class DeploymentStatusError extends BasetenError {
   constructor(readonly deployment: DeploymentV1) {
     const status = deployment.status;
-    const advice = status === 'INACTIVE' ? ' Activate it first.' : ' Check its logs in the Baseten dashboard.';
+    const advice = status === 'INACTIVE' ? ' Activate it first.' : ' Its logs say why (Show Logs).';
     super({
       kind: 'protocol',
       code: status,

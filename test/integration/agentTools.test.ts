@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { SEED } from '../../emulator/state/seed';
 import { clickInUi, emulatorControl, emulatorStats, emulatorWebhookSecret, extensionApi, hasBrowser, pressInUi, screenshot, textsInUi, waitFor } from './harness';
 
-const TOOLS = ['baseten_list_deployments', 'baseten_call_deployment', 'baseten_wake_deployment', 'baseten_submit_async_request', 'baseten_get_async_request'];
+const TOOLS = ['baseten_list_deployments', 'baseten_call_deployment', 'baseten_wake_deployment', 'baseten_get_logs', 'baseten_submit_async_request', 'baseten_get_async_request'];
 const PICKER = '.quick-input-widget';
 
 function resultText(result: vscode.LanguageModelToolResult): string {
@@ -118,6 +118,19 @@ describe('Agent mode tools', function () {
       (error: Error) => error.message,
     );
     assert.match(missing, /"requestId" is required/);
+  });
+
+  it("reads a failed request's log lines without asking: its traceback, by request id and level", async () => {
+    const api = await extensionApi();
+    const failing = api.catalog.knownTargets().find((t) => t.owner.name === 'failing' && t.place === 'environment');
+    assert.ok(failing);
+    const error = await api.services.client.inference.predict(failing.owner, failing.target, { kind: 'json', value: { n: 1 } }).then(() => undefined, (e: unknown) => e as { requestId?: string });
+    assert.ok(error?.requestId, 'the failure carries a request id');
+    const logs = resultText(await invoke('baseten_get_logs', { model: 'failing', requestId: error.requestId, level: 'ERROR', minutes: 15 }));
+    assert.match(logs, new RegExp(`^Logs of failing · production, last 15 min, request ${error.requestId}, ERROR and above: \\d+ lines, oldest first:`));
+    assert.match(logs, /ERROR \w{5} request [0-9a-f]+: Exception while running predict: RuntimeError: this model always fails\nTraceback/);
+    assert.doesNotMatch(logs, / INFO /, 'only errors');
+    await assert.rejects(Promise.resolve(invoke('baseten_get_logs', { model: 'failing', level: 'LOUD' })), /"level" must be DEBUG, INFO, WARNING or ERROR/);
   });
 
   it('wakes a scaled-to-zero model after confirmation and returns once it is active', async function () {

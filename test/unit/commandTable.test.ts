@@ -9,6 +9,7 @@ import { TOOL_NAMES } from '../../src/features/lm/logic/toolInputs';
 import { KEY_COMMANDS } from '../../src/features/keys/logic/commandIds';
 import { METRICS_COMMANDS } from '../../src/features/metrics/logic/commandIds';
 import { OPERATE_COMMANDS } from '../../src/features/operate/logic/commandIds';
+import { LOGS_COMMANDS } from '../../src/features/logs/logic/commandIds';
 import { PREDICT_COMMANDS } from '../../src/features/predict/logic/commandIds';
 import { WEBSOCKET_COMMANDS } from '../../src/features/websocket/logic/commandIds';
 
@@ -24,6 +25,7 @@ const FEATURE_COMMANDS: Record<string, readonly string[]> = {
   websocket: WEBSOCKET_COMMANDS,
   metrics: METRICS_COMMANDS,
   operate: OPERATE_COMMANDS,
+  logs: LOGS_COMMANDS,
 };
 
 interface Manifest {

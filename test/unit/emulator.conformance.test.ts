@@ -117,6 +117,26 @@ describe('Emulator conformance with Baseten’s OpenAPI specs and recordings', f
       await management(`${base}/environments/staging`, 'UpdateAutoscalingSettingsResponseV1', { method: 'PATCH', body: { autoscaling_settings: { scale_down_delay: 120 } } });
     });
 
+    it('logs written by predicts, failures and async requests validate, with every query parameter, and bad ones are refused', async () => {
+      const failing = SEED.models.failing;
+      const failed = await http.call(`/model-${failing.id}/production/predict`, { method: 'POST', body: { n: 1 } });
+      assert.equal(failed.status, 500);
+      const requestId = failed.headers['x-baseten-request-id'];
+      await http.call(`/model-${echo.id}/production/predict`, { method: 'POST', body: { hello: 'logs' } });
+      const base = `models/${failing.id}`;
+      const query = `start_epoch_millis=${Date.now() - 3600_000}&end_epoch_millis=${Date.now() + 1000}&direction=desc&limit=50&min_level=ERROR&request_id=${requestId}&includes=Traceback&excludes=nothing`;
+      const { logs } = (await management(`${base}/deployments/${failing.productionDeploymentId}/logs?${query}`, 'GetLogsResponseV1')) as { logs: Array<Record<string, unknown>> };
+      assert.equal(logs.length, 1, JSON.stringify(logs));
+      assert.equal(logs[0].request_id, requestId);
+      assert.match(String(logs[0].timestamp), /^\d{19}$/, 'epoch nanoseconds');
+      await management(`${base}/environments/production/logs?replica=${String(logs[0].replica)}&search_pattern=Runtime.rror`, 'GetLogsResponseV1');
+      await management(`models/${echo.id}/environments/production/logs?direction=asc&limit=1000`, 'GetLogsResponseV1');
+      for (const bad of ['limit=0', 'limit=1001', 'min_level=LOUD', 'direction=up', `start_epoch_millis=0&end_epoch_millis=${8 * 24 * 3600_000}`, 'search_pattern=(']) {
+        const refused = await http.call(`/management/v1/${base}/environments/production/logs?${bad}`);
+        assert.equal(refused.status, 400, bad);
+      }
+    });
+
     it('chains, their deployments, chainlets, environments and logs', async () => {
       await management('chains', 'ChainsV1');
       await management(`chains/${pipeline.id}`, 'ChainV1');

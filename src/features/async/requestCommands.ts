@@ -5,11 +5,10 @@ import { LocalWebhookReceiver } from './receiver';
 import { AsyncRequestStore } from './store';
 import { BasetenServices } from '../../platform/services';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
-import { AsyncRequestNode } from './requestNodes';
+import { AsyncRequestNode, asyncRequestLogs } from './requestNodes';
 import { AsyncOutputDocuments } from './outputDocuments';
 import { requestStatusText, webhookFailure } from './logic/requestText';
 import { showFailure } from '../../platform/failureNotice';
-
 export interface AsyncDeps {
   services: BasetenServices;
   store: AsyncRequestStore;
@@ -82,7 +81,8 @@ export function finishedNotice(request: AsyncRequest): FinishedNotice {
   }
   const error = request.errors[0];
   const status = requestStatusText(request);
-  return notice('warning', `Async request ${short} on ${where} ${status[0].toLowerCase()}${status.slice(1)}${error ? ` (${error.message.replace(/\.$/, '')})` : ''}.`);
+  const logs = request.status === 'FAILED' ? ['Show Logs'] : [];
+  return notice('warning', `Async request ${short} on ${where} ${status[0].toLowerCase()}${status.slice(1)}${error ? ` (${error.message.replace(/\.$/, '')})` : ''}.`, [...actions, ...logs]);
 }
 
 /** Shows the notice of a request that ended; returns what it showed. */
@@ -93,6 +93,7 @@ export function notifyFinished(request: AsyncRequest): FinishedNotice {
     if (choice === 'Open Output') void openAsyncOutput(request);
     if (choice === 'Set Webhook Secret') void vscode.commands.executeCommand('baseten.setWebhookSecret');
     if (choice === 'Start Webhook Receiver') void vscode.commands.executeCommand('baseten.startWebhookReceiver');
+    if (choice === 'Show Logs') void vscode.commands.executeCommand('baseten.showLogs', asyncRequestLogs(request));
   });
   return notice;
 }

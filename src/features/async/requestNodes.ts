@@ -7,6 +7,7 @@ import { targetKey, targetLabel } from '../../client';
 import type { TargetRef } from '../../client';
 import type { QueueStatus } from './store';
 import { ExplorerNode, escapeMarkdown } from '../../platform/treeNodes';
+import type { FailureLogs } from '../../platform/failureNotice';
 
 const ICONS: Record<AsyncRequestStatus, { icon: string; color?: string }> = {
   QUEUED: { icon: 'clock', color: 'charts.yellow' },
@@ -59,6 +60,11 @@ export class AsyncRequestNode implements ExplorerNode {
 
   constructor(readonly request: AsyncRequest) {
     this.id = `async/request/${request.requestId}`;
+  }
+
+  /** `baseten.showLogs` takes a node as a failure: the request's lines on its deployment. */
+  get logs(): FailureLogs {
+    return asyncRequestLogs(this.request);
   }
 
   get transitional(): boolean {
@@ -129,4 +135,10 @@ function explanation(request: AsyncRequest): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Where *Show Logs* leads for an async request: its deployment's logs from before it ran, only its lines. */
+export function asyncRequestLogs(request: AsyncRequest): FailureLogs {
+  const at = request.statusAt ? Date.parse(request.statusAt) : NaN;
+  return { owner: request.owner, target: request.target, atMs: Number.isFinite(at) ? at : request.submittedAt, requestId: request.requestId, ...(request.deploymentId ? { deploymentId: request.deploymentId } : {}) };
 }

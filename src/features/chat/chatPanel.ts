@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { parseTargetRef } from '../../client';
 import { askModel } from './logic/askModel';
 import { chatRequest } from './logic/conversation';
 import type { AnswerDelta, AssistantTurn, ChatContext, ChatSettings, ChatModel, CodeAction, ConversationState, HostToWebview, UserTurn } from './logic/protocol';
@@ -126,6 +127,7 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
       if (outcome.error && outcome.answer.state === 'failed') {
         this.host.services.log.failure(`Chat with ${target.label}`, outcome.error);
         if (target.kind === 'deployment' && isMissingRoute(outcome.error)) answer.error = noChatRouteMessage(target.label);
+        if (target.kind === 'deployment') answer.logs = { owner: target.owner, target: target.target, atMs: Date.now() };
       }
       return outcome.answer;
     } finally {
@@ -214,6 +216,13 @@ export class ChatPanel extends WebviewPanelHost<HostToWebview, WebviewToHost> {
       case 'settings':
         this.state.settings = message.settings;
         return;
+      case 'showLogs': {
+        // The host's own copy of the answer says where: the page only names which answer.
+        const answer = this.state.turns.find((turn): turn is AssistantTurn => turn.role === 'assistant' && turn.id === message.answerId);
+        const ref = parseTargetRef(answer?.logs);
+        if (answer?.logs && ref) await vscode.commands.executeCommand('baseten.showLogs', { ...ref, atMs: answer.logs.atMs, ...(answer.stats.requestId ? { requestId: answer.stats.requestId } : {}) });
+        return;
+      }
     }
   }
 

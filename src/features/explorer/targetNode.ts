@@ -102,7 +102,7 @@ export class TargetNode implements ExplorerNode {
   }
 
   async children(): Promise<ExplorerNode[]> {
-    return (this.state.chainlets ?? []).map((chainlet) => new ChainletNode(this.id, chainlet));
+    return (this.state.chainlets ?? []).map((chainlet) => new ChainletNode(this.id, chainlet, this.ref, this.state.deploymentId));
   }
 
   private description(): string {
@@ -149,7 +149,7 @@ export class TargetNode implements ExplorerNode {
     if (!this.state.deploymentId) return 'No deployment: nothing can answer requests here yet.';
     if (status === 'INACTIVE' || status === 'DEACTIVATING') return 'Inactive: it takes no requests until it is activated again.';
     if (status === 'BUILDING' || status === 'DEPLOYING') return 'Not deployed yet: requests can be sent once it is active.';
-    return `${statusLabel(status)}: it cannot answer requests. *Open in Baseten Dashboard* shows its logs.`;
+    return `${statusLabel(status)}: it cannot answer requests. *Show Logs* shows why.`;
   }
 
   private contextTokens(): string[] {
@@ -177,7 +177,10 @@ export class ChainletNode implements ExplorerNode {
 
   constructor(
     parentId: string,
-    private readonly chainlet: ChainletV1,
+    readonly chainlet: ChainletV1,
+    /** The chain target it runs on, and the chain deployment behind it (its logs are read by both). */
+    readonly ref?: TargetRef,
+    readonly deploymentId?: string,
   ) {
     this.id = `${parentId}/chainlet/${chainlet.id}`;
   }

@@ -6,7 +6,7 @@ import { statusLabel } from '../../platform/deploymentStatus';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { CatalogTarget, modelDeploymentState } from '../../catalog/targets';
 import { targetLabel } from '../../client';
-import { showFailure } from '../../platform/failureNotice';
+import { failureLogs, showFailure } from '../../platform/failureNotice';
 
 export type WakeOutcome = 'active' | 'requested' | 'failed' | 'cancelled';
 
@@ -57,7 +57,7 @@ export async function wake(services: BasetenServices, catalog: DeploymentCatalog
         // Cancelled, timed out or failed: the last step seen (Waking up…) may be one Baseten has left.
         if (target.statusKnown) catalog.refresh({ owner: target.owner });
         if (error instanceof BasetenError && error.kind === 'aborted') return 'cancelled';
-        showFailure(services.log, `Waking ${title}`, error);
+        showFailure(services.log, `Waking ${title}`, error, undefined, failureLogs(target, error, { deploymentId: target.state.deploymentId }));
         return 'failed';
       }
     },

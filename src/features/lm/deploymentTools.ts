@@ -19,7 +19,9 @@ import { renderResponse } from '../predict/logic/responseBody';
 import { responseFolder } from '../predict/settings';
 import { deploymentsText } from './logic/deploymentsText';
 import { resolveTarget, type TargetQuery } from './logic/targetQuery';
-import { AsyncSubmitInput, CallInput, ToolInputError, ToolName, readAsyncStatusInput, readAsyncSubmitInput, readCallInput, readListInput, readTargetInput } from './logic/toolInputs';
+import { AsyncSubmitInput, CallInput, ToolInputError, ToolName, readAsyncStatusInput, readAsyncSubmitInput, readCallInput, readListInput, readLogsInput, readTargetInput } from './logic/toolInputs';
+import { logLinesText } from '../logs/logic/logFormat';
+import { logSourceOf, subjectLabel } from '../logs/logic/logSource';
 
 /** What a tool hands back whole; a larger answer is cut here and saved in full. */
 const RESULT_BYTES = 16 * 1024;
@@ -186,8 +188,40 @@ class WakeDeploymentTool implements vscode.LanguageModelTool<unknown> {
         case 'cancelled':
           throw new vscode.CancellationError();
         case 'failed':
-          throw new Error(`${label} did not become active. The Baseten log in VS Code has the details.`);
+          throw new Error(`${label} did not become active. baseten_get_logs reads its logs; the Baseten log in VS Code has the request details.`);
       }
+    } catch (error) {
+      throw toolError(error);
+    }
+  }
+}
+
+class GetLogsTool implements vscode.LanguageModelTool<unknown> {
+  constructor(private readonly deps: ToolDeps) {}
+
+  prepareInvocation(): vscode.PreparedToolInvocation {
+    return { invocationMessage: 'Reading Baseten logs' };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<unknown>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    try {
+      const input = readLogsInput(options.input);
+      const signal = abortSignalOf(token);
+      const target = await resolve(this.deps, input, signal);
+      const chainlets = target.state.chainlets ?? [];
+      const chainlet = input.chainlet ? chainlets.find((c) => c.name === input.chainlet || c.id === input.chainlet) : chainlets[0];
+      if (target.owner.kind === 'chain' && !chainlet) {
+        throw new ToolInputError(input.chainlet ? `${targetLabel(target)} has no chainlet "${input.chainlet}"; its chainlets: ${chainlets.map((c) => c.name).join(', ') || 'none listed'}.` : `${targetLabel(target)} lists no chainlets, so it has no logs to read.`);
+      }
+      const subject = { ref: { owner: target.owner, target: target.target }, deploymentId: target.state.deploymentId, chainlet };
+      const source = logSourceOf(subject);
+      if (!source) throw new ToolInputError(`${targetLabel(target)} has no deployment, so Baseten keeps no logs for it.`);
+      const now = Date.now();
+      const page = await this.deps.services.client.logs.page(source, { minLevel: input.level, requestId: input.requestId }, { startMs: now - input.minutes * 60_000, limit: 500 }, { signal });
+      const what = [`Logs of ${subjectLabel(subject)}`, `last ${input.minutes} min`, ...(input.requestId ? [`request ${input.requestId}`] : []), ...(input.level ? [`${input.level} and above`] : [])].join(', ');
+      if (!page.entries.length) return text(`${what}: no lines.`);
+      const more = page.complete ? '' : ' (the newest 500; earlier lines exist)';
+      return text(`${what}: ${page.entries.length} lines${more}, oldest first:\n${logLinesText(page.entries, RESULT_BYTES)}`);
     } catch (error) {
       throw toolError(error);
     }
@@ -280,6 +314,7 @@ export function registerDeploymentTools(deps: ToolDeps): vscode.Disposable[] {
     baseten_list_deployments: new ListDeploymentsTool(deps),
     baseten_call_deployment: new CallDeploymentTool(deps),
     baseten_wake_deployment: new WakeDeploymentTool(deps),
+    baseten_get_logs: new GetLogsTool(deps),
     baseten_submit_async_request: new SubmitAsyncTool(deps),
     baseten_get_async_request: new AsyncStatusTool(deps),
   };

@@ -14,7 +14,8 @@ import { PredictRequest, requestFileName, savedRequestText } from './logic/reque
 import { RenderedResponse, renderResponse } from './logic/responseBody';
 import { BasetenServices } from '../../platform/services';
 import { ResponseDocuments } from './responseDocuments';
-import { showFailure } from '../../platform/failureNotice';
+import { failureLogs, showFailure } from '../../platform/failureNotice';
+import type { FailureLogs } from '../../platform/failureNotice';
 
 const HISTORY_KEY = 'baseten.requestHistory';
 
@@ -25,6 +26,8 @@ export interface PredictOutcome {
   /** A failure's detail line (status, request id) and the buttons offered with it. */
   detail?: string;
   buttons?: string[];
+  /** Where *Show Logs* leads: the deployment's logs around the failure, filtered to its request id. */
+  logs?: FailureLogs;
   entry?: HistoryEntry;
   /** The response document. */
   uri?: string;
@@ -254,8 +257,9 @@ export class PredictController implements vscode.Disposable {
       void vscode.window.setStatusBarMessage(message, 3000);
       return { outcome: 'cancelled', message, entry, coldStart: run.coldStart };
     }
-    const shown = showFailure(this.services.log, `Predict on ${targetLabel(request)}`, error, { wrappedText: run.wrappedText });
-    return { outcome: 'error', message: shown.message, detail: shown.detail, buttons: shown.buttons, entry, uri: run.streamUri?.toString(), coldStart: run.coldStart };
+    const logs = failureLogs(request, error, { requestId, atMs: Date.parse(run.at) || Date.now() });
+    const shown = showFailure(this.services.log, `Predict on ${targetLabel(request)}`, error, { wrappedText: run.wrappedText }, logs);
+    return { outcome: 'error', message: shown.message, detail: shown.detail, buttons: shown.buttons, logs: shown.logs, entry, uri: run.streamUri?.toString(), coldStart: run.coldStart };
   }
 
   private async remember(entry: HistoryEntry): Promise<void> {

@@ -48,6 +48,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         : undefined;
     case 'openLink':
       return typeof raw.href === 'string' ? { type: 'openLink', href: raw.href } : undefined;
+    case 'showLogs':
+      return typeof raw.answerId === 'string' ? { type: 'showLogs', answerId: raw.answerId } : undefined;
     case 'settings': {
       const settings = parseSettings(raw.settings);
       return settings ? { type: 'settings', settings } : undefined;

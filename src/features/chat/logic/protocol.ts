@@ -59,6 +59,8 @@ export interface AssistantTurn {
   state: AnswerState;
   error?: string;
   stats: AnswerStats;
+  /** A failed answer of a deployed model: where *Show Logs* leads (its target, when it failed; the request id is in the stats). */
+  logs?: TargetRef & { atMs: number };
 }
 
 export type Turn = UserTurn | AssistantTurn;
@@ -108,6 +110,8 @@ export type WebviewToHost =
   | { type: 'removeContext'; id: string }
   | { type: 'code'; action: CodeAction; code: string }
   | { type: 'openLink'; href: string }
+  /** *Show Logs* under a failed answer of a deployed model. */
+  | { type: 'showLogs'; answerId: string }
   /** The options form changed; the transcript the host keeps is the one that counts. */
   | { type: 'settings'; settings: ChatSettings };
 

@@ -4,9 +4,11 @@
  */
 import { findAsyncPredictIssues } from '../../../client/asyncValidation';
 import type { TargetQuery } from './targetQuery';
+import { parseLogLevel } from '../../../client/logs';
+import type { LogLevel } from '../../../client/logs';
 
 /** As in package.json's `languageModelTools` (test/unit/commandTable.test.ts checks both agree). */
-export const TOOL_NAMES = ['baseten_list_deployments', 'baseten_call_deployment', 'baseten_wake_deployment', 'baseten_submit_async_request', 'baseten_get_async_request'] as const;
+export const TOOL_NAMES = ['baseten_list_deployments', 'baseten_call_deployment', 'baseten_wake_deployment', 'baseten_get_logs', 'baseten_submit_async_request', 'baseten_get_async_request'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export interface ListInput {
@@ -23,6 +25,14 @@ export interface AsyncSubmitInput extends TargetQuery {
   maxTimeInQueueSeconds?: number;
   /** Deliver the output to the editor's local webhook receiver, so the status tool can return it. */
   deliverOutput?: boolean;
+}
+
+export interface LogsInput extends TargetQuery {
+  requestId?: string;
+  level?: LogLevel;
+  /** How far back, 1 minute to Baseten's 7 days. */
+  minutes: number;
+  chainlet?: string;
 }
 
 export interface AsyncStatusInput {
@@ -104,4 +114,17 @@ export function readAsyncStatusInput(value: unknown): AsyncStatusInput {
   const requestId = requiredString(input, 'requestId', 'the ID baseten_submit_async_request returned');
   if (!/^[A-Za-z0-9_-]+$/.test(requestId)) throw new ToolInputError(`"${requestId}" is not an async request ID.`);
   return { requestId, model: optionalString(input, 'model') };
+}
+
+/** The logs tool's input: a target, and optionally a request id, a minimum level and how many minutes back. */
+export function readLogsInput(value: unknown): LogsInput {
+  const input = record(value);
+  const level = optionalString(input, 'level');
+  const parsedLevel = level === undefined ? undefined : parseLogLevel(level);
+  if (level !== undefined && !parsedLevel) throw new ToolInputError('"level" must be DEBUG, INFO, WARNING or ERROR.');
+  const minutes = input.minutes ?? 60;
+  if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw new ToolInputError('"minutes" must be a whole number from 1 to 10080 (Baseten keeps 7 days of logs).');
+  const requestId = optionalString(input, 'requestId')?.trim();
+  if (requestId && requestId.length > 256) throw new ToolInputError('"requestId" is at most 256 characters.');
+  return { ...targetQuery(input), requestId, level: parsedLevel ?? undefined, minutes, chainlet: optionalString(input, 'chainlet') };
 }

@@ -1,0 +1,1 @@
+export const LOGS_COMMANDS = ['baseten.showLogs'] as const;
