@@ -1,7 +1,8 @@
 /**
  * The one strict JSON scanner: it reads JSON text token by token, checking the grammar as it goes, and on
- * the first character that makes the text invalid JSON stops and says where it is. The predict pretty
- * printer walks multi-megabyte answers with it in slices; the WebSocket input check locates errors with it.
+ * the first character that makes the text invalid JSON stops and says where it is. The WebSocket input
+ * check locates errors with it (the predict pretty printer checks the same grammar on bytes as they arrive:
+ * src/features/predict/logic/jsonPrinter.ts).
  * What it accepts is exactly what `JSON.parse` accepts. Plain code: no Node or editor APIs (a webview uses it).
  */
 

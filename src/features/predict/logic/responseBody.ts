@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { PredictResponse } from '../../../client';
 import { Base64Media, MediaType, detectMedia, extensionFor, findBase64Media } from './media';
 import { formatSize } from './format';
-import { prettyJson } from './prettyJson';
+import { PrettyJsonStream } from './prettyJson';
 
 export type ResponseLanguage = 'json' | 'jsonl' | 'plaintext';
 
@@ -69,25 +69,24 @@ export async function renderResponse(response: PredictResponse, options: RenderO
     case 'sse':
       return collectText(sseLines(response.events), options);
     case 'stream':
-      if (isJsonType(response.contentType)) return collectJson(response.chunks, options);
+      if (isJsonType(response.contentType)) return collectJson(response.chunks, options, contentLength(response.headers));
       return collectStream(response.chunks, options);
   }
 }
 
-/** A JSON body: read up to the limit and pretty-printed, or written to a file as it arrives beyond it. */
-async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions): Promise<RenderedResponse> {
-  const parts: Buffer[] = [];
+/** A JSON body: pretty-printed as it arrives up to the limit, or written to a file as it arrives beyond it. */
+async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions, expectedBytes: number | undefined): Promise<RenderedResponse> {
   let size = 0;
+  const pretty = new PrettyJsonStream({ expectedBytes: expectedBytes !== undefined && expectedBytes <= options.limitBytes ? expectedBytes : undefined });
   const iterator = chunks[Symbol.asyncIterator]();
   for (;;) {
     const next = await iterator.next();
     if (next.done) break;
     size += next.value.length;
-    parts.push(next.value);
     if (size > options.limitBytes) {
       const file = await FileSink.open(options, 'json');
       try {
-        for (const part of parts.splice(0)) await file.write(part);
+        for (const part of [...pretty.abandon(), next.value]) await file.write(part);
         for (let more = await iterator.next(); !more.done; more = await iterator.next()) await file.write(more.value);
       } catch (error) {
         await file.discard();
@@ -95,10 +94,16 @@ async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions
       }
       return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: 'json' };
     }
+    await pretty.add(next.value);
   }
-  const pretty = await prettyJson(Buffer.concat(parts, size).toString('utf8'));
+  const result = await pretty.finish();
   // The model said JSON and sent something else: it is shown as it came.
-  return { kind: 'document', text: pretty.text, language: pretty.valid ? 'json' : 'plaintext', size, media: pretty.media };
+  return { kind: 'document', text: result.text, language: result.valid ? 'json' : 'plaintext', size, media: result.media };
+}
+
+function contentLength(headers: Readonly<Record<string, string | string[] | undefined>>): number | undefined {
+  const value = Number(headers['content-length']);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 async function* sseLines(events: AsyncIterable<{ data: string; event?: string }>): AsyncGenerator<string> {
