@@ -77,13 +77,15 @@ export async function renderResponse(response: PredictResponse, options: RenderO
 /** A JSON body: pretty-printed as it arrives up to the limit, or written to a file as it arrives beyond it. */
 async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions, expectedBytes: number | undefined): Promise<RenderedResponse> {
   let size = 0;
-  const pretty = new PrettyJsonStream({ expectedBytes: expectedBytes !== undefined && expectedBytes <= options.limitBytes ? expectedBytes : undefined });
+  // A body that says it is over the limit goes to the file from its first byte, unprinted.
+  const tooLarge = expectedBytes !== undefined && expectedBytes > options.limitBytes;
+  const pretty = new PrettyJsonStream({ expectedBytes: tooLarge ? undefined : expectedBytes });
   const iterator = chunks[Symbol.asyncIterator]();
   for (;;) {
     const next = await iterator.next();
     if (next.done) break;
     size += next.value.length;
-    if (size > options.limitBytes) {
+    if (size > options.limitBytes || tooLarge) {
       const file = await FileSink.open(options, 'json');
       try {
         for (const part of [...pretty.abandon(), next.value]) await file.write(part);
