@@ -266,6 +266,9 @@ async function predictUi(client: BasetenClient): Promise<void> {
   try {
     for (const c of cases) {
       const input = c.input();
+      // Making a 50 MB body can block this loop past the emulator's keep-alive timeout (5 s on a loaded machine);
+      // one turn lets undici see the idle socket the emulator closed meanwhile, instead of writing to it (EPIPE).
+      await new Promise((resolve) => setTimeout(resolve, 50));
       // Shared 2-core machines starve a process now and then: each figure is the median of three rounds.
       const runs = { ours: [] as Measured[], baseline: [] as Measured[] };
       let stem = 0;
