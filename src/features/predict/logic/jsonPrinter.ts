@@ -5,18 +5,7 @@
  * strictly as `JSON.parse` does and stops at the first byte that makes the text invalid. Plain code: no editor
  * APIs. (src/client/jsonScanner.ts checks the same grammar on decoded text, for callers that hold a string.)
  */
-
-/** What may come next. */
-const enum Expect {
-  Value,
-  ValueOrCloseArray,
-  KeyOrCloseObject,
-  Key,
-  Colon,
-  CommaOrClose,
-  /** The top-level value is complete: only whitespace may follow. */
-  Nothing,
-}
+import { Expect, isDigit, isHexDigit, isShortEscape } from '../../../client/jsonScanner';
 
 /** A token cut by the end of a chunk, carried into the next one. */
 const enum Partial {
@@ -48,19 +37,6 @@ const BACKSLASH = 92;
 const SPACE = 32;
 const NEWLINE = 10;
 const KEYWORDS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function isHexDigit(code: number): boolean {
-  return isDigit(code) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
-}
-
-/** `"`, `\`, `/`, b, f, n, r, t: the escapes that take no digits. */
-function isShortEscape(code: number): boolean {
-  return code === 34 || code === 92 || code === 47 || code === 98 || code === 102 || code === 110 || code === 114 || code === 116;
-}
 
 /** A number may end in these states; in the others a digit is still owed. */
 function numberMayEnd(state: Num): boolean {
