@@ -113,7 +113,7 @@ async function chatThroughput(client: BasetenClient, raw: Agent, endpoints: Base
   const rate = (ms: number): number => tokens / (ms / 1000);
   const [rawRate, ourRate, sdkRate] = [rate(median(times.raw)), rate(median(times.ours)), rate(median(times.openai))];
   const fmt = (r: number): string => `${Math.round(r).toLocaleString('en-US')} chunks/s`;
-  add('chat stream, 100k chunks: client vs raw undici bytes', fmt(ourRate), fmt(rawRate), ourRate / rawRate, '≥ 0.80', ourRate / rawRate >= 0.8);
+  add('chat stream, 100k chunks: client vs raw undici bytes', fmt(ourRate), fmt(rawRate), ourRate / rawRate, '≥ 0.95', ourRate / rawRate >= 0.95);
   add('chat stream, 100k chunks: client vs openai SDK', fmt(ourRate), fmt(sdkRate), ourRate / sdkRate, '≥ 1.00', ourRate / sdkRate >= 1);
 }
 
@@ -179,11 +179,27 @@ async function predictRate(client: BasetenClient, raw: Agent, endpoints: Baseten
   add('predict, small JSON, 16 concurrent: client vs raw undici', `${Math.round(ourRate)} req/s`, `${Math.round(rawRate)} req/s`, ourRate / rawRate, '≥ 0.90', ourRate / rawRate >= 0.9);
 }
 
-async function measure(read: () => Promise<number>): Promise<{ ms: number; peakMb: number; stallMs: number; bytes: number }> {
+interface Measured {
+  ms: number;
+  /** Peak growth of the resident set (the JS heap, buffers and everything else). */
+  peakMb: number;
+  /** Peak growth of the JS heap alone (no buffers), garbage not yet collected included. */
+  heapMb: number;
+  stallMs: number;
+  bytes: number;
+}
+
+async function measure(read: () => Promise<number>): Promise<Measured> {
   global.gc?.();
-  const baseline = process.memoryUsage().rss;
+  const before = process.memoryUsage();
+  const baseline = before.rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  let heapPeak = before.heapUsed;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+  }, 5);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const started = performance.now();
@@ -191,8 +207,11 @@ async function measure(read: () => Promise<number>): Promise<{ ms: number; peakM
   const ms = performance.now() - started;
   delay.disable();
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  return { ms, peakMb: (peak - baseline) / (1024 * 1024), stallMs: delay.max / 1e6, bytes };
+  const after = process.memoryUsage();
+  peak = Math.max(peak, after.rss);
+  heapPeak = Math.max(heapPeak, after.heapUsed);
+  const MB = 1024 * 1024;
+  return { ms, peakMb: (peak - baseline) / MB, heapMb: (heapPeak - before.heapUsed) / MB, stallMs: delay.max / 1e6, bytes };
 }
 
 async function largeResponse(client: BasetenClient, raw: Agent, endpoints: BasetenEndpoints, apiKey: string): Promise<void> {
@@ -238,17 +257,21 @@ async function predictUi(client: BasetenClient): Promise<void> {
     }
     return Buffer.from(`[${records.join(',')}]`);
   };
-  const cases: Array<{ name: string; owner: Pick<Owner, 'kind' | 'id'>; input: () => PredictInput; bytes: number; limit: number }> = [
-    { name: '50 MB chunked text → file', owner: CHUNKED, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes },
-    { name: '50 MB binary → file', owner: { kind: 'model', id: SEED.models.binary.id }, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes },
+  // `minRatio`: the time against the client alone that issue 15 asks for.
+  const cases: Array<{ name: string; owner: Pick<Owner, 'kind' | 'id'>; input: () => PredictInput; bytes: number; limit: number; minRatio?: number }> = [
+    { name: '50 MB chunked text → file', owner: CHUNKED, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes, minRatio: 0.8 },
+    { name: '50 MB binary → file', owner: { kind: 'model', id: SEED.models.binary.id }, input: () => jsonInput({ bytes: size }), bytes: size, limit: limitBytes, minRatio: 0.8 },
     { name: '50 MB JSON → file', owner: ECHO, input: () => bytesInput(jsonBody(size), 'application/json'), bytes: size, limit: limitBytes },
-    { name: '9.5 MB JSON → document (pretty-printed in slices)', owner: ECHO, input: () => bytesInput(jsonBody(9.5 * 1024 * 1024), 'application/json'), bytes: 9.5 * 1024 * 1024, limit: limitBytes },
+    { name: '9.5 MB JSON → document (pretty-printed in slices)', owner: ECHO, input: () => bytesInput(jsonBody(9.5 * 1024 * 1024), 'application/json'), bytes: 9.5 * 1024 * 1024, limit: limitBytes, minRatio: 0.5 },
   ];
   try {
     for (const c of cases) {
       const input = c.input();
+      // Making a 50 MB body can block this loop past the emulator's keep-alive timeout (5 s on a loaded machine);
+      // one turn lets undici see the idle socket the emulator closed meanwhile, instead of writing to it (EPIPE).
+      await new Promise((resolve) => setTimeout(resolve, 50));
       // Shared 2-core machines starve a process now and then: each figure is the median of three rounds.
-      const runs = { ours: [] as Awaited<ReturnType<typeof measure>>[], baseline: [] as Awaited<ReturnType<typeof measure>>[] };
+      const runs = { ours: [] as Measured[], baseline: [] as Measured[] };
       let stem = 0;
       for (let round = 0; round < 3; round++) {
         runs.baseline.push(
@@ -270,9 +293,10 @@ async function predictUi(client: BasetenClient): Promise<void> {
           }),
         );
       }
-      const pick = (list: Awaited<ReturnType<typeof measure>>[]): { ms: number; peakMb: number; stallMs: number; bytes: number } => ({
+      const pick = (list: Measured[]): Measured => ({
         ms: median(list.map((r) => r.ms)),
         peakMb: median(list.map((r) => r.peakMb)),
+        heapMb: median(list.map((r) => r.heapMb)),
         stallMs: median(list.map((r) => r.stallMs)),
         bytes: list[0].bytes,
       });
@@ -280,7 +304,12 @@ async function predictUi(client: BasetenClient): Promise<void> {
       if (runs.ours.some((r) => r.bytes !== baseline.bytes)) throw new Error(`${c.name}: ${ours.bytes} vs ${baseline.bytes} bytes`);
       add(`predictui ${c.name}: longest event-loop stall (median of 3)`, `${ours.stallMs.toFixed(1)} ms`, `${baseline.stallMs.toFixed(1)} ms`, undefined, '≤ 200 ms', ours.stallMs <= 200);
       add(`predictui ${c.name}: peak memory growth`, `${ours.peakMb.toFixed(1)} MB`, `${baseline.peakMb.toFixed(1)} MB`, undefined, c.bytes > c.limit ? 'streamed, not buffered' : '—', c.bytes > c.limit ? ours.peakMb < 50 : undefined);
-      add(`predictui ${c.name}: time`, `${ours.ms.toFixed(0)} ms`, `${baseline.ms.toFixed(0)} ms`, baseline.ms / ours.ms, '—', undefined);
+      if (c.bytes <= c.limit) {
+        const bodyMb = c.bytes / (1024 * 1024);
+        add(`predictui ${c.name}: peak JS heap growth`, `${ours.heapMb.toFixed(1)} MB`, `${baseline.heapMb.toFixed(1)} MB`, ours.heapMb / bodyMb, '≤ 2× the body', ours.heapMb <= 2 * bodyMb);
+      }
+      const timeRatio = baseline.ms / ours.ms;
+      add(`predictui ${c.name}: time`, `${ours.ms.toFixed(0)} ms`, `${baseline.ms.toFixed(0)} ms`, timeRatio, c.minRatio ? `≥ ${c.minRatio.toFixed(2)}` : '—', c.minRatio ? timeRatio >= c.minRatio : undefined);
       await fs.rm(folder, { recursive: true, force: true });
       await fs.mkdir(folder, { recursive: true });
     }

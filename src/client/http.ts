@@ -153,14 +153,84 @@ export class HttpResponse {
     return (this.header('content-type') ?? '').toLowerCase();
   }
 
-  /** The body as it arrives. Transport failures become `BasetenError`s (kind network, timeout or aborted). */
+  /**
+   * The body as it arrives, in the chunks it came in (small ones that waited together joined). Transport
+   * failures become `BasetenError`s (kind network, timeout or aborted). Read in flowing mode, not with the
+   * stream's own async iterator: that one calls `read()`, which joins every chunk waiting in the stream into
+   * one new buffer, so a reader that falls behind (an editor's busy event loop) copies the whole body again,
+   * into fresh memory that the garbage collector then has to reclaim.
+   */
   async *chunks(signal?: AbortSignal): AsyncGenerator<Buffer> {
+    const raw = this.raw;
+    const queue: Buffer[] = [];
+    let head = 0;
+    let queued = 0;
+    let ended = raw.readableEnded;
+    let failure: unknown = raw.errored ?? (raw.destroyed && !ended ? prematureClose() : undefined);
+    let wake: (() => void) | undefined;
+    const notify = (): void => {
+      const resolve = wake;
+      wake = undefined;
+      resolve?.();
+    };
+    const onData = (chunk: Buffer): void => {
+      queue.push(chunk);
+      queued += chunk.length;
+      if (queued >= CHUNK_QUEUE_BYTES) raw.pause();
+      notify();
+    };
+    const onEnd = (): void => {
+      ended = true;
+      notify();
+    };
+    const onError = (error: unknown): void => {
+      failure ??= error;
+      notify();
+    };
+    const onClose = (): void => {
+      if (!ended) failure ??= prematureClose();
+      notify();
+    };
+    if (!ended && failure === undefined) {
+      raw.on('data', onData);
+      raw.once('end', onEnd);
+      raw.on('error', onError);
+      raw.once('close', onClose);
+    }
     try {
-      for await (const chunk of this.raw) {
-        yield chunk as Buffer;
+      for (;;) {
+        if (head < queue.length) {
+          let chunk = queue[head];
+          let end = head + 1;
+          // Small pieces waiting together (an event per HTTP chunk) go out as one: a reader's cost is per
+          // chunk. Big chunks are never copied.
+          if (chunk.length < SMALL_CHUNK_BYTES) {
+            let total = chunk.length;
+            while (end < queue.length && queue[end].length < SMALL_CHUNK_BYTES && total + queue[end].length <= JOINED_CHUNK_BYTES) total += queue[end++].length;
+            if (end - head > 1) chunk = Buffer.concat(queue.slice(head, end), total);
+          }
+          queue.fill(EMPTY, head, end);
+          head = end;
+          queued -= chunk.length;
+          if (head === queue.length) {
+            queue.length = head = 0;
+            if (raw.isPaused() && !ended) raw.resume();
+          }
+          yield chunk;
+          continue;
+        }
+        if (failure !== undefined) throw transportError(failure, { ...this.describe, signal, requestId: this.requestId, midStream: true });
+        if (ended) return;
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-    } catch (error) {
-      throw transportError(error, { ...this.describe, signal, requestId: this.requestId, midStream: true });
+    } finally {
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('error', onError);
+      raw.off('close', onClose);
+      // A reader that stopped early (or a failure) leaves nothing to read: the socket is freed, as the
+      // stream's own iterator would.
+      if (!ended) this.cancel();
     }
   }
 
@@ -211,7 +281,7 @@ export class HttpResponse {
         if (failure.partial === undefined) failure.partial = Buffer.concat(parts, size);
         reject(failure);
       };
-      const onClose = (): void => onError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      const onClose = (): void => onError(prematureClose());
       if (raw.errored) return onError(raw.errored);
       if (raw.readableEnded) return resolve(Buffer.alloc(0));
       if (raw.destroyed) return onClose();
@@ -252,6 +322,18 @@ export class HttpResponse {
     this.raw.on('error', () => undefined);
     this.raw.destroy();
   }
+}
+
+/** Bytes `chunks()` takes from the socket ahead of its reader before it pauses the body. */
+const CHUNK_QUEUE_BYTES = 1024 * 1024;
+/** Chunks under this size that wait together are joined, up to `JOINED_CHUNK_BYTES`. */
+const SMALL_CHUNK_BYTES = 16 * 1024;
+const JOINED_CHUNK_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** What Node reports for a body closed before its end; transportErrors.ts maps it. */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 export function formatBytes(bytes: number): string {

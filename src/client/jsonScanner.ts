@@ -1,7 +1,8 @@
 /**
  * The one strict JSON scanner: it reads JSON text token by token, checking the grammar as it goes, and on
- * the first character that makes the text invalid JSON stops and says where it is. The predict pretty
- * printer walks multi-megabyte answers with it in slices; the WebSocket input check locates errors with it.
+ * the first character that makes the text invalid JSON stops and says where it is. The WebSocket input
+ * check locates errors with it (the predict pretty printer checks the same grammar on bytes as they arrive:
+ * src/features/predict/logic/jsonPrinter.ts).
  * What it accepts is exactly what `JSON.parse` accepts. Plain code: no Node or editor APIs (a webview uses it).
  */
 
@@ -26,8 +27,8 @@ export const enum JsonToken {
   Error,
 }
 
-/** What may come next. */
-const enum Expect {
+/** What may come next (the predict printer follows the same grammar on bytes). */
+export const enum Expect {
   Value,
   ValueOrCloseArray,
   KeyOrCloseObject,
@@ -42,16 +43,16 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9;
 }
 
-function isDigit(code: number): boolean {
+export function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-function isHexDigit(code: number): boolean {
+export function isHexDigit(code: number): boolean {
   return isDigit(code) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
 /** `"`, `\`, `/`, b, f, n, r, t: the escapes that take no digits. */
-function isShortEscape(code: number): boolean {
+export function isShortEscape(code: number): boolean {
   return code === 34 || code === 92 || code === 47 || code === 98 || code === 102 || code === 110 || code === 114 || code === 116;
 }
 

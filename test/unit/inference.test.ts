@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SEED } from '../../emulator/state/seed';
+import { binaryBytes } from '../../emulator/inference/predictors';
 import {
   BasetenClient,
   BasetenError,
@@ -122,6 +123,43 @@ describe('InferenceClient', function () {
       const bytes = await response.bytes();
       assert.equal(bytes.length, 100_000);
       if (response.contentLength !== undefined) assert.equal(response.contentLength, 100_000);
+    });
+
+    it('a reader that falls behind gets every byte in order, in chunks as they came rather than one joined copy', async () => {
+      // A local model that streams 4 MiB as 32 KiB HTTP chunks.
+      const piece = binaryBytes(32 * 1024);
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        for (let i = 0; i < 128; i++) res.write(piece);
+        res.end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const local = new BasetenClient({ apiKey: 'k', endpoints: { modelHostTemplate: `http://127.0.0.1:${(server.address() as AddressInfo).port}/model-{id}` } });
+      try {
+        const response = expectKind(await local.inference.predict(echo, PRODUCTION, jsonInput({})), 'binary');
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the body piles up unread meanwhile
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.chunks) {
+          chunks.push(chunk);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        assert.ok(Buffer.concat(chunks).equals(Buffer.concat(Array.from({ length: 128 }, () => piece))), 'every byte in its place');
+        // Joined copies of what waited would be larger than the chunks the model sent.
+        const largest = Math.max(...chunks.map((c) => c.length));
+        assert.ok(largest <= 32 * 1024, `largest chunk ${largest} bytes`);
+      } finally {
+        await local.destroy();
+        server.close();
+      }
+    });
+
+    it('small pieces that wait together arrive joined, in order', async () => {
+      const response = expectKind(await client.inference.predict(model('chunked'), PRODUCTION, jsonInput({ chunks: 400 })), 'stream');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const chunks = await collect(response.chunks);
+      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+      assert.deepEqual(lines.map((line) => Number(/^chunk (\d+) of 400/.exec(line)?.[1])), Array.from({ length: 400 }, (_, i) => i + 1));
+      assert.ok(chunks.length < 400, `${chunks.length} chunks for 400 pieces`);
     });
 
     it('sends raw bytes as application/octet-stream', async () => {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SEED } from '../../emulator/state/seed';
@@ -137,5 +139,32 @@ describe('predict response path (document or file)', function () {
     assert.ok(failed, 'the drop fails the render');
     const text = shown.join('').replace(/\n… \(32\.0 KB shown while it streams; the rest comes when the response ends\)\n/, '');
     assert.ok(text.length >= 150_000, `${text.length} characters shown of the ~200 KB that arrived`);
+  });
+
+  it('a chunked JSON answer with no length is pretty-printed as it arrives, or goes to a file byte for byte past the limit', async () => {
+    // A local model that streams JSON in small HTTP chunks without a Content-Length, multi-byte characters cut across them.
+    const value = Array.from({ length: 30_000 }, (_, i) => ({ id: i, text: `réponse ${i} 🎉`, tags: ['a'] }));
+    const body = Buffer.from(JSON.stringify(value));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let at = 0; at < body.length; at += 10_007) res.write(body.subarray(at, at + 10_007));
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = new BasetenClient({ apiKey: 'k', endpoints: { modelHostTemplate: `http://127.0.0.1:${(server.address() as AddressInfo).port}/model-{id}` } });
+    try {
+      const call = () => local.inference.predict(model('echo'), PRODUCTION, jsonInput({}), { readJson: false });
+      const shown = await renderResponse(await call(), options());
+      assert.ok(shown.kind === 'document' && shown.language === 'json');
+      assert.equal(shown.text, JSON.stringify(value, null, 2));
+      assert.equal(shown.size, body.length);
+
+      const saved = await renderResponse(await call(), options({ limitBytes: 1024 * 1024 }));
+      assert.ok(saved.kind === 'file' && saved.reason === 'too_large');
+      assert.deepEqual(await fs.readFile(saved.file), body);
+    } finally {
+      await local.destroy();
+      server.close();
+    }
   });
 });

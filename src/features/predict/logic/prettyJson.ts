@@ -1,9 +1,11 @@
 /**
- * Pretty-prints JSON text the way `JSON.stringify(value, null, 2)` does, without parsing it into values and
- * in slices that yield to the event loop: a 10 MB answer parsed, printed and scanned in one go stalls the
- * extension host for over a second. Base64 media is found in the same pass. Plain Node: no editor APIs.
+ * Pretty-prints a JSON answer the way `JSON.stringify(value, null, 2)` does. Small answers are parsed and
+ * printed by V8; larger ones are printed from their bytes as they arrive (jsonPrinter.ts), in slices that
+ * yield to the event loop, without parsing them into values: a 10 MB answer parsed, printed and scanned in one
+ * go stalls the extension host for over a second. Base64 media is found in the same pass. Plain Node: no
+ * editor APIs.
  */
-import { JsonScanner, JsonToken } from '../../../client/jsonScanner';
+import { JsonPrinter } from './jsonPrinter';
 import { Base64Media, findBase64Media } from './media';
 
 export interface PrettyJson {
@@ -13,127 +15,110 @@ export interface PrettyJson {
   media: Base64Media[];
 }
 
-/** Below this, JSON.parse and JSON.stringify are quick enough and check the text fully. */
-const PARSE_BELOW_CHARS = 1024 * 1024;
-const CHECK_CHARS = 4096;
+/** Below this many bytes, JSON.parse and JSON.stringify are quick enough and check the text fully. */
+const PARSE_BELOW_BYTES = 1024 * 1024;
+/** Bytes printed between two looks at the clock. */
+const SLICE_BYTES = 64 * 1024;
 const SLICE_MS = 15;
 const MIN_MEDIA_CHARS = 64;
 const MEDIA_HEAD = /^(data:[\w.+-]+\/[\w.+-]+;base64,)?[A-Za-z0-9+/]{64}/;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function prettyJson(source: string, mediaLimit = 10): Promise<PrettyJson> {
-  if (source.length < PARSE_BELOW_CHARS) {
-    try {
-      const value = JSON.parse(source) as unknown;
-      return { text: JSON.stringify(value, null, 2) ?? 'null', valid: true, media: findBase64Media(value, mediaLimit) };
-    } catch {
-      return { text: source, valid: false, media: [] };
-    }
+/**
+ * A JSON body pretty-printed while it arrives. The bytes are kept as they came (outside the JS heap), for a
+ * body that turns out not to be JSON and is then shown as it came.
+ */
+export class PrettyJsonStream {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private printer?: JsonPrinter;
+  private readonly media: Base64Media[] = [];
+  private sliceStart = performance.now();
+
+  private get mediaLimit(): number {
+    return this.options.mediaLimit ?? 10;
   }
-  return reindent(source, mediaLimit);
-}
 
-interface Frame {
-  kind: 'object' | 'array';
-  /** The key's token as written, quotes and escapes included: read only when media is found under it. */
-  rawKey?: string;
-  index: number;
-}
+  constructor(
+    private readonly options: {
+      mediaLimit?: number;
+      /** The body's size when known (`Content-Length`): the printed text gets its room at once. */
+      expectedBytes?: number;
+      /** Print from the first byte, whatever the size (the tests' way to reach the printer with small texts). */
+      alwaysPrint?: boolean;
+    } = {},
+  ) {}
 
-function pathOf(stack: Frame[]): string {
-  let path = '$';
-  for (const frame of stack) {
-    if (frame.kind === 'array') path += `[${frame.index}]`;
-    else if (frame.rawKey !== undefined) {
-      const key = JSON.parse(frame.rawKey) as string;
-      path += /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  /** Takes the next chunk; resolves once it is printed, after a turn of the event loop when a slice is used up. */
+  async add(chunk: Buffer): Promise<void> {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (!this.printer) {
+      if (this.size < PARSE_BELOW_BYTES && !this.options.alwaysPrint) return;
+      // Printed JSON is usually under twice its compact size; room that is never written to costs no memory.
+      const room = 2 * Math.max(this.options.expectedBytes ?? 0, this.size) + 64 * 1024;
+      this.printer = new JsonPrinter((out, start, end, printer) => this.checkMedia(out, start, end, printer), room);
+      for (const part of this.chunks.slice(0, -1)) await this.print(part);
     }
+    await this.print(chunk);
   }
-  return path;
-}
 
-export async function reindent(source: string, mediaLimit = 10): Promise<PrettyJson> {
-  const out: string[] = [];
-  const done: string[] = [];
-  const indents = [''];
-  const indent = (depth: number): string => (indents[depth] ??= '  '.repeat(depth));
-  const stack: Frame[] = [];
-  const media: Base64Media[] = [];
-  const scanner = new JsonScanner(source);
-  // After an opening bracket nothing is written until the next token shows whether the container is empty.
-  let open = false;
-  let nextCheck = CHECK_CHARS;
-  let sliceStart = performance.now();
-  const beforeValue = (): void => {
-    if (open) out.push(`\n${indent(stack.length)}`);
-    open = false;
-  };
-  for (;;) {
-    // Slices are cut by time, not size: before the JIT has warmed up, the same characters take ten times longer.
-    if (scanner.end >= nextCheck) {
-      nextCheck = scanner.end + CHECK_CHARS;
-      if (performance.now() - sliceStart > SLICE_MS) {
-        // Joined slice by slice: one join of millions of pieces at the end would be a stall of its own.
-        done.push(out.join(''));
-        out.length = 0;
+  async finish(): Promise<PrettyJson> {
+    if (!this.printer) return parsedAndPrinted(Buffer.concat(this.chunks, this.size).toString('utf8'), this.mediaLimit);
+    const printed = this.printer.end();
+    this.printer = undefined;
+    // The model said JSON and sent something else: it is shown as it came.
+    if (!printed) return { text: Buffer.concat(this.chunks, this.size).toString('utf8'), valid: false, media: [] };
+    return { text: printed.toString('utf8'), valid: true, media: this.media };
+  }
+
+  /** Stops printing and hands back the bytes taken so far, as they came. */
+  abandon(): Buffer[] {
+    this.printer = undefined;
+    return this.chunks.splice(0);
+  }
+
+  private async print(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
+      if (!this.printer!.write(chunk.subarray(at, at + SLICE_BYTES))) return;
+      if (performance.now() - this.sliceStart > SLICE_MS) {
         await yieldToLoop();
-        sliceStart = performance.now();
+        this.sliceStart = performance.now();
       }
-    }
-    const token = scanner.next();
-    switch (token) {
-      case JsonToken.OpenObject:
-      case JsonToken.OpenArray:
-        beforeValue();
-        out.push(token === JsonToken.OpenObject ? '{' : '[');
-        stack.push({ kind: token === JsonToken.OpenObject ? 'object' : 'array', index: 0 });
-        open = true;
-        break;
-      case JsonToken.CloseObject:
-      case JsonToken.CloseArray: {
-        const bracket = token === JsonToken.CloseObject ? '}' : ']';
-        stack.pop();
-        out.push(open ? bracket : `\n${indent(stack.length)}${bracket}`);
-        open = false;
-        break;
-      }
-      case JsonToken.Comma: {
-        const top = stack[stack.length - 1];
-        if (top.kind === 'array') top.index++;
-        out.push(`,\n${indent(stack.length)}`);
-        break;
-      }
-      case JsonToken.Colon:
-        out.push(': ');
-        break;
-      case JsonToken.Key: {
-        const key = source.slice(scanner.start, scanner.end);
-        beforeValue();
-        stack[stack.length - 1].rawKey = key;
-        out.push(key);
-        break;
-      }
-      case JsonToken.String: {
-        const value = source.slice(scanner.start, scanner.end);
-        beforeValue();
-        if (value.length - 2 >= MIN_MEDIA_CHARS && media.length < mediaLimit && MEDIA_HEAD.test(value.slice(1, 200).replace(/\\\//g, '/'))) {
-          // Rare: only strings that start like base64 are decoded and checked.
-          const found = findBase64Media(JSON.parse(value) as string, 1)[0];
-          if (found) media.push({ ...found, path: pathOf(stack) });
-        }
-        out.push(value);
-        break;
-      }
-      case JsonToken.Literal:
-        beforeValue();
-        out.push(source.slice(scanner.start, scanner.end));
-        break;
-      case JsonToken.End:
-        done.push(out.join(''));
-        return { text: done.join(''), valid: true, media };
-      default:
-        return { text: source, valid: false, media: [] };
     }
   }
+
+  private checkMedia(out: Buffer, start: number, end: number, printer: JsonPrinter): void {
+    if (end - start - 2 < MIN_MEDIA_CHARS || this.media.length >= this.mediaLimit) return;
+    // Rare: only strings that start like base64 are decoded and checked.
+    if (!MEDIA_HEAD.test(out.toString('latin1', start + 1, Math.min(end, start + 200)).replace(/\\\//g, '/'))) return;
+    const found = findBase64Media(JSON.parse(out.toString('utf8', start, end)) as string, 1)[0];
+    if (found) this.media.push({ ...found, path: printer.path() });
+  }
+}
+
+function parsedAndPrinted(source: string, mediaLimit: number): PrettyJson {
+  try {
+    const value = JSON.parse(source) as unknown;
+    return { text: JSON.stringify(value, null, 2) ?? 'null', valid: true, media: findBase64Media(value, mediaLimit) };
+  } catch {
+    return { text: source, valid: false, media: [] };
+  }
+}
+
+async function printed(source: string, mediaLimit: number, alwaysPrint: boolean): Promise<PrettyJson> {
+  const stream = new PrettyJsonStream({ mediaLimit, alwaysPrint, expectedBytes: source.length });
+  await stream.add(Buffer.from(source, 'utf8'));
+  return stream.finish();
+}
+
+/** JSON text pretty-printed: parsed when small, printed from its bytes in slices when large. */
+export function prettyJson(source: string, mediaLimit = 10): Promise<PrettyJson> {
+  return printed(source, mediaLimit, false);
+}
+
+/** JSON text printed from its bytes whatever its size: numbers, strings and key order stay as written. */
+export function reindent(source: string, mediaLimit = 10): Promise<PrettyJson> {
+  return printed(source, mediaLimit, true);
 }

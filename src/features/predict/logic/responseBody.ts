@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { PredictResponse } from '../../../client';
 import { Base64Media, MediaType, detectMedia, extensionFor, findBase64Media } from './media';
 import { formatSize } from './format';
-import { prettyJson } from './prettyJson';
+import { PrettyJsonStream } from './prettyJson';
 
 export type ResponseLanguage = 'json' | 'jsonl' | 'plaintext';
 
@@ -67,27 +67,28 @@ export async function renderResponse(response: PredictResponse, options: RenderO
     case 'binary':
       return saveBinary(response.chunks, response.contentType, options);
     case 'sse':
-      return collectText(sseLines(response.events), options, 'sse');
+      return collectText(sseLines(response.events), options);
     case 'stream':
-      if (isJsonType(response.contentType)) return collectJson(response.chunks, options);
-      return collectText(decode(response.chunks), options, 'stream');
+      if (isJsonType(response.contentType)) return collectJson(response.chunks, options, contentLength(response.headers));
+      return collectStream(response.chunks, options);
   }
 }
 
-/** A JSON body: read up to the limit and pretty-printed, or written to a file as it arrives beyond it. */
-async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions): Promise<RenderedResponse> {
-  const parts: Buffer[] = [];
+/** A JSON body: pretty-printed as it arrives up to the limit, or written to a file as it arrives beyond it. */
+async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions, expectedBytes: number | undefined): Promise<RenderedResponse> {
   let size = 0;
+  // A body that says it is over the limit goes to the file from its first byte, unprinted.
+  const tooLarge = expectedBytes !== undefined && expectedBytes > options.limitBytes;
+  const pretty = new PrettyJsonStream({ expectedBytes: tooLarge ? undefined : expectedBytes });
   const iterator = chunks[Symbol.asyncIterator]();
   for (;;) {
     const next = await iterator.next();
     if (next.done) break;
     size += next.value.length;
-    parts.push(next.value);
-    if (size > options.limitBytes) {
+    if (size > options.limitBytes || tooLarge) {
       const file = await FileSink.open(options, 'json');
       try {
-        for (const part of parts.splice(0)) await file.write(part);
+        for (const part of [...pretty.abandon(), next.value]) await file.write(part);
         for (let more = await iterator.next(); !more.done; more = await iterator.next()) await file.write(more.value);
       } catch (error) {
         await file.discard();
@@ -95,28 +96,85 @@ async function collectJson(chunks: AsyncIterable<Buffer>, options: RenderOptions
       }
       return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: 'json' };
     }
+    await pretty.add(next.value);
   }
-  const pretty = await prettyJson(Buffer.concat(parts, size).toString('utf8'));
+  const result = await pretty.finish();
   // The model said JSON and sent something else: it is shown as it came.
-  return { kind: 'document', text: pretty.text, language: pretty.valid ? 'json' : 'plaintext', size, media: pretty.media };
+  return { kind: 'document', text: result.text, language: result.valid ? 'json' : 'plaintext', size, media: result.media };
+}
+
+function contentLength(headers: Readonly<Record<string, string | string[] | undefined>>): number | undefined {
+  const value = Number(headers['content-length']);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 async function* sseLines(events: AsyncIterable<{ data: string; event?: string }>): AsyncGenerator<string> {
   for await (const event of events) yield `${event.data}\n`;
 }
 
-async function* decode(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+/**
+ * A chunked text body, kept as the bytes it came in: only the live preview is decoded as it arrives, the
+ * document's text is decoded once at the end, and beyond the limit the bytes go to the file as they are.
+ */
+async function collectStream(chunks: AsyncIterable<Buffer>, options: RenderOptions): Promise<RenderedResponse> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  const batcher = new Batcher(options.onText, options.flushMs ?? 150);
+  const previewBytes = Math.min(options.livePreviewBytes ?? LIVE_PREVIEW_BYTES, options.limitBytes);
+  // `stream: true` keeps a multi-byte character split across two chunks intact.
   const decoder = new TextDecoder('utf-8');
-  for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
-  const rest = decoder.decode();
-  if (rest) yield rest;
+  const shown: string[] = [];
+  let previewed = 0;
+  let previewChunks = 0;
+  let previewEnded = false;
+  let file: FileSink | undefined;
+  try {
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      if (file) {
+        await file.write(chunk);
+        continue;
+      }
+      if (size > options.limitBytes) {
+        batcher.flush();
+        file = await FileSink.open(options, 'txt');
+        for (const part of parts.splice(0)) await file.write(part);
+        await file.write(chunk);
+        continue;
+      }
+      parts.push(chunk);
+      if (previewEnded) continue;
+      if (previewed + chunk.length <= previewBytes) {
+        previewed += chunk.length;
+        previewChunks++;
+        const text = decoder.decode(chunk, { stream: true });
+        shown.push(text);
+        batcher.add(text);
+        continue;
+      }
+      previewEnded = true;
+      batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
+    }
+  } catch (error) {
+    await file?.discard();
+    // A failure or a cancel ends the stream: what arrived past the live preview is shown now, none of it lost.
+    if (!file && previewEnded) batcher.add(decoder.decode(Buffer.concat(parts.slice(previewChunks))));
+    throw error;
+  } finally {
+    // What arrived before a failure or a cancel is still shown.
+    batcher.flush();
+    batcher.dispose();
+  }
+  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: 'plaintext', shown: shown.join('') };
+  const text = Buffer.concat(parts, size).toString('utf8');
+  return { kind: 'document', text, language: looksWhollyJson(text) ? 'json' : 'plaintext', size, media: [] };
 }
 
 /**
- * Streamed text, shown as it arrives. Beyond the limit, what was shown stays and everything (shown part
+ * Streamed SSE text, shown as it arrives. Beyond the limit, what was shown stays and everything (shown part
  * included) goes to a file.
  */
-async function collectText(pieces: AsyncIterable<string>, options: RenderOptions, from: 'sse' | 'stream'): Promise<RenderedResponse> {
+async function collectText(pieces: AsyncIterable<string>, options: RenderOptions): Promise<RenderedResponse> {
   const parts: string[] = [];
   let size = 0;
   let language: ResponseLanguage | undefined;
@@ -141,7 +199,7 @@ async function collectText(pieces: AsyncIterable<string>, options: RenderOptions
     for await (const piece of pieces) {
       const bytes = Buffer.byteLength(piece);
       size += bytes;
-      language ??= from === 'sse' ? (isJson(piece.trim()) ? 'jsonl' : 'plaintext') : 'plaintext';
+      language ??= isJson(piece.trim()) ? 'jsonl' : 'plaintext';
       if (file) {
         await file.write(piece);
         continue;
@@ -167,9 +225,7 @@ async function collectText(pieces: AsyncIterable<string>, options: RenderOptions
     batcher.dispose();
   }
   if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: language ?? 'plaintext', shown: previewParts.join('') };
-  const text = parts.join('');
-  if (from === 'stream' && looksWhollyJson(text)) language = 'json';
-  return { kind: 'document', text, language: language ?? 'plaintext', size, media: [] };
+  return { kind: 'document', text: parts.join(''), language: language ?? 'plaintext', size, media: [] };
 }
 
 async function saveBinary(chunks: AsyncIterable<Buffer>, contentType: string, options: RenderOptions): Promise<RenderedFile> {
@@ -245,29 +301,41 @@ class Batcher {
   }
 }
 
+/**
+ * Bytes the file may lag behind the network. Node's default (16 KiB) is less than one network chunk, so every
+ * write would wait for the disk before the next chunk is read; with a few MiB reading and writing overlap.
+ */
+const FILE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** A response file, written with backpressure. */
 class FileSink {
   private size = 0;
+  /** A write that failed while nobody waited on the stream (disk full): the next write or the close reports it. */
+  private failure?: Error;
 
   private constructor(
     readonly file: string,
     private readonly stream: WriteStream,
-  ) {}
+  ) {
+    stream.on('error', (error) => (this.failure ??= error));
+  }
 
   static async open(options: RenderOptions, extension: string): Promise<FileSink> {
     await fs.mkdir(options.folder, { recursive: true });
     const file = path.join(options.folder, `${options.fileStem}.${extension}`);
-    const stream = createWriteStream(file);
+    const stream = createWriteStream(file, { highWaterMark: FILE_BUFFER_BYTES });
     await once(stream, 'open');
     return new FileSink(file, stream);
   }
 
   async write(data: string | Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
     this.size += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (!this.stream.write(data)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<number> {
+    if (this.failure) throw this.failure;
     if (!this.stream.closed) await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
     return this.size;
   }
