@@ -5,6 +5,8 @@ import { HttpClient, HttpClientOptions } from './http';
 import { InferenceClient } from './inference';
 import { ManagementClient } from './management';
 import { ModelApisClient } from './modelApis';
+import { ModelUploadClient } from './modelUpload';
+import { PatchClient } from './patches';
 import { BasetenEndpoints, DEFAULT_ENDPOINTS } from './urls';
 import { WebSocketSession, WebSocketSessionOptions, openWebSocketSession } from './websocket';
 import type { Owner, Target } from './target';
@@ -20,6 +22,8 @@ export class BasetenClient {
   readonly modelApis: ModelApisClient;
   readonly inference: InferenceClient;
   readonly management: ManagementClient;
+  readonly uploads: ModelUploadClient;
+  readonly patches: PatchClient;
 
   constructor(options: BasetenClientOptions) {
     this.endpoints = { ...DEFAULT_ENDPOINTS, ...definedEndpoints(options.endpoints) };
@@ -28,6 +32,8 @@ export class BasetenClient {
     this.modelApis = new ModelApisClient(this.http, endpoints);
     this.inference = new InferenceClient(this.http, endpoints);
     this.management = new ManagementClient(this.http, endpoints);
+    this.uploads = new ModelUploadClient(this.http, endpoints);
+    this.patches = new PatchClient(this.http, endpoints);
   }
 
   /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
@@ -103,3 +109,7 @@ export type { WebhookDelivery, WebhookRejection, WebhookReceiverOptions } from '
 export type { AsyncStatusCallOptions } from './inference';
 export { describeAsyncError, describeAsyncStatus, describeWebhookStatus, formatAge } from './asyncStatus';
 export { emulatorControlUrl, registerEmulatorWebhookSecret } from './emulatorSecret';
+export { ModelUploadClient, s3EndpointFor } from './modelUpload';
+export type { DeploymentArchivePayload, UploadCredentials, PreparedUpload, CreatedModelDeployment, UploadDestination } from './modelUpload';
+export { PatchClient } from './patches';
+export type { PatchPoint, PatchPointWithHash, PatchState, PatchOp, PatchAction, PatchOutcome, PatchPlanner } from './patches';
