@@ -8,6 +8,7 @@ import { registerInline } from './features/inline/register';
 import { registerKeys } from './features/keys/register';
 import { registerLm } from './features/lm/register';
 import { registerPredict } from './features/predict/register';
+import { registerTruss } from './features/truss/register';
 import { registerWebSocket } from './features/websocket/register';
 import { ApiKeyStore } from './platform/apiKeyStore';
 import { FeatureContext, FeatureRegistration } from './platform/feature';
@@ -41,8 +42,9 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
   const predict = registerPredict(base);
   const asyncRequests = registerAsyncRequests(base);
   const websocket = registerWebSocket(base);
+  const truss = registerTruss(base, predict.exposed.controller);
   const lm = registerLm(base, asyncRequests.exposed.store, chat.exposed.routes);
-  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm];
+  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, lm, truss];
   for (const feature of features) {
     context.subscriptions.push(...feature.disposables);
     for (const [id, handler] of Object.entries(feature.commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -61,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
     websocket: websocket.exposed,
     predict: predict.exposed,
     asyncRequests: asyncRequests.exposed,
+    truss: truss.exposed,
     logUri: context.logUri,
     activationMs: performance.now() - started,
   };
@@ -78,6 +81,7 @@ export interface BasetenTestApi {
   readonly websocket: ReturnType<typeof registerWebSocket>['exposed'];
   readonly predict: ReturnType<typeof registerPredict>['exposed'];
   readonly asyncRequests: ReturnType<typeof registerAsyncRequests>['exposed'];
+  readonly truss: ReturnType<typeof registerTruss>['exposed'];
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
   /** Milliseconds `activate` took, measured inside it. */

@@ -8,6 +8,7 @@ import { INLINE_COMMANDS } from '../../src/features/inline/logic/commandIds';
 import { TOOL_NAMES } from '../../src/features/lm/logic/toolInputs';
 import { KEY_COMMANDS } from '../../src/features/keys/logic/commandIds';
 import { PREDICT_COMMANDS } from '../../src/features/predict/logic/commandIds';
+import { TRUSS_COMMANDS } from '../../src/features/truss/logic/commandIds';
 import { WEBSOCKET_COMMANDS } from '../../src/features/websocket/logic/commandIds';
 
 // Each feature's register.ts returns a `Record<id, handler>` typed by these lists, so the compiler holds the
@@ -20,6 +21,7 @@ const FEATURE_COMMANDS: Record<string, readonly string[]> = {
   predict: PREDICT_COMMANDS,
   async: ASYNC_COMMANDS,
   websocket: WEBSOCKET_COMMANDS,
+  truss: TRUSS_COMMANDS,
 };
 
 interface Manifest {

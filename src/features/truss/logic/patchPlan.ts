@@ -4,7 +4,7 @@
  * config.yaml is patched when only its requirements, environment variables or metadata changed; anything else
  * (resources, the base image, data files…) needs a full deploy, and the plan says which file asked for it.
  */
-import { parse } from 'yaml';
+import { yamlModule } from './lazyModules';
 import type { PatchOp, PatchPoint, PatchPointWithHash } from '../../../client/patches';
 
 export interface LocalTruss {
@@ -35,7 +35,7 @@ function fileContent(bytes: Buffer | undefined): { content?: string; content_byt
 
 function parsedConfig(text: string): Record<string, unknown> {
   try {
-    const value = parse(text) as unknown;
+    const value = yamlModule().parse(text) as unknown;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   } catch {
     return {};

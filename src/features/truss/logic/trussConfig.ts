@@ -3,8 +3,12 @@
  * builds from (model_name, resources, python_version, requirements…). Each problem carries the offsets of the
  * text it is about, so the editor can underline it; errors block a deploy, warnings do not.
  */
-import { Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node, Pair, YAMLMap } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlModule } from './lazyModules';
+
+const isScalar = (node: unknown): node is Scalar => yamlModule().isScalar(node);
+const isMap = (node: unknown): node is YAMLMap => yamlModule().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yamlModule().isSeq(node);
 
 export interface ConfigIssue {
   severity: 'error' | 'warning';
@@ -126,7 +130,7 @@ function checkTopLevel(checker: Checker, map: YAMLMap): { modelName?: string; re
 
 /** Parses and checks config.yaml text. */
 export function readTrussConfig(text: string): TrussConfig {
-  const document: Document.Parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document: Document.Parsed = yamlModule().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const whole: [number, number] = [0, Math.max(1, Math.min(text.length, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')))];
   const checker = new Checker(whole);
   for (const error of document.errors) {
