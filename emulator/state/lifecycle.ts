@@ -113,9 +113,8 @@ export class Lifecycle {
     this.transitions.delete(target);
   }
 
-  private run(target: Deployment, steps: Step[]): void {
+  private run(target: Deployment, steps: Step[], total = this.options.wakeDelayMs): void {
     this.cancelTransition(target);
-    const total = this.options.wakeDelayMs;
     const cancels: Array<() => void> = [];
     for (const step of steps) {
       const enter = (): void => {
@@ -149,9 +148,12 @@ export class Lifecycle {
     this.run(target, RETRY);
   }
 
-  /** Builds a deployment from a new archive, up to ACTIVE, or to BUILD_FAILED with the reason in its logs. */
+  /**
+   * Builds a deployment from a new archive, up to ACTIVE, or to BUILD_FAILED with the reason in its logs. An
+   * image build takes longer than a wake: three times `wakeDelayMs`.
+   */
   build(target: Deployment, failure?: string): void {
-    this.run(target, failure === undefined ? BUILD : failedBuild(failure));
+    this.run(target, failure === undefined ? BUILD : failedBuild(failure), this.options.wakeDelayMs * 3);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { DeployOutcome } from '../../src/features/truss/deploy';
 import type { TrussProject } from '../../src/features/truss/logic/projects';
 import type { ProjectNode } from '../../src/features/truss/projectsTree';
 import type { SyncResult } from '../../src/features/truss/watch';
-import { emulatorControl, emulatorKeys, emulatorStats, extensionApi, screenshot, waitFor } from './harness';
+import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, hasBrowser, pressInUi, screenshot, textsInUi, waitFor } from './harness';
 
 function trussFile(...segments: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -69,6 +69,9 @@ describe('Truss dev loop', function () {
   after(async () => {
     api.truss.watcher.stop(project);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // The suites after this one start from the seed.
+    await emulatorControl('POST', 'reset');
   });
 
   it('a broken config.yaml shows diagnostics in the file and deploying it sends nothing', async () => {
@@ -96,6 +99,7 @@ describe('Truss dev loop', function () {
   });
 
   it('Deploy to Development builds over time to Active in the tree, and the CodeLens answers a predict', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
     const statuses = new Set<string>();
     const seen = api.truss.context.projects.onDidChange(() => {
       const status = api.truss.context.projects.record(project)?.status;
@@ -107,7 +111,10 @@ describe('Truss dev loop', function () {
     assert.ok(!settled || settled.outcome === 'active', `the deploy ended early: ${settled?.outcome}: ${settled?.message}`);
     const roots = (await api.truss.tree.getChildren()) as ProjectNode[];
     assert.match(String(roots.find((node) => node.project.root === project.root)?.description), /^development · (Building|Deploying|Loading model)/);
+    if (hasBrowser()) await waitFor(async () => (await textsInUi('.monaco-list-row')).some((text) => /development · Building/.test(text)), 5000, 'the view to show Building');
+    await vscode.commands.executeCommand('notifications.showList');
     await screenshot('truss-deploying');
+    await vscode.commands.executeCommand('notifications.hideList');
     const outcome = await deploying;
     seen.dispose();
     assert.equal(outcome?.outcome, 'active', outcome?.message);
@@ -146,6 +153,37 @@ describe('Truss dev loop', function () {
     }
   });
 
+  it('Watch falls back to a full deploy when a change cannot be patched (config.yaml resources)', async () => {
+    const uploads = await countRequests(/prepare_model_upload$/);
+    await vscode.commands.executeCommand<SyncResult>('baseten.truss.startWatch', vscode.Uri.file(project.root));
+    const session = api.truss.watcher.session(project)!;
+    const document = await vscode.workspace.openTextDocument(trussFile('config.yaml'));
+    await vscode.window.showTextDocument(document, { preview: false });
+    try {
+      await editAndSave(document, 'cpu: "1"', 'cpu: "2"');
+      await waitFor(() => session.last?.outcome === 'redeployed' || session.last?.outcome === 'error', 60_000, 'Watch to redeploy');
+      assert.equal(session.last?.outcome, 'redeployed', session.last?.message);
+      assert.equal(await countRequests(/prepare_model_upload$/), uploads + 1, 'one full deploy');
+      assert.equal(api.truss.context.projects.record(project)?.status, 'ACTIVE');
+    } finally {
+      api.truss.watcher.stop(project);
+      await editAndSave(document, 'cpu: "2"', 'cpu: "1"');
+    }
+  });
+
+  it('Publish and Promote makes a new deployment that serves production once Active', async function () {
+    if (!hasBrowser()) this.skip();
+    const publishing = vscode.commands.executeCommand<DeployOutcome>('baseten.truss.publishAndPromote', vscode.Uri.file(project.root));
+    await waitFor(async () => (await textsInUi('.quick-input-widget .quick-input-list .monaco-list-row')).some((text) => text.includes('production')), 10_000, 'the environment pick');
+    await screenshot('truss-publish-pick');
+    await pressInUi('Enter');
+    const outcome = await publishing;
+    assert.equal(outcome?.outcome, 'active', outcome?.message);
+    assert.equal(outcome.message, 'hello-truss is Active on production (a new published deployment).');
+    const models = (await (await fetch(`${emulatorUrl()}/management/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } })).json()) as { models: Array<{ name: string; production_deployment_id: string | null }> };
+    assert.equal(models.models.find((model) => model.name === 'hello-truss')?.production_deployment_id, outcome.record?.deploymentId);
+  });
+
   it('the key never appears on a command line, in a task definition or in the workspace', async () => {
     const { apiKey } = emulatorKeys();
     for (const terminal of vscode.window.terminals) {
@@ -171,5 +209,27 @@ describe('Truss dev loop', function () {
     const uploads = (await emulatorStats()).requests.filter((request) => request.path.startsWith('/s3/'));
     assert.ok(uploads.length > 0, 'the archive was uploaded');
     for (const upload of uploads) assert.match(upload.headers.authorization ?? '', /^AWS4-HMAC-SHA256 /, 'S3 got the STS signature, not the Baseten key');
+  });
+
+  it('a build that fails says so and offers its build logs', async () => {
+    const document = await vscode.workspace.openTextDocument(trussFile('config.yaml'));
+    await vscode.window.showTextDocument(document, { preview: false });
+    try {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      // Valid for the editor (a known GPU), impossible for Baseten: no instance type has 16 H100s.
+      await editAndSave(document, 'use_gpu: false', 'use_gpu: true\n  accelerator: H100:16');
+      const outcome = await vscode.commands.executeCommand<DeployOutcome>('baseten.truss.deployDevelopment', vscode.Uri.file(project.root));
+      assert.equal(outcome?.outcome, 'failed', outcome?.message);
+      assert.equal(outcome.message, 'hello-truss did not come up: Build failed. Its build logs say why.');
+      assert.deepEqual(outcome.buttons, ['Open Build Logs', 'Open config.yaml']);
+      const roots = (await api.truss.tree.getChildren()) as ProjectNode[];
+      assert.equal(roots.find((node) => node.project.root === project.root)?.description, 'development · Build failed');
+      if (hasBrowser()) await waitFor(async () => (await textsInUi('.monaco-list-row')).some((text) => text.includes('development · Build failed')), 10_000, 'the view to show the failed build');
+      await vscode.commands.executeCommand('notifications.showList');
+      await screenshot('truss-build-failed');
+      await vscode.commands.executeCommand('notifications.hideList');
+    } finally {
+      await editAndSave(document, 'use_gpu: true\n  accelerator: H100:16', 'use_gpu: false');
+    }
   });
 });

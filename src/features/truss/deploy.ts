@@ -133,7 +133,7 @@ export async function deployProject(context: TrussContext, project: TrussProject
         context.catalog.refresh({ owner: { kind: 'model', id: record.modelId, name: record.modelName } });
         return announceActive(project, mode, record);
       } catch (error) {
-        return deployFailed(context, project, error, record);
+        return await deployFailed(context, project, error, record);
       } finally {
         cancel.dispose();
       }
@@ -152,7 +152,7 @@ function announceActive(project: TrussProject, mode: DeployMode, record: DeployR
   return { outcome: 'active', message, record, buttons };
 }
 
-function deployFailed(context: TrussContext, project: TrussProject, error: unknown, record: DeployRecord | undefined): DeployOutcome {
+async function deployFailed(context: TrussContext, project: TrussProject, error: unknown, record: DeployRecord | undefined): Promise<DeployOutcome> {
   if (error instanceof BasetenError && error.kind === 'aborted') {
     const message = record
       ? `Stopped following ${project.name}; its deployment keeps building on Baseten (see the Truss Projects view).`
@@ -163,7 +163,7 @@ function deployFailed(context: TrussContext, project: TrussProject, error: unkno
   if (error instanceof DeploymentStatusError && record) {
     const status = describeDeploymentStatus(error.deployment.status);
     const failed: DeployRecord = { ...record, status: error.deployment.status };
-    void context.projects.saveRecord(project, failed);
+    await context.projects.saveRecord(project, failed);
     const message = `${project.name} did not come up: ${status}. Its build logs say why.`;
     const logsUrl = `${context.services.client.endpoints.dashboardUrl.replace(/\/+$/, '')}/models/${encodeURIComponent(record.modelId)}/logs/${encodeURIComponent(record.deploymentId)}`;
     void Promise.resolve(vscode.window.showErrorMessage(message, 'Open Build Logs', 'Open config.yaml')).then((choice) => {
