@@ -16,6 +16,12 @@ function trussFile(...segments: string[]): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, 'hello-truss', ...segments);
 }
 
+/** The project's row as the Truss Projects view would show it now. */
+async function projectRow(api: BasetenTestApi, project: TrussProject): Promise<ProjectNode | undefined> {
+  const roots = (await api.truss.tree.getChildren()) as Array<ProjectNode | { project?: undefined }>;
+  return roots.find((node): node is ProjectNode => node.project?.root === project.root);
+}
+
 async function countRequests(pattern: RegExp): Promise<number> {
   return (await emulatorStats()).requests.filter((request) => pattern.test(request.path)).length;
 }
@@ -109,8 +115,7 @@ describe('Truss dev loop', function () {
     const deploying = Promise.resolve(vscode.commands.executeCommand<DeployOutcome>('baseten.truss.deployDevelopment', vscode.Uri.file(project.root))).then((outcome) => (settled = outcome));
     await waitFor(() => !!settled || statuses.has('BUILDING') || statuses.has('DEPLOYING') || statuses.has('LOADING_MODEL'), 30_000, 'a build status in the tree');
     assert.ok(!settled || settled.outcome === 'active', `the deploy ended early: ${settled?.outcome}: ${settled?.message}`);
-    const roots = (await api.truss.tree.getChildren()) as ProjectNode[];
-    assert.match(String(roots.find((node) => node.project.root === project.root)?.description), /^development · (Building|Deploying|Loading model)/);
+    assert.match(String((await projectRow(api, project))?.description), /^development · (Building|Deploying|Loading model)/);
     if (hasBrowser()) await waitFor(async () => (await textsInUi('.monaco-list-row')).some((text) => /development · Building/.test(text)), 5000, 'the view to show Building');
     await vscode.commands.executeCommand('notifications.showList');
     await screenshot('truss-deploying');
@@ -120,8 +125,7 @@ describe('Truss dev loop', function () {
     assert.equal(outcome?.outcome, 'active', outcome?.message);
     assert.equal(outcome.message, 'hello-truss is Active on development.');
     assert.ok(statuses.has('BUILDING'), [...statuses].join());
-    const after = ((await api.truss.tree.getChildren()) as ProjectNode[]).find((node) => node.project.root === project.root);
-    assert.equal(after?.description, 'development · Active');
+    assert.equal((await projectRow(api, project))?.description, 'development · Active');
     assert.equal(await countRequests(/^\/s3\//), 1, 'one archive upload');
 
     const text = await responseText(await predictThroughCodeLens());
@@ -184,6 +188,25 @@ describe('Truss dev loop', function () {
     assert.equal(models.models.find((model) => model.name === 'hello-truss')?.production_deployment_id, outcome.record?.deploymentId);
   });
 
+  it('a Chain in the workspace is listed, and its CodeLens runs run_remote on its development deployment', async () => {
+    const chains = await api.truss.context.projects.chains();
+    assert.deepEqual(chains.map((chain) => [chain.name, chain.className]), [['pipeline', 'Pipeline']]);
+    const uri = vscode.Uri.file(chains[0].file);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
+    const example = '{"text": "A long story about a short trip."}';
+    const at = document.getText().indexOf(example);
+    editor.selection = new vscode.Selection(document.positionAt(at), document.positionAt(at + example.length));
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const lens = lenses.find((candidate) => candidate.command?.command === 'baseten.truss.predict');
+    assert.ok(lens?.command);
+    assert.equal(lens.command.title, '$(play) Run on development');
+    assert.match(document.lineAt(lens.range.start.line).text, /async def run_remote\(self, text: str\)/, 'above the entrypoint\'s run_remote, not the other chainlet\'s');
+    const text = await responseText(await vscode.commands.executeCommand<PredictOutcome>(lens.command.command, ...(lens.command.arguments ?? [])));
+    assert.match(text, /"output": \{\s*"text": "A long story about a short trip."/);
+    assert.ok((await countRequests(/^\/chain-[^/]+\/development\/run_remote$/)) >= 1);
+  });
+
   it('the key never appears on a command line, in a task definition or in the workspace', async () => {
     const { apiKey } = emulatorKeys();
     for (const terminal of vscode.window.terminals) {
@@ -222,8 +245,7 @@ describe('Truss dev loop', function () {
       assert.equal(outcome?.outcome, 'failed', outcome?.message);
       assert.equal(outcome.message, 'hello-truss did not come up: Build failed. Its build logs say why.');
       assert.deepEqual(outcome.buttons, ['Open Build Logs', 'Open config.yaml']);
-      const roots = (await api.truss.tree.getChildren()) as ProjectNode[];
-      assert.equal(roots.find((node) => node.project.root === project.root)?.description, 'development · Build failed');
+      assert.equal((await projectRow(api, project))?.description, 'development · Build failed');
       if (hasBrowser()) await waitFor(async () => (await textsInUi('.monaco-list-row')).some((text) => text.includes('development · Build failed')), 10_000, 'the view to show the failed build');
       await vscode.commands.executeCommand('notifications.showList');
       await screenshot('truss-build-failed');

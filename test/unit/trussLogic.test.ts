@@ -6,6 +6,7 @@ import { readArchive } from '../../emulator/upload/archive';
 import { runTrussPredict } from '../../emulator/upload/trussPredict';
 import type { PatchPointWithHash } from '../../src/client';
 import { buildArchive } from '../../src/features/truss/logic/archive';
+import { findChainEntrypoint } from '../../src/features/truss/logic/chains';
 import { blake3Hex, hashProjectFiles } from '../../src/features/truss/logic/contentHashes';
 import { planPatch, LocalTruss } from '../../src/features/truss/logic/patchPlan';
 import { listProjectFiles } from '../../src/features/truss/logic/projectFiles';
@@ -154,5 +155,20 @@ describe('Emulator: running an uploaded model.py', () => {
     const missing = runTrussPredict(model('return model_input["name"]'), {});
     assert.match(!missing.ok ? missing.message : '', /KeyError: 'name'/);
     assert.match((runTrussPredict('x = 1\n', {}) as { message: string }).message, /no class Model/);
+  });
+});
+
+describe('Chains in the workspace', () => {
+  it('finds the entrypoint, its name (given or the class name) and the line of its run_remote', () => {
+    const source = readFileSync(path.join(TRUSS_FIXTURE, '..', 'pipeline-chain', 'chain.py'), 'utf8');
+    const found = findChainEntrypoint(source);
+    assert.equal(found?.name, 'pipeline');
+    assert.equal(found?.className, 'Pipeline');
+    assert.match(source.split('\n')[found!.runRemoteLine!], /async def run_remote\(self, text: str\)/);
+    assert.equal(findChainEntrypoint('@chains.mark_entrypoint\nclass Hello(chains.ChainletBase):\n    def run_remote(self) -> str:\n        return "hi"\n')?.name, 'Hello');
+  });
+
+  it('a file without an entrypoint is no Chain', () => {
+    assert.equal(findChainEntrypoint('class Summarizer(chains.ChainletBase):\n    def run_remote(self): ...\n'), undefined);
   });
 });

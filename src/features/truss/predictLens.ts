@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import { predictLines } from './logic/projects';
 import { TrussProjects } from './projectStore';
 
-/** Above `def predict` in a Truss project's model file: call the development deployment, and Watch on or off. */
+/**
+ * Above `def predict` in a Truss project's model file: call the development deployment, and Watch on or off.
+ * Above the entrypoint's `def run_remote` in a Chain: call its development deployment.
+ */
 export class PredictCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -13,6 +16,11 @@ export class PredictCodeLens implements vscode.CodeLensProvider, vscode.Disposab
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const chain = await this.projects.chainOf(document.uri);
+    if (chain?.runRemoteLine !== undefined) {
+      const range = new vscode.Range(chain.runRemoteLine, 0, chain.runRemoteLine, 0);
+      return [new vscode.CodeLens(range, { title: '$(play) Run on development', tooltip: `Send the selected JSON, or a saved request, to the Chain ${chain.name}'s development deployment (run_remote)`, command: 'baseten.truss.predict', arguments: [document.uri] })];
+    }
     const project = await this.projects.projectOf(document.uri);
     if (!project || project.modelPath !== document.uri.fsPath) return [];
     const watching = this.projects.watching.has(project.root);

@@ -1,7 +1,14 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentStatus } from '../../client';
+import { ChainSource, findChainEntrypoint } from './logic/chains';
 import { TrussProject, readProject } from './logic/projects';
+
+/** A Chain's entrypoint file in the workspace. */
+export interface ChainProject extends ChainSource {
+  file: string;
+}
 
 /** What the last deploy of a project made, kept per workspace. */
 export interface DeployRecord {
@@ -26,6 +33,7 @@ const EXCLUDE = '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**,**/site-p
 export class TrussProjects implements vscode.Disposable {
   private list: TrussProject[] = [];
   private loaded?: Promise<TrussProject[]>;
+  private chainsLoaded?: Promise<ChainProject[]>;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -40,6 +48,39 @@ export class TrussProjects implements vscode.Disposable {
       void this.projects().then(() => this.changed.fire());
     };
     this.disposables.push(watcher, watcher.onDidCreate(reload), watcher.onDidDelete(reload), watcher.onDidChange(reload), vscode.workspace.onDidChangeWorkspaceFolders(reload));
+    const python = vscode.workspace.createFileSystemWatcher('**/*.py', false, true, false);
+    const reloadChains = (): void => {
+      if (!this.chainsLoaded) return;
+      this.chainsLoaded = undefined;
+      void this.chains().then(() => this.changed.fire());
+    };
+    this.disposables.push(
+      python,
+      python.onDidCreate(reloadChains),
+      python.onDidDelete(reloadChains),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.languageId === 'python') reloadChains();
+      }),
+    );
+  }
+
+  /** The Chains of the open folders: Python files with a chainlet marked as the entrypoint. */
+  chains(): Promise<ChainProject[]> {
+    this.chainsLoaded ??= (async () => {
+      const files = await vscode.workspace.findFiles('**/*.py', EXCLUDE, 1000);
+      const found: ChainProject[] = [];
+      for (const uri of files) {
+        const text = await fs.readFile(uri.fsPath, 'utf8').catch(() => '');
+        const entrypoint = text.includes('mark_entrypoint') ? findChainEntrypoint(text) : undefined;
+        if (entrypoint) found.push({ ...entrypoint, file: uri.fsPath });
+      }
+      return found.sort((a, b) => a.name.localeCompare(b.name));
+    })();
+    return this.chainsLoaded;
+  }
+
+  async chainOf(uri: vscode.Uri): Promise<ChainProject | undefined> {
+    return (await this.chains()).find((chain) => chain.file === uri.fsPath);
   }
 
   /** Discovers the projects once; later calls return the same list until a config.yaml changes. */
@@ -55,6 +96,7 @@ export class TrussProjects implements vscode.Disposable {
 
   refresh(): void {
     this.loaded = undefined;
+    this.chainsLoaded = undefined;
     void this.projects().then(() => this.changed.fire());
   }
 

@@ -3,9 +3,9 @@ import { describeDeploymentStatus, isFailedStatus, isTransitionalStatus } from '
 import type { DeploymentStatus } from '../../client';
 import type { TrussContext } from './deploy';
 import type { TrussProject } from './logic/projects';
-import type { DeployRecord } from './projectStore';
+import type { ChainProject, DeployRecord } from './projectStore';
 
-type ProjectsNode = ProjectNode | DetailNode;
+type ProjectsNode = ProjectNode | ChainNode | DetailNode;
 
 /** A Truss project of the workspace, named as on Baseten. */
 export class ProjectNode extends vscode.TreeItem {
@@ -30,6 +30,22 @@ export class ProjectNode extends vscode.TreeItem {
     );
     this.contextValue = ['trussProject', watching ? 'watching' : 'notWatching', record ? 'deployed' : ''].filter(Boolean).join(' ');
     this.resourceUri = vscode.Uri.file(project.root);
+  }
+}
+
+/** A Chain in the workspace: runnable from the editor, deployed with the truss CLI. */
+class ChainNode extends vscode.TreeItem {
+  readonly kind = 'chain';
+  constructor(chain: ChainProject) {
+    super(chain.name, vscode.TreeItemCollapsibleState.None);
+    this.id = `chain:${chain.file}`;
+    this.description = `Chain · ${vscode.workspace.asRelativePath(chain.file)}`;
+    this.iconPath = new vscode.ThemeIcon('type-hierarchy');
+    this.tooltip = new vscode.MarkdownString(
+      `**${chain.name}** — Chain with entrypoint \`${chain.className}\`\n\nRun it on its development deployment from the CodeLens above \`run_remote\`. Deploy it with \`truss chains push\`; deploying Chains from the editor is not supported yet.`,
+    );
+    this.contextValue = 'trussChain';
+    this.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(chain.file), { selection: new vscode.Range(chain.runRemoteLine ?? 0, 0, chain.runRemoteLine ?? 0, 0) }] };
   }
 }
 
@@ -105,12 +121,15 @@ export class TrussProjectsTree implements vscode.TreeDataProvider<ProjectsNode>,
     return this.details(node);
   }
 
-  private async roots(): Promise<ProjectNode[]> {
-    const projects = await this.context.projects.projects();
-    vscode.commands.executeCommand('setContext', 'baseten.truss.hasProjects', projects.length > 0);
-    if (projects.length === 0) return [];
-    const names = await this.listedNames();
-    return projects.map((project) => new ProjectNode(project, this.context.projects.record(project), names.has(project.name), this.context.projects.watching.has(project.root)));
+  private async roots(): Promise<Array<ProjectNode | ChainNode>> {
+    const [projects, chains] = await Promise.all([this.context.projects.projects(), this.context.projects.chains()]);
+    void vscode.commands.executeCommand('setContext', 'baseten.truss.hasProjects', projects.length + chains.length > 0);
+    if (projects.length + chains.length === 0) return [];
+    const names = projects.length > 0 ? await this.listedNames() : new Set<string>();
+    return [
+      ...projects.map((project) => new ProjectNode(project, this.context.projects.record(project), names.has(project.name), this.context.projects.watching.has(project.root))),
+      ...chains.map((chain) => new ChainNode(chain)),
+    ];
   }
 
   private listedNames(): Promise<Set<string>> {

@@ -4,6 +4,7 @@ import { showFailure } from '../../platform/failureNotice';
 import type { PredictController, PredictOutcome } from '../predict/predictRun';
 import { DeployOutcome, TrussContext, deployProject } from './deploy';
 import type { TrussProject } from './logic/projects';
+import type { ChainProject } from './projectStore';
 import { ProjectNode } from './projectsTree';
 import type { SyncResult, TrussWatcher } from './watch';
 
@@ -81,28 +82,28 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** A saved request (.baseten/requests/) for this model, by its ID or name. */
-async function savedPayload(modelId: string, name: string): Promise<unknown> {
+/** A saved request (.baseten/requests/) for this model or chain, by its ID or name. */
+async function savedPayload(ownerId: string, name: string): Promise<unknown> {
   const files = (await vscode.workspace.findFiles('.baseten/requests/*.json', undefined, 200)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   for (const file of files) {
     const parsed = parseJson(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8'));
     if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object') continue;
     const saved = parsed.value as { owner?: { id?: unknown; name?: unknown }; payload?: unknown };
-    if ((saved.owner?.id === modelId || saved.owner?.name === name) && 'payload' in saved) return saved.payload;
+    if ((saved.owner?.id === ownerId || saved.owner?.name === name) && 'payload' in saved) return saved.payload;
   }
   return undefined;
 }
 
 /** The selection if it is JSON, else a saved request for the model, else what the user types (the last payload offered). */
-async function predictPayload(state: vscode.Memento, project: TrussProject, modelId: string): Promise<{ payload: unknown } | undefined> {
+async function predictPayload(state: vscode.Memento, project: Pick<TrussProject, 'root' | 'name'>, ownerId: string, title = `Predict on ${project.name} (development)`): Promise<{ payload: unknown } | undefined> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? parseJson(editor.document.getText(editor.selection).trim()) : { ok: false as const };
   if (selected.ok) return { payload: selected.value };
-  const saved = await savedPayload(modelId, project.name);
+  const saved = await savedPayload(ownerId, project.name);
   if (saved !== undefined) return { payload: saved };
   const last = state.get<Record<string, string>>(LAST_PAYLOAD_KEY, {})[project.root] ?? '{}';
   const typed = await vscode.window.showInputBox({
-    title: `Predict on ${project.name} (development)`,
+    title,
     prompt: 'The JSON request body. Tip: select JSON in the editor, or save a request in .baseten/requests/, to skip this.',
     value: last,
     validateInput: (value) => (parseJson(value).ok ? undefined : 'Not valid JSON yet.'),
@@ -112,7 +113,28 @@ async function predictPayload(state: vscode.Memento, project: TrussProject, mode
   return { payload: JSON.parse(typed) as unknown };
 }
 
+/** run_remote on a Chain's development deployment, found on Baseten by the Chain's name. */
+async function runChain(context: TrussContext, controller: PredictController, state: vscode.Memento, chain: ChainProject): Promise<PredictOutcome | undefined> {
+  let found: { id: string; name: string } | undefined;
+  try {
+    found = (await context.services.client.management.listChains()).find((candidate) => candidate.name === chain.name);
+  } catch (error) {
+    showFailure(context.services.log, `Find the Chain ${chain.name} on Baseten`, error);
+    return undefined;
+  }
+  if (!found) {
+    void vscode.window.showInformationMessage(`The Chain ${chain.name} is not on Baseten yet: deploy it with \`truss chains push --watch\` (deploying Chains from the editor is not supported yet), then run it from here.`);
+    return undefined;
+  }
+  const input = await predictPayload(state, { root: chain.file, name: chain.name }, found.id, `Run ${chain.name} (development)`);
+  if (!input) return undefined;
+  return controller.run({ owner: { kind: 'chain', id: found.id, name: found.name }, target: DEVELOPMENT, payload: input.payload });
+}
+
 export async function predictCommand(context: TrussContext, controller: PredictController, state: vscode.Memento, argument: ProjectArgument): Promise<PredictOutcome | undefined> {
+  const chainUri = argument instanceof vscode.Uri ? argument : argument ? undefined : vscode.window.activeTextEditor?.document.uri;
+  const chain = chainUri ? await context.projects.chainOf(chainUri) : undefined;
+  if (chain) return runChain(context, controller, state, chain);
   const project = await resolveProject(context, argument, 'Predict on development');
   if (!project) return undefined;
   let development: Awaited<ReturnType<typeof developmentOf>>;
