@@ -41,9 +41,19 @@ export async function developmentOf(context: TrussContext, project: TrussProject
   return model?.development_deployment_id ? { modelId: model.id, deploymentId: model.development_deployment_id } : undefined;
 }
 
-async function askToDeployFirst(project: TrussProject, what: string): Promise<undefined> {
-  const choice = await vscode.window.showInformationMessage(`${project.name} has no development deployment yet; deploy it before ${what}.`, 'Deploy to Development');
-  if (choice) void vscode.commands.executeCommand('baseten.truss.deployDevelopment', vscode.Uri.file(project.root));
+/** The development deployment, or undefined after saying why not (the lookup failed, or none yet: offer to deploy). */
+async function requireDevelopment(context: TrussContext, project: TrussProject, what: string): Promise<{ modelId: string; deploymentId: string } | undefined> {
+  let development: Awaited<ReturnType<typeof developmentOf>>;
+  try {
+    development = await developmentOf(context, project);
+  } catch (error) {
+    showFailure(context.services.log, `Find ${project.name} on Baseten`, error);
+    return undefined;
+  }
+  if (development) return development;
+  void Promise.resolve(vscode.window.showInformationMessage(`${project.name} has no development deployment yet; deploy it before ${what}.`, 'Deploy to Development')).then((choice) => {
+    if (choice) void vscode.commands.executeCommand('baseten.truss.deployDevelopment', vscode.Uri.file(project.root));
+  });
   return undefined;
 }
 
@@ -137,14 +147,8 @@ export async function predictCommand(context: TrussContext, controller: PredictC
   if (chain) return runChain(context, controller, state, chain);
   const project = await resolveProject(context, argument, 'Predict on development');
   if (!project) return undefined;
-  let development: Awaited<ReturnType<typeof developmentOf>>;
-  try {
-    development = await developmentOf(context, project);
-  } catch (error) {
-    showFailure(context.services.log, `Find ${project.name} on Baseten`, error);
-    return undefined;
-  }
-  if (!development) return askToDeployFirst(project, 'calling it');
+  const development = await requireDevelopment(context, project, 'calling it');
+  if (!development) return undefined;
   const input = await predictPayload(state, project, development.modelId);
   if (!input) return undefined;
   return controller.run({ owner: { kind: 'model', id: development.modelId, name: project.name }, target: DEVELOPMENT, payload: input.payload });
@@ -153,14 +157,8 @@ export async function predictCommand(context: TrussContext, controller: PredictC
 export async function startWatchCommand(context: TrussContext, watcher: TrussWatcher, argument: ProjectArgument): Promise<SyncResult | undefined> {
   const project = await resolveProject(context, argument, 'Watch');
   if (!project) return undefined;
-  let development: Awaited<ReturnType<typeof developmentOf>>;
-  try {
-    development = await developmentOf(context, project);
-  } catch (error) {
-    showFailure(context.services.log, `Find ${project.name} on Baseten`, error);
-    return undefined;
-  }
-  if (!development) return askToDeployFirst(project, 'watching it');
+  const development = await requireDevelopment(context, project, 'watching it');
+  if (!development) return undefined;
   return watcher.start(project, development.modelId, development.deploymentId);
 }
 
