@@ -9,11 +9,15 @@ const require = createRequire(import.meta.url);
 
 // undici and ws are two thirds of the code but needed only from the first request (src/client loads them
 // then): they get files of their own, so activation does not even parse them.
-const VENDORED = ['undici', 'ws'];
+// The Truss deploy's S3 SDK, archiver and YAML parser are needed only when a Truss is deployed or its
+// config.yaml checked: apart too.
+const VENDORED = ['undici', 'ws', '@aws-sdk/client-s3', 'tar', 'yaml'];
+const vendorFile = (name) => name.replace(/[@/]/g, (char) => (char === '/' ? '-' : ''));
 const vendoredApart = {
   name: 'vendored-apart',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+    const names = VENDORED.map((name) => name.replace(/[/@]/g, (char) => `\\${char}`));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: `./vendor/${vendorFile(args.path)}.js`, external: true }));
   },
 };
 
@@ -51,7 +55,7 @@ const extension = {
   metafile: true,
 };
 
-const vendor = (name) => ({ ...node, entryPoints: [require.resolve(name)], outfile: `dist/vendor/${name}.js` });
+const vendor = (name) => ({ ...node, entryPoints: [require.resolve(name)], outfile: `dist/vendor/${vendorFile(name)}.js` });
 
 // Webview front ends run in the browser: one bundle per panel, into media/dist (the panels' only resource root).
 const webview = (name) => ({

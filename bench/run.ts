@@ -501,6 +501,9 @@ async function bundleSize(): Promise<void> {
     ['extension bundle (dist/extension.js)', path.join(root, 'dist', 'extension.js')],
     ['undici, apart (dist/vendor/undici.js, loaded on the first request)', path.join(root, 'dist', 'vendor', 'undici.js')],
     ['ws, apart (dist/vendor/ws.js, loaded with the first WebSocket)', path.join(root, 'dist', 'vendor', 'ws.js')],
+    ['AWS S3 SDK, apart (dist/vendor/aws-sdk-client-s3.js, loaded with the first Truss upload)', path.join(root, 'dist', 'vendor', 'aws-sdk-client-s3.js')],
+    ['tar, apart (dist/vendor/tar.js, loaded with the first Truss archive)', path.join(root, 'dist', 'vendor', 'tar.js')],
+    ['yaml, apart (dist/vendor/yaml.js, loaded with the first config.yaml check)', path.join(root, 'dist', 'vendor', 'yaml.js')],
     ['chat webview bundle (media/dist/chat.js)', path.join(root, 'media', 'dist', 'chat.js')],
   ]) {
     try {

@@ -11,6 +11,7 @@ import { registerMetrics } from './features/metrics/register';
 import { registerOperate } from './features/operate/register';
 import { registerLogs } from './features/logs/register';
 import { registerPredict } from './features/predict/register';
+import { registerTruss } from './features/truss/register';
 import { registerWebSocket } from './features/websocket/register';
 import { ApiKeyStore } from './platform/apiKeyStore';
 import { FeatureContext, FeatureRegistration } from './platform/feature';
@@ -45,10 +46,11 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
   const asyncRequests = registerAsyncRequests(base);
   const websocket = registerWebSocket(base);
   const logs = registerLogs(base);
+  const truss = registerTruss(base, predict.exposed.controller);
   const lm = registerLm(base, asyncRequests.exposed.store, chat.exposed.routes);
   const metrics = registerMetrics(base, explorer.exposed.models);
   const operate = registerOperate(base);
-  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, logs, lm, metrics, operate];
+  const features: Array<FeatureRegistration<string, unknown>> = [keysFeature, explorer, chat, inline, predict, asyncRequests, websocket, logs, lm, metrics, operate, truss];
   for (const feature of features) {
     context.subscriptions.push(...feature.disposables);
     for (const [id, handler] of Object.entries(feature.commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -69,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): BasetenTestApi | und
     predict: predict.exposed,
     asyncRequests: asyncRequests.exposed,
     metrics: metrics.exposed,
+    truss: truss.exposed,
     logUri: context.logUri,
     activationMs: performance.now() - started,
   };
@@ -88,6 +91,7 @@ export interface BasetenTestApi {
   readonly predict: ReturnType<typeof registerPredict>['exposed'];
   readonly asyncRequests: ReturnType<typeof registerAsyncRequests>['exposed'];
   readonly metrics: ReturnType<typeof registerMetrics>['exposed'];
+  readonly truss: ReturnType<typeof registerTruss>['exposed'];
   /** The folder of the extension's log files (the "Baseten" channel writes `Baseten.log` there). */
   readonly logUri: vscode.Uri;
   /** Milliseconds `activate` took, measured inside it. */

@@ -13,6 +13,7 @@ import { serveHost } from '../inference/routes';
 import { serveDashboard } from '../management/dashboard';
 import { serveManagement } from '../management/routes';
 import { serveModelApis } from '../modelApis/routes';
+import { serveS3 } from '../upload/s3Routes';
 import type { Fault, RecordedRequest } from '../types';
 import { WEBSOCKET_MAX_PAYLOAD, handleUpgrade } from '../websocket/upgrade';
 import { authenticate } from './auth';
@@ -96,6 +97,7 @@ async function route(core: EmulatorCore, exchange: Exchange, segments: string[])
   const host = parseHost(first, core.state);
   if (first === 'inference') return serveModelApis(core, exchange, rest);
   if (first === 'management') return serveManagement(core, exchange, rest);
+  if (first === 's3') return serveS3(core, exchange, rest);
   if (host) return serveHost(core, exchange, host, rest);
   if (first === 'dashboard') return serveDashboard(core, exchange, rest);
   if (first === undefined) {

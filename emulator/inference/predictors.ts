@@ -7,11 +7,12 @@ import type { Exchange } from '../core/exchange';
 import { endStream, isRecord, sendJson, sendText, startStream, writeChunk, yieldToEventLoop } from '../core/exchange';
 import type { Resolved } from '../core/targets';
 import { completeChat, prepareChat, serveChat } from '../modelApis/chat';
-import type { AsyncErrorCode, ModelApiState, ModelState } from '../state/state';
+import type { AsyncErrorCode, EmulatorState, ModelApiState, ModelState } from '../state/state';
 import { gradientPng } from './png';
 import type { ResolvedOptions } from '../core/options';
 import type { Timers } from '../core/timers';
 import type { Lifecycle } from '../state/lifecycle';
+import { serveTrussPredict, trussSourceOf } from '../upload/trussServe';
 
 export type PredictInput = { kind: 'json'; value: unknown } | { kind: 'bytes'; contentType: string; data: Buffer };
 
@@ -76,6 +77,7 @@ export const PREDICT_TRACEBACK = [
 
 /** What the models read from the core: streaming pace (options, timers) and deployment logs (lifecycle). */
 export interface PredictorCore {
+  readonly state: EmulatorState;
   readonly options: ResolvedOptions;
   readonly timers: Timers;
   readonly lifecycle: Lifecycle;
@@ -217,6 +219,9 @@ export async function servePredict(core: PredictorCore, exchange: Exchange, reso
   }
   const model = resolved.owner.model;
   const value = input.kind === 'json' ? input.value : undefined;
+  // A deployment built from an uploaded Truss runs its own model.py (upload/trussPredict.ts).
+  const truss = trussSourceOf(core, resolved.deployment);
+  if (truss) return serveTrussPredict(core, exchange, resolved.deployment, truss, input);
   switch (model.behaviour) {
     case 'echo':
       if (input.kind === 'json') sendJson(exchange, 200, input.value);

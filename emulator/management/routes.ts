@@ -15,6 +15,7 @@ import type { ManagementContext, ManagementCore, ManagementHandler } from './con
 import { fail, ok } from './context';
 import { queryLogs } from './logQuery';
 import { MODEL_ROUTES } from './modelRoutes';
+import { UPLOAD_ROUTES } from '../upload/routes';
 import { chainDeploymentView, chainEnvironmentView, chainView, managementModelApiView } from './views';
 
 function withChain(context: ManagementContext, then: (chain: ChainState) => void): void {
@@ -101,7 +102,7 @@ const CHAIN_ROUTES: Route<ManagementHandler>[] = [
   }) },
 ];
 
-const ROUTES = [...WORKSPACE_ROUTES, ...MODEL_ROUTES, ...CHAIN_ROUTES];
+const ROUTES = [...WORKSPACE_ROUTES, ...MODEL_ROUTES, ...UPLOAD_ROUTES, ...CHAIN_ROUTES];
 
 export function serveManagement(core: ManagementCore, exchange: Exchange, rest: string[]): void {
   if (rest[0] !== 'v1') {

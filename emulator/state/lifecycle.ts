@@ -19,6 +19,7 @@ interface Step {
   at: number;
   status: DeploymentStatus;
   log: string;
+  level?: LogLevel;
 }
 
 const WAKE: Step[] = [
@@ -41,6 +42,21 @@ const RETRY: Step[] = [
   { at: 0.6, status: 'LOADING_MODEL', log: 'Executing model.load()' },
   { at: 1, status: 'ACTIVE', log: 'Completed model.load() execution; replica ready' },
 ];
+
+/** A new Truss archive: image build, deploy, model load. */
+const BUILD: Step[] = [
+  { at: 0, status: 'BUILDING', log: 'Building model image from the uploaded Truss' },
+  { at: 0.4, status: 'DEPLOYING', log: 'Model image built; deploying' },
+  { at: 0.6, status: 'LOADING_MODEL', log: 'Executing model.load()' },
+  { at: 1, status: 'ACTIVE', log: 'Completed model.load() execution; replica ready' },
+];
+
+function failedBuild(reason: string): Step[] {
+  return [
+    { at: 0, status: 'BUILDING', log: 'Building model image from the uploaded Truss' },
+    { at: 0.4, status: 'BUILD_FAILED', log: `Build failed: ${reason}`, level: 'ERROR' },
+  ];
+}
 
 const LOG_LIMIT = 2000;
 
@@ -115,14 +131,13 @@ export class Lifecycle {
     this.transitions.delete(target);
   }
 
-  private run(target: Deployment, steps: Step[]): void {
+  private run(target: Deployment, steps: Step[], total = this.options.wakeDelayMs): void {
     this.cancelTransition(target);
-    const total = this.options.wakeDelayMs;
     const cancels: Array<() => void> = [];
     for (const step of steps) {
       const enter = (): void => {
         this.apply(target, step.status);
-        this.log(target, step.log);
+        this.log(target, step.log, step.level);
         if (step === steps[steps.length - 1]) this.transitions.delete(target);
       };
       const delay = Math.round(step.at * total);
@@ -149,6 +164,14 @@ export class Lifecycle {
 
   retry(target: Deployment): void {
     this.run(target, RETRY);
+  }
+
+  /**
+   * Builds a deployment from a new archive, up to ACTIVE, or to BUILD_FAILED with the reason in its logs. An
+   * image build takes longer than a wake: three times `wakeDelayMs`.
+   */
+  build(target: Deployment, failure?: string): void {
+    this.run(target, failure === undefined ? BUILD : failedBuild(failure), this.options.wakeDelayMs * 3);
   }
 
   /**

@@ -9,6 +9,8 @@ import { ManagementClient } from './management';
 import { MetricsClient } from './metrics';
 import { PromotionClient } from './promotion';
 import { ModelApisClient } from './modelApis';
+import { ModelUploadClient } from './modelUpload';
+import { PatchClient } from './patches';
 import { BasetenEndpoints, DEFAULT_ENDPOINTS } from './urls';
 import { WebSocketSession, WebSocketSessionOptions, openWebSocketSession } from './websocket';
 import type { Owner, Target } from './target';
@@ -28,6 +30,8 @@ export class BasetenClient {
   readonly promotion: PromotionClient;
   readonly autoscaling: AutoscalingClient;
   readonly logs: LogsClient;
+  readonly uploads: ModelUploadClient;
+  readonly patches: PatchClient;
 
   constructor(options: BasetenClientOptions) {
     this.endpoints = { ...DEFAULT_ENDPOINTS, ...definedEndpoints(options.endpoints) };
@@ -40,6 +44,8 @@ export class BasetenClient {
     this.promotion = new PromotionClient(this.http, endpoints);
     this.autoscaling = new AutoscalingClient(this.http, endpoints);
     this.logs = new LogsClient(this.http, endpoints);
+    this.uploads = new ModelUploadClient(this.http, endpoints);
+    this.patches = new PatchClient(this.http, endpoints);
   }
 
   /** A WebSocket session to a model's or chain's `websocket` action, the auth header on the upgrade. */
@@ -134,3 +140,7 @@ export {
   formatSeconds,
 } from './autoscaling';
 export type { AutoscalingField, AutoscalingRange, AutoscalingUpdate, AutoscalingUpdateResult } from './autoscaling';
+export { ModelUploadClient, s3EndpointFor } from './modelUpload';
+export type { DeploymentArchivePayload, UploadCredentials, PreparedUpload, CreatedModelDeployment, UploadDestination } from './modelUpload';
+export { PatchClient } from './patches';
+export type { PatchPoint, PatchPointWithHash, PatchState, PatchOp, PatchAction, PatchOutcome, PatchPlanner } from './patches';

@@ -151,6 +151,8 @@ export function prepareRun(emulator: Emulator, args: RunnerArgs, screenshotUrl: 
   const demo = join(repoRoot, 'demo');
   if (existsSync(demo)) cpSync(demo, run.workspace, { recursive: true });
   else mkdirSync(run.workspace, { recursive: true });
+  // A Truss project to deploy, watch and call, and a Chain to run (test/integration/truss.test.ts).
+  for (const project of ['hello-truss', 'pipeline-chain']) cpSync(join(repoRoot, 'test', 'fixtures', 'truss', project), join(run.workspace, project), { recursive: true });
   writeSettings(run.userDataDir, emulatorSettings(emulator, args.untrusted));
   if (args.untrusted) writeUntrustedWorkspaceSettings(run.workspace, emulator);
   run.env = {

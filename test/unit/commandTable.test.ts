@@ -11,6 +11,7 @@ import { METRICS_COMMANDS } from '../../src/features/metrics/logic/commandIds';
 import { OPERATE_COMMANDS } from '../../src/features/operate/logic/commandIds';
 import { LOGS_COMMANDS } from '../../src/features/logs/logic/commandIds';
 import { PREDICT_COMMANDS } from '../../src/features/predict/logic/commandIds';
+import { TRUSS_COMMANDS } from '../../src/features/truss/logic/commandIds';
 import { WEBSOCKET_COMMANDS } from '../../src/features/websocket/logic/commandIds';
 
 // Each feature's register.ts returns a `Record<id, handler>` typed by these lists, so the compiler holds the
@@ -26,6 +27,7 @@ const FEATURE_COMMANDS: Record<string, readonly string[]> = {
   metrics: METRICS_COMMANDS,
   operate: OPERATE_COMMANDS,
   logs: LOGS_COMMANDS,
+  truss: TRUSS_COMMANDS,
 };
 
 interface Manifest {
