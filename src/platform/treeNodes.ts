@@ -23,7 +23,7 @@ export class ErrorNode implements ExplorerNode {
     item.tooltip = new vscode.MarkdownString(`**Failed to load ${this.what}**\n\n${escapeMarkdown(this.message)}\n\nClick to open the log at this error (${this.logReference}).`);
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
     item.contextValue = 'baseten.error';
-    item.command = { command: 'baseten.showLog', title: 'Show Log', arguments: [this.logReference] };
+    item.command = { command: 'baseten.showLog', title: 'Show Extension Log', arguments: [this.logReference] };
     return item;
   }
 }

@@ -58,8 +58,8 @@ describe('Activation', function () {
     await screenshot('first-hour-8-sidebar');
   });
 
-  it('a command runs from the command palette (Baseten: Show Log)', async () => {
-    await runCommandInUi('Baseten: Show Log');
+  it('a command runs from the command palette (Baseten: Show Extension Log)', async () => {
+    await runCommandInUi('Baseten: Show Extension Log');
     await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'output'), 10_000, 'the log in the Output panel');
     await screenshot('log');
     await vscode.commands.executeCommand('workbench.action.closePanel');

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BasetenTestApi } from '../../src/extension';
 import type { PredictOutcome } from '../../src/features/predict/predictRun';
+import type { LogsPanel } from '../../src/features/logs/logsPanel';
 import type { DeployOutcome } from '../../src/features/truss/deploy';
 import type { TrussProject } from '../../src/features/truss/logic/projects';
 import type { ProjectNode } from '../../src/features/truss/projectsTree';
@@ -244,7 +245,14 @@ describe('Truss dev loop', function () {
       const outcome = await vscode.commands.executeCommand<DeployOutcome>('baseten.truss.deployDevelopment', vscode.Uri.file(project.root));
       assert.equal(outcome?.outcome, 'failed', outcome?.message);
       assert.equal(outcome.message, 'hello-truss did not come up: Build failed. Its build logs say why.');
-      assert.deepEqual(outcome.buttons, ['Open Build Logs', 'Open config.yaml']);
+      assert.deepEqual(outcome.buttons, ['Show Build Logs', 'Open config.yaml']);
+      // Show Build Logs opens the deployment's logs in the editor, where the build's reason is.
+      const logs = await vscode.commands.executeCommand<LogsPanel>('baseten.showLogs', outcome.logs);
+      try {
+        await waitFor(() => !logs.state.loading && logs.buffer.lines.some((line) => line.level === 'ERROR' && line.message.startsWith('Build failed:')), 15_000, 'the build failure in the logs');
+      } finally {
+        logs.dispose();
+      }
       assert.equal((await projectRow(api, project))?.description, 'development · Build failed');
       if (hasBrowser()) await waitFor(async () => (await textsInUi('.monaco-list-row')).some((text) => text.includes('development · Build failed')), 10_000, 'the view to show the failed build');
       await vscode.commands.executeCommand('notifications.showList');

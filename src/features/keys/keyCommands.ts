@@ -72,7 +72,7 @@ export async function keyActions(services: BasetenServices): Promise<void> {
   const items: Array<vscode.QuickPickItem & { command: string }> = [
     { label: '$(key) Set API Key', description: 'store a key in secret storage', command: 'baseten.setApiKey' },
     { label: '$(plug) Test Connection', command: 'baseten.testConnection' },
-    { label: '$(output) Show Log', command: 'baseten.showLog' },
+    { label: '$(output) Show Extension Log', command: 'baseten.showLog' },
   ];
   if (source === 'secretStorage') items.splice(1, 0, { label: '$(trash) Clear API Key', command: 'baseten.clearApiKey' });
   const picked = await vscode.window.showQuickPick(items, {

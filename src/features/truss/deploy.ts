@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { BasetenError, DeploymentStatusError, describeDeploymentStatus } from '../../client';
 import type { DeploymentArchivePayload, UploadDestination } from '../../client';
 import type { DeploymentCatalog } from '../../catalog/deploymentCatalog';
-import { showFailure } from '../../platform/failureNotice';
+import { failureLogs, showFailure } from '../../platform/failureNotice';
+import type { FailureLogs } from '../../platform/failureNotice';
 import type { BasetenServices } from '../../platform/services';
 import { statusPollMs } from '../../platform/settings';
 import { ConfigDiagnostics } from './configDiagnostics';
@@ -27,6 +28,8 @@ export interface DeployOutcome {
   message: string;
   record?: DeployRecord;
   buttons?: string[];
+  /** A failed build's logs, which *Show Build Logs* opens. */
+  logs?: FailureLogs;
 }
 
 const STEP_TEXT = { prepare: 'Asking Baseten where to upload…', upload: 'Uploading the Truss…', create: 'Creating the deployment…' } as const;
@@ -165,12 +168,13 @@ async function deployFailed(context: TrussContext, project: TrussProject, error:
     const failed: DeployRecord = { ...record, status: error.deployment.status };
     await context.projects.saveRecord(project, failed);
     const message = `${project.name} did not come up: ${status}. Its build logs say why.`;
-    const logsUrl = `${context.services.client.endpoints.dashboardUrl.replace(/\/+$/, '')}/models/${encodeURIComponent(record.modelId)}/logs/${encodeURIComponent(record.deploymentId)}`;
-    void Promise.resolve(vscode.window.showErrorMessage(message, 'Open Build Logs', 'Open config.yaml')).then((choice) => {
-      if (choice === 'Open Build Logs') void vscode.env.openExternal(vscode.Uri.parse(logsUrl));
+    // The deployment's logs from its deploy on (Show Logs starts a little before the given time).
+    const logs = failureLogs({ owner: { kind: 'model', id: record.modelId, name: record.modelName }, target: { kind: 'deployment', id: record.deploymentId } }, error, { deploymentId: record.deploymentId, atMs: Date.parse(record.at) });
+    void Promise.resolve(vscode.window.showErrorMessage(message, 'Show Build Logs', 'Open config.yaml')).then((choice) => {
+      if (choice === 'Show Build Logs') void vscode.commands.executeCommand('baseten.showLogs', logs);
       if (choice === 'Open config.yaml') void vscode.window.showTextDocument(vscode.Uri.file(project.configPath));
     });
-    return { outcome: 'failed', message, record: failed, buttons: ['Open Build Logs', 'Open config.yaml'] };
+    return { outcome: 'failed', message, record: failed, buttons: ['Show Build Logs', 'Open config.yaml'], logs };
   }
   const shown = showFailure(context.services.log, `Deploy ${project.name}`, error);
   return { outcome: 'error', message: shown.message, record, buttons: shown.buttons };
