@@ -56,6 +56,11 @@ export function isShortEscape(code: number): boolean {
   return code === 34 || code === 92 || code === 47 || code === 98 || code === 102 || code === 110 || code === 114 || code === 116;
 }
 
+/** Whether `}` (closesObject) or `]` may come now, inside an object (innermostIsObject) or an array. */
+export function mayClose(expect: Expect, innermostIsObject: boolean | undefined, closesObject: boolean): boolean {
+  return expect === Expect.CommaOrClose ? innermostIsObject === closesObject : expect === (closesObject ? Expect.KeyOrCloseObject : Expect.ValueOrCloseArray);
+}
+
 export class JsonScanner {
   /** Where the last token starts (after any whitespace). */
   start = 0;
@@ -94,10 +99,7 @@ export class JsonScanner {
       case 93: {
         // ]
         const closesObject = code === 125;
-        const allowed =
-          expect === Expect.CommaOrClose
-            ? this.inObject[this.inObject.length - 1] === closesObject
-            : expect === (closesObject ? Expect.KeyOrCloseObject : Expect.ValueOrCloseArray);
+        const allowed = mayClose(expect, this.inObject[this.inObject.length - 1], closesObject);
         if (!allowed) return this.fail(i);
         this.inObject.pop();
         this.end = i + 1;

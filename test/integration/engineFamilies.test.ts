@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { ChatModel } from '../../src/features/chat/logic/protocol';
 import type { InlineEditSession } from '../../src/features/inline/inlineEditSession';
 import { emulatorControl, extensionApi } from './harness';
+import { basetenLanguageModel, readAll } from './languageModelResponses';
 
 interface Family {
   model: string;
@@ -29,22 +30,6 @@ const FAMILIES: Family[] = [
 const SELECTED = 'let total = 0;';
 /** Four tokens: short enough for DeepSeek to hold it past its finish chunk. */
 const SHORT_REWRITE = '```ts\nconst total = 0;\n```';
-
-async function readAll(response: vscode.LanguageModelChatResponse): Promise<{ text: string; toolCalls: vscode.LanguageModelToolCallPart[] }> {
-  let text = '';
-  const toolCalls: vscode.LanguageModelToolCallPart[] = [];
-  for await (const part of response.stream) {
-    if (part instanceof vscode.LanguageModelTextPart) text += part.value;
-    else if (part instanceof vscode.LanguageModelToolCallPart) toolCalls.push(part);
-  }
-  return { text, toolCalls };
-}
-
-async function languageModel(id: string): Promise<vscode.LanguageModelChat> {
-  const [model] = await vscode.lm.selectChatModels({ vendor: 'baseten', id });
-  assert.ok(model, `${id} is offered to VS Code chat`);
-  return model;
-}
 
 describe('Every engine family through every chat path', function () {
   this.timeout(60_000);
@@ -85,7 +70,7 @@ describe('Every engine family through every chat path', function () {
       });
 
       it("VS Code's language-model API streams the answer, and a stop string ends it cleanly", async () => {
-        const model = await languageModel(family.model);
+        const model = await basetenLanguageModel(family.model);
         const hello = await readAll(await model.sendRequest([vscode.LanguageModelChatMessage.User('say: Hello')], {}));
         assert.equal(hello.text, 'Hello');
         const cut = await readAll(await model.sendRequest([vscode.LanguageModelChatMessage.User('say: one two STOP three')], { modelOptions: { stop: ['STOP'] } }));
@@ -93,7 +78,7 @@ describe('Every engine family through every chat path', function () {
       });
 
       it("an agent's round trip: a tool call, the tool's result sent back, and the model's answer to it", async () => {
-        const model = await languageModel(family.model);
+        const model = await basetenLanguageModel(family.model);
         const tool = vscode.lm.tools.find((candidate) => candidate.name === 'baseten_list_deployments');
         assert.ok(tool, 'the list tool is registered');
         const tools: vscode.LanguageModelChatTool[] = [{ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }];

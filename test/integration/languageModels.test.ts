@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { emulatorControl, emulatorKeys, emulatorStats, emulatorUrl, extensionApi, waitFor } from './harness';
+import { basetenLanguageModel, readAll } from './languageModelResponses';
+
+const KIMI = 'moonshotai/Kimi-K2.6';
 
 /** VS Code 1.139 has `LanguageModelDataPart`; the typings this builds with (1.104) do not. */
 const LanguageModelDataPart = (vscode as unknown as { LanguageModelDataPart: new (data: Uint8Array, mimeType: string) => vscode.LanguageModelTextPart }).LanguageModelDataPart;
@@ -12,22 +15,6 @@ async function catalogue(): Promise<string[]> {
   const response = await fetch(`${emulatorUrl()}/inference/v1/models`, { headers: { authorization: `Bearer ${emulatorKeys().apiKey}` } });
   const body = (await response.json()) as { data: Array<{ id: string }> };
   return body.data.map((model) => model.id).sort();
-}
-
-async function baseten(id = 'moonshotai/Kimi-K2.6'): Promise<vscode.LanguageModelChat> {
-  const [model] = await vscode.lm.selectChatModels({ vendor: 'baseten', id });
-  assert.ok(model, `${id} is offered to VS Code chat`);
-  return model;
-}
-
-async function readAll(response: vscode.LanguageModelChatResponse): Promise<{ text: string; toolCalls: vscode.LanguageModelToolCallPart[] }> {
-  let text = '';
-  const toolCalls: vscode.LanguageModelToolCallPart[] = [];
-  for await (const part of response.stream) {
-    if (part instanceof vscode.LanguageModelTextPart) text += part.value;
-    else if (part instanceof vscode.LanguageModelToolCallPart) toolCalls.push(part);
-  }
-  return { text, toolCalls };
 }
 
 describe('Baseten models in VS Code chat (vscode.lm)', function () {
@@ -72,7 +59,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   });
 
   it('an image part reaches a model with image input as an image_url part', async () => {
-    const model = await baseten();
+    const model = await basetenLanguageModel(KIMI);
     const image = new LanguageModelDataPart(PNG, 'image/png');
     const response = await model.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('[[echo]] What is in it?'), image])], {}, new vscode.CancellationTokenSource().token);
     const { text } = await readAll(response);
@@ -80,7 +67,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   });
 
   it('an image for a model without image input is refused with a clear error, not dropped', async () => {
-    const model = await baseten('openai/gpt-oss-120b');
+    const model = await basetenLanguageModel('openai/gpt-oss-120b');
     const before = (await emulatorStats()).requests.length;
     const image = new LanguageModelDataPart(PNG, 'image/png');
     await assert.rejects(
@@ -92,14 +79,14 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   });
 
   it('sendRequest streams the answer', async () => {
-    const model = await baseten();
+    const model = await basetenLanguageModel(KIMI);
     const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('say: streamed through vscode.lm')], {}, new vscode.CancellationTokenSource().token);
     const { text } = await readAll(response);
     assert.equal(text, 'streamed through vscode.lm');
   });
 
   it('tool calls come back as LanguageModelToolCallPart with parsed input', async () => {
-    const model = await baseten('openai/gpt-oss-120b');
+    const model = await basetenLanguageModel('openai/gpt-oss-120b');
     const tools: vscode.LanguageModelChatTool[] = [
       { name: 'get_weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
     ];
@@ -111,7 +98,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   });
 
   it('cancelling the token closes the request', async () => {
-    const model = await baseten();
+    const model = await basetenLanguageModel(KIMI);
     const before = (await emulatorStats()).requests.length;
     const source = new vscode.CancellationTokenSource();
     const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Go on [[tokens:20000]]')], {}, source.token);
@@ -128,7 +115,7 @@ describe('Baseten models in VS Code chat (vscode.lm)', function () {
   });
 
   it('counts tokens', async () => {
-    const model = await baseten();
+    const model = await basetenLanguageModel(KIMI);
     const count = await model.countTokens('Hello there, how are you today?');
     assert.ok(count > 0 && count < 20, String(count));
   });

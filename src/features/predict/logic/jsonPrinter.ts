@@ -5,7 +5,7 @@
  * strictly as `JSON.parse` does and stops at the first byte that makes the text invalid. Plain code: no editor
  * APIs. (src/client/jsonScanner.ts checks the same grammar on decoded text, for callers that hold a string.)
  */
-import { Expect, isDigit, isHexDigit, isShortEscape } from '../../../client/jsonScanner';
+import { Expect, isDigit, isHexDigit, isShortEscape, mayClose } from '../../../client/jsonScanner';
 
 /** A token cut by the end of a chunk, carried into the next one. */
 const enum Partial {
@@ -153,10 +153,7 @@ export class JsonPrinter {
       case 93: {
         // ]
         const closesObject = code === 125;
-        const allowed =
-          expect === Expect.CommaOrClose
-            ? this.inObject[this.inObject.length - 1] === closesObject
-            : expect === (closesObject ? Expect.KeyOrCloseObject : Expect.ValueOrCloseArray);
+        const allowed = mayClose(expect, this.inObject[this.inObject.length - 1], closesObject);
         if (!allowed) return -1;
         this.inObject.pop();
         this.index.pop();
