@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PatchOutcome } from '../../client';
 import { showFailure } from '../../platform/failureNotice';
@@ -80,17 +81,19 @@ class WatchSession implements vscode.Disposable {
 
   private async patchOnce(): Promise<SyncResult> {
     const { project, context } = this;
-    const configText = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(project.configPath))).toString('utf8');
-    const read = readTrussConfig(configText);
-    if (read.issues.some((issue) => issue.severity === 'error')) {
-      await checkConfig(context, project);
-      this.set('problem', 'config.yaml has problems; fix them to go on syncing');
-      return { outcome: 'invalid', message: this.detail };
-    }
-    this.set('patching', 'sending changes');
     try {
-      const files = await listProjectFiles(project.root);
-      const hashed = await hashProjectFiles(project.root, files);
+      // One snapshot of the files: the plan's config.yaml and its hash must describe the same bytes, even when a
+      // save lands while this round reads.
+      const hashed = await hashProjectFiles(project.root, await listProjectFiles(project.root));
+      const snapshot = hashed.contents.get(path.relative(project.root, project.configPath).split(path.sep).join('/'));
+      const configText = (snapshot ?? Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(project.configPath)))).toString('utf8');
+      const read = readTrussConfig(configText);
+      if (read.issues.some((issue) => issue.severity === 'error')) {
+        await checkConfig(context, project);
+        this.set('problem', 'config.yaml has problems; fix them to go on syncing');
+        return { outcome: 'invalid', message: this.detail };
+      }
+      this.set('patching', 'sending changes');
       const local = { ...hashed, configText, config: read.config, requirements: read.requirements };
       const outcome = await context.services.client.patches.patch(this.modelId, this.deploymentId, (base) => planPatch(base, local));
       if (outcome.kind === 'needs_full_deploy') return this.redeploy(outcome.reason);
