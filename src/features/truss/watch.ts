@@ -39,7 +39,20 @@ class WatchSession implements vscode.Disposable {
   ) {
     const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(project.root), '**/*'));
     const schedule = (): void => this.schedule();
-    this.disposables.push(files, files.onDidChange(schedule), files.onDidCreate(schedule), files.onDidDelete(schedule));
+    // Saves in the editor also schedule a round: the file watcher can report them late, or not at all.
+    const inProject = (document: vscode.TextDocument): boolean => {
+      const relative = path.relative(project.root, document.uri.fsPath);
+      return !relative.startsWith('..') && !path.isAbsolute(relative);
+    };
+    this.disposables.push(
+      files,
+      files.onDidChange(schedule),
+      files.onDidCreate(schedule),
+      files.onDidDelete(schedule),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (document.uri.scheme === 'file' && inProject(document)) schedule();
+      }),
+    );
     const warm = setInterval(() => void this.context.services.client.patches.keepWarm(this.modelId).catch(() => undefined), KEEP_WARM_MS);
     this.disposables.push({ dispose: () => clearInterval(warm) }, { dispose: () => this.timer && clearTimeout(this.timer) });
   }
@@ -85,7 +98,7 @@ class WatchSession implements vscode.Disposable {
       // One snapshot of the files: the plan's config.yaml and its hash must describe the same bytes, even when a
       // save lands while this round reads.
       const hashed = await hashProjectFiles(project.root, await listProjectFiles(project.root));
-      const snapshot = hashed.contents.get(path.relative(project.root, project.configPath).split(path.sep).join('/'));
+      const snapshot = hashed.contents.get(path.basename(project.configPath));
       const configText = (snapshot ?? Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(project.configPath)))).toString('utf8');
       const read = readTrussConfig(configText);
       if (read.issues.some((issue) => issue.severity === 'error')) {
