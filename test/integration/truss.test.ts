@@ -166,7 +166,9 @@ describe('Truss dev loop', function () {
     await vscode.window.showTextDocument(document, { preview: false });
     try {
       await editAndSave(document, 'cpu: "1"', 'cpu: "2"');
-      await waitFor(() => session.last?.outcome === 'redeployed' || session.last?.outcome === 'error', 60_000, 'Watch to redeploy');
+      await waitFor(() => session.last?.outcome === 'redeployed' || session.last?.outcome === 'error', 60_000, 'Watch to redeploy').catch((error: Error) => {
+        throw new Error(`${error.message}; Watch is ${session.state} (${session.detail}) after ${session.syncs} rounds, the last ${JSON.stringify(session.last)}`);
+      });
       assert.equal(session.last?.outcome, 'redeployed', session.last?.message);
       assert.equal(await countRequests(/prepare_model_upload$/), uploads + 1, 'one full deploy');
       assert.equal(api.truss.context.projects.record(project)?.status, 'ACTIVE');
