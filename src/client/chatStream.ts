@@ -91,24 +91,59 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     return this.result;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<ChatStreamEvent> {
+  /**
+   * Events one at a time, handed out from the batch of each network chunk: an async generator yielding
+   * every event would cost an extra await per event, which at 200,000 events a second is a fifth of the
+   * reader's time (npm run bench chat).
+   */
+  [Symbol.asyncIterator](): AsyncIterator<ChatStreamEvent> {
     if (this.consumed) throw new Error('A chat stream can be read only once.');
     this.consumed = true;
+    const batches = this.eventBatches();
+    let batch: ChatStreamEvent[] = [];
+    let next = 0;
+    return {
+      next: async (): Promise<IteratorResult<ChatStreamEvent>> => {
+        while (next >= batch.length) {
+          const step = await batches.next();
+          if (step.done) return { done: true, value: undefined };
+          batch = step.value;
+          next = 0;
+        }
+        return { done: false, value: batch[next++] };
+      },
+      return: async (): Promise<IteratorResult<ChatStreamEvent>> => {
+        batch = [];
+        await batches.return(undefined);
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  private async *eventBatches(): AsyncGenerator<ChatStreamEvent[]> {
     const signal = this.controller.signal;
     try {
       for await (const batch of readSseBatches(this.response.chunks(signal))) {
-        for (const event of batch) {
-          const data = event.data;
-          if (data === '[DONE]') {
-            this.result.complete = true;
-            continue;
+        const out: ChatStreamEvent[] = [];
+        try {
+          for (const event of batch) {
+            const data = event.data;
+            if (data === '[DONE]') {
+              this.result.complete = true;
+              continue;
+            }
+            if (this.result.complete) continue;
+            // No error event is documented for Baseten; an SSE event named `error` must not pass for success.
+            if (event.event === 'error') throw this.reportedError(data);
+            if (!data) continue;
+            this.apply(this.parse(data), out);
           }
-          if (this.result.complete) continue;
-          // No error event is documented for Baseten; an SSE event named `error` must not pass for success.
-          if (event.event === 'error') throw this.reportedError(data);
-          if (!data) continue;
-          for (const out of this.apply(this.parse(data))) yield out;
+        } catch (caught) {
+          // The events before the bad one are still handed out, then the error.
+          if (out.length) yield out;
+          throw caught;
         }
+        if (out.length) yield out;
       }
     } catch (caught) {
       throw this.failure(caught);
@@ -175,9 +210,8 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     });
   }
 
-  /** Folds one chunk into the result and returns the events it carried. */
-  private apply(chunk: ChatCompletionChunk): ChatStreamEvent[] {
-    const events: ChatStreamEvent[] = [];
+  /** Folds one chunk into the result and adds the events it carried to `events`. */
+  private apply(chunk: ChatCompletionChunk, events: ChatStreamEvent[]): void {
     const result = this.result;
     result.id ??= chunk.id;
     result.model ??= chunk.model;
@@ -212,9 +246,7 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
       result.usage = chunk.usage;
       events.push({ type: 'usage', usage: chunk.usage });
     }
-    return events;
   }
-
 
   private markFirstToken(): void {
     this.timings.firstTokenAt ??= performance.now();

@@ -307,11 +307,32 @@ describe('chat streams (ChatStream)', () => {
 
   it('a malformed data: JSON line fails with kind protocol and keeps what arrived before it', async () => {
     const body = sse([chunk({ content: 'kept ' }), chunk({ content: 'too' }), '{"id":"x","choices":[{"index":0,"delta":{"content":"bro', chunk({ content: 'never' })]);
-    const { error } = await readChat([enc(body)]);
+    const { error, events } = await readChat([enc(body)]);
     assert.ok(error);
     assert.equal(error.kind, 'protocol');
     assert.match(error.message, /malformed/);
     assert.equal((error.partial as ChatResult).text, 'kept too');
+    // The good events of the same network chunk are handed out before the error.
+    assert.deepEqual(events.map((e) => JSON.parse(e).text), ['kept ', 'too']);
+  });
+
+  it('a reader that stops after one event of a network chunk ends the stream and frees it; a second read is refused', async () => {
+    const body = sse([chunk({ content: 'one ' }), chunk({ content: 'two ' }), chunk({ content: 'three' }, { finish_reason: 'stop' })]);
+    const stream = chatStreamOf([enc(body)]);
+    const seen: string[] = [];
+    for await (const event of stream) {
+      if (event.type === 'content') seen.push(event.text);
+      break;
+    }
+    assert.deepEqual(seen, ['one ']);
+    assert.ok(stream.timings.endedAt !== undefined, 'the stream ended when the reader stopped');
+    // The result holds what was received: the whole network chunk was read before its first event was handed out.
+    assert.equal(stream.result.text, 'one two three');
+    await assert.rejects(async () => {
+      for await (const _event of stream) {
+        // never reached
+      }
+    }, /read only once/);
   });
 
   it('a data: line that is JSON but not an object fails with kind protocol', async () => {
