@@ -93,6 +93,14 @@ export function emulatorSettings(emulator: Emulator, untrusted = false): Record<
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'chat.disableAIFeatures': true,
+    // code-server runs the extension host as a remote one, whose port finder reads /proc and spawns `ps`
+    // every few seconds; a desktop window's local host has none, and its stalls would land in the bench.
+    'remote.autoForwardPorts': false,
+    'remote.autoForwardPortsSource': 'output',
+    // The test workspace is no git repository, so VS Code's git spawns `git rev-parse` for every visible
+    // file editor each time the visible editors change; in a user's repository it finds the repository and
+    // spawns nothing.
+    'git.autoRepositoryDetection': 'subFolders',
     'security.workspace.trust.enabled': untrusted,
     // Restricted Mode without the startup dialog: the folder simply stays untrusted.
     ...(untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
