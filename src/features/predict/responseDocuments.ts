@@ -6,8 +6,8 @@ const KEPT = 20;
 const NO_LONGER_KEPT = Buffer.from('// This response is no longer kept in memory. Run the request again from Baseten: Show Request History.');
 
 interface Content {
-  parts: string[];
-  bytes?: Uint8Array;
+  /** The text as UTF-8, in the pieces it came in until VS Code reads it whole. */
+  chunks: Buffer[];
   size: number;
   /** Changes with every append, so VS Code sees a new version of the file and reloads it. */
   mtime: number;
@@ -34,11 +34,16 @@ export class ResponseDocuments implements vscode.FileSystemProvider, vscode.Disp
     this.registration = vscode.workspace.registerFileSystemProvider(RESPONSE_SCHEME, this, { isCaseSensitive: true, isReadonly: true });
   }
 
-  /** A new document's URI; its title is what the tab shows. */
-  create(title: string, extension: string, text = ''): vscode.Uri {
+  /**
+   * A new document's URI; its title is what the tab shows. The text is kept as UTF-8 pieces: a live document
+   * encodes only what was appended, and one non-ASCII character joined to a megabyte of ASCII never makes V8
+   * copy it all into a two-byte string.
+   */
+  create(title: string, extension: string, text: string | string[] = ''): vscode.Uri {
     const safe = title.replace(/[/\\?#%]/g, '-');
     const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${++this.counter}/${safe}.${extension}` });
-    this.contents.set(uri.toString(), { parts: [text], size: Buffer.byteLength(text), mtime: this.tick() });
+    const chunks = (typeof text === 'string' ? [text] : text).map((part) => Buffer.from(part));
+    this.contents.set(uri.toString(), { chunks, size: chunks.reduce((total, chunk) => total + chunk.length, 0), mtime: this.tick() });
     while (this.contents.size > KEPT) this.contents.delete(this.contents.keys().next().value as string);
     return uri;
   }
@@ -46,21 +51,15 @@ export class ResponseDocuments implements vscode.FileSystemProvider, vscode.Disp
   append(uri: vscode.Uri, text: string): void {
     const content = this.contents.get(uri.toString());
     if (!content) return;
-    content.parts.push(text);
-    content.bytes = undefined;
-    content.size += Buffer.byteLength(text);
+    const chunk = Buffer.from(text);
+    content.chunks.push(chunk);
+    content.size += chunk.length;
     content.mtime = this.tick();
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
   has(uri: vscode.Uri | string): boolean {
     return this.contents.has(uri.toString());
-  }
-
-  /** The text of a response document, whether or not it is open. */
-  text(uri: vscode.Uri | string): string | undefined {
-    const content = this.contents.get(uri.toString());
-    return content ? content.parts.join('') : undefined;
   }
 
   async show(uri: vscode.Uri, preserveFocus = false, viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<vscode.TextEditor> {
@@ -87,12 +86,8 @@ export class ResponseDocuments implements vscode.FileSystemProvider, vscode.Disp
   readFile(uri: vscode.Uri): Uint8Array {
     const content = this.contents.get(uri.toString());
     if (!content) return NO_LONGER_KEPT;
-    if (!content.bytes) {
-      const joined = content.parts.join('');
-      content.parts = [joined];
-      content.bytes = Buffer.from(joined);
-    }
-    return content.bytes;
+    if (content.chunks.length > 1) content.chunks = [Buffer.concat(content.chunks, content.size)];
+    return content.chunks[0] ?? new Uint8Array();
   }
 
   watch(): vscode.Disposable {
