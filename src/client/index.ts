@@ -111,6 +111,7 @@ export type { LogLevel, LogV1, LogSource, LogQuery, LogFilter, LogEntry, LogPage
 export { WebSocketSession, openWebSocketSession, explainCloseCode, WEBSOCKET_MAX_MESSAGE_BYTES } from './websocket';
 export type { WebSocketSessionOptions, WebSocketEvent, WebSocketCloseEvent } from './websocket';
 export type { SseEvent } from './sse';
+export { Utf8Decoder } from './utf8Decoder';
 export { curlCommand } from './curl';
 export type { CurlOptions } from './curl';
 export { StatusBudget } from './statusBudget';

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
-import type { PredictResponse } from '../../../client';
+import { Utf8Decoder, type PredictResponse } from '../../../client';
 import { Base64Media, MediaType, detectMedia, extensionFor, findBase64Media } from './media';
 import { formatSize } from './format';
 import { PrettyJsonStream } from './prettyJson';
@@ -121,8 +121,7 @@ async function collectStream(chunks: AsyncIterable<Buffer>, options: RenderOptio
   let size = 0;
   const batcher = new Batcher(options.onText, options.flushMs ?? 150);
   const previewBytes = Math.min(options.livePreviewBytes ?? LIVE_PREVIEW_BYTES, options.limitBytes);
-  // `stream: true` keeps a multi-byte character split across two chunks intact.
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new Utf8Decoder();
   const shown: string[] = [];
   let previewed = 0;
   let previewChunks = 0;
@@ -147,18 +146,18 @@ async function collectStream(chunks: AsyncIterable<Buffer>, options: RenderOptio
       if (previewed + chunk.length <= previewBytes) {
         previewed += chunk.length;
         previewChunks++;
-        const text = decoder.decode(chunk, { stream: true });
+        const text = decoder.write(chunk);
         shown.push(text);
         batcher.add(text);
         continue;
       }
       previewEnded = true;
-      batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
+      endPreview(batcher, previewBytes);
     }
   } catch (error) {
     await file?.discard();
     // A failure or a cancel ends the stream: what arrived past the live preview is shown now, none of it lost.
-    if (!file && previewEnded) batcher.add(decoder.decode(Buffer.concat(parts.slice(previewChunks))));
+    if (!file && previewEnded) batcher.add(decoder.end(Buffer.concat(parts.slice(previewChunks))));
     throw error;
   } finally {
     // What arrived before a failure or a cancel is still shown.
@@ -192,7 +191,7 @@ async function collectText(pieces: AsyncIterable<string>, options: RenderOptions
       return;
     }
     previewEnded = true;
-    batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
+    endPreview(batcher, previewBytes);
   };
   let file: FileSink | undefined;
   try {
@@ -271,6 +270,15 @@ function looksWhollyJson(text: string): boolean {
 }
 
 /** Text for the document, handed on at most once per interval: a document update re-sends the whole text. */
+/**
+ * The live preview's closing note, in a batch of its own: its "…" joined to a megabyte of ASCII would make
+ * V8 copy the whole batch into a two-byte string.
+ */
+function endPreview(batcher: Batcher, previewBytes: number): void {
+  batcher.flush();
+  batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
+}
+
 class Batcher {
   private pending: string[] = [];
   private timer?: NodeJS.Timeout;
