@@ -269,7 +269,6 @@ function looksWhollyJson(text: string): boolean {
   return (trimmed.startsWith('{') || trimmed.startsWith('[')) && isJson(trimmed);
 }
 
-/** Text for the document, handed on at most once per interval: a document update re-sends the whole text. */
 /**
  * The live preview's closing note, in a batch of its own: its "…" joined to a megabyte of ASCII would make
  * V8 copy the whole batch into a two-byte string.
@@ -279,6 +278,7 @@ function endPreview(batcher: Batcher, previewBytes: number): void {
   batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
 }
 
+/** Text for the document, handed on at most once per interval: a document update re-sends the whole text. */
 class Batcher {
   private pending: string[] = [];
   private timer?: NodeJS.Timeout;
