@@ -63,7 +63,7 @@ describe('predict response path (document or file)', function () {
 
   it('SSE events become JSON lines, handed on in batches rather than per event', async () => {
     const batches: string[] = [];
-    const rendered = await renderResponse(await predict('sse', { events: 40 }), options({ onText: (text) => batches.push(text), flushMs: 20 }));
+    const rendered = await renderResponse(await predict('sse', { events: 40 }), options({ onText: (pieces) => batches.push(pieces.join('')), flushMs: 20 }));
     assert.ok(rendered.kind === 'document');
     assert.equal(rendered.language, 'jsonl');
     const lines = rendered.text.trim().split('\n');
@@ -75,7 +75,7 @@ describe('predict response path (document or file)', function () {
 
   it('chunked text is shown as it arrives', async () => {
     const batches: string[] = [];
-    const rendered = await renderResponse(await predict('chunked', { chunks: 30 }), options({ onText: (text) => batches.push(text), flushMs: 10 }));
+    const rendered = await renderResponse(await predict('chunked', { chunks: 30 }), options({ onText: (pieces) => batches.push(pieces.join('')), flushMs: 10 }));
     assert.ok(rendered.kind === 'document');
     assert.equal(rendered.language, 'plaintext');
     assert.match(rendered.text, /^chunk 1 of 30: .*\n[\s\S]*chunk 30 of 30/);
@@ -84,13 +84,14 @@ describe('predict response path (document or file)', function () {
 
   it('a stream that outgrows the limit keeps what was shown and goes on into a file', async () => {
     const shown: string[] = [];
-    const rendered = await renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ limitBytes: 100_000, onText: (text) => shown.push(text) }));
+    const rendered = await renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ limitBytes: 100_000, onText: (pieces) => shown.push(pieces.join('')) }));
     assert.ok(rendered.kind === 'file' && rendered.reason === 'too_large');
     assert.equal(rendered.size, 512 * 1024);
     assert.equal((await fs.stat(rendered.file)).size, 512 * 1024);
-    assert.ok(rendered.shown !== undefined && rendered.shown.length <= 100_000);
-    assert.equal(shown.join(''), rendered.shown);
-    assert.ok((await fs.readFile(rendered.file, 'utf8')).startsWith(rendered.shown));
+    const shownText = rendered.shown?.join('') ?? '';
+    assert.ok(shownText.length > 0 && shownText.length <= 100_000);
+    assert.equal(shown.join(''), shownText);
+    assert.ok((await fs.readFile(rendered.file, 'utf8')).startsWith(shownText));
   });
 
   it('binary output is saved to a file with every byte', async () => {
@@ -112,14 +113,14 @@ describe('predict response path (document or file)', function () {
   it('a stream cut off mid-way fails after handing on what arrived, and leaves no file behind', async () => {
     emulator.faults.add({ match: { path: /\/predict$/ }, times: 1, fault: { kind: 'drop', afterBytes: 200_000 } });
     const shown: string[] = [];
-    await assert.rejects(renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ limitBytes: 100_000, onText: (text) => shown.push(text) })));
+    await assert.rejects(renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ limitBytes: 100_000, onText: (pieces) => shown.push(pieces.join('')) })));
     assert.ok(shown.join('').length > 0);
     assert.deepEqual(await fs.readdir(folder), []);
   });
 
   it('a long stream is shown live only up to the preview size; the whole text comes with the result', async () => {
     const shown: string[] = [];
-    const rendered = await renderResponse(await predict('chunked', { bytes: 300_000 }), options({ livePreviewBytes: 64 * 1024, onText: (text) => shown.push(text) }));
+    const rendered = await renderResponse(await predict('chunked', { bytes: 300_000 }), options({ livePreviewBytes: 64 * 1024, onText: (pieces) => shown.push(pieces.join('')) }));
     assert.ok(rendered.kind === 'document');
     assert.equal(rendered.text.length, 300_000, 'the document has every byte');
     const live = shown.join('');
@@ -132,7 +133,7 @@ describe('predict response path (document or file)', function () {
   it('a stream cut off past the live preview still shows every byte that arrived', async () => {
     emulator.faults.add({ match: { path: /\/predict$/ }, times: 1, fault: { kind: 'drop', afterBytes: 200_000 } });
     const shown: string[] = [];
-    const failed = await renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ livePreviewBytes: 32 * 1024, onText: (text) => shown.push(text) })).then(
+    const failed = await renderResponse(await predict('chunked', { bytes: 512 * 1024 }), options({ livePreviewBytes: 32 * 1024, onText: (pieces) => shown.push(pieces.join('')) })).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -152,9 +152,9 @@ export class PredictController implements vscode.Disposable {
             folder: responseFolder(this.context.globalStorageUri),
             fileStem: fileStem(request, at),
             onText: streamUri
-              ? (text) => {
+              ? (pieces) => {
                   liveUpdates++;
-                  this.documents.append(streamUri as vscode.Uri, text);
+                  this.documents.append(streamUri as vscode.Uri, pieces);
                 }
               : undefined,
           });
@@ -205,7 +205,7 @@ export class PredictController implements vscode.Disposable {
       const limit = formatSize(responseSizeLimitBytes());
       message = `The response of ${targetLabel(request)} (${formatSize(rendered.size)}) is larger than the ${limit} limit, so it was saved to ${file} instead of being shown.`;
       if (rendered.shown !== undefined) {
-        uri = this.documents.create(title, extension, [rendered.shown, `\n\n… (over the ${limit} limit: the whole response is in ${file})\n`]);
+        uri = this.documents.create(title, extension, [...rendered.shown, `\n\n… (over the ${limit} limit: the whole response is in ${file})\n`]);
       }
       actions.push('Open File');
     }

@@ -21,7 +21,11 @@ export interface RenderOptions {
   /** File name without extension. */
   fileStem: string;
   /** Text appended since the last call, at most every `flushMs` (streams only). */
-  onText?: (appended: string) => void;
+  /**
+   * Text appended since the last call, in the pieces it arrived in: joining a megabyte only to have the
+   * document encode it again costs more than the pieces do.
+   */
+  onText?: (appended: readonly string[]) => void;
   flushMs?: number;
   /**
    * How much of a stream `onText` shows while it arrives (default 1 MiB, at most `limitBytes`). VS Code copies a
@@ -49,8 +53,8 @@ export interface RenderedFile {
   reason: 'binary' | 'too_large';
   media?: MediaType;
   language: ResponseLanguage;
-  /** For a stream cut over to a file: the text already shown. */
-  shown?: string;
+  /** For a stream cut over to a file: the text already shown, in pieces. */
+  shown?: string[];
 }
 
 export type RenderedResponse = RenderedDocument | RenderedFile;
@@ -164,7 +168,7 @@ async function collectStream(chunks: AsyncIterable<Buffer>, options: RenderOptio
     batcher.flush();
     batcher.dispose();
   }
-  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: 'plaintext', shown: shown.join('') };
+  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: 'plaintext', shown };
   const text = Buffer.concat(parts, size).toString('utf8');
   return { kind: 'document', text, language: looksWhollyJson(text) ? 'json' : 'plaintext', size, media: [] };
 }
@@ -223,7 +227,7 @@ async function collectText(pieces: AsyncIterable<string>, options: RenderOptions
     batcher.flush();
     batcher.dispose();
   }
-  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: language ?? 'plaintext', shown: previewParts.join('') };
+  if (file) return { kind: 'file', file: file.file, size: await file.close(), reason: 'too_large', language: language ?? 'plaintext', shown: previewParts };
   return { kind: 'document', text: parts.join(''), language: language ?? 'plaintext', size, media: [] };
 }
 
@@ -269,22 +273,18 @@ function looksWhollyJson(text: string): boolean {
   return (trimmed.startsWith('{') || trimmed.startsWith('[')) && isJson(trimmed);
 }
 
-/**
- * The live preview's closing note, in a batch of its own: its "…" joined to a megabyte of ASCII would make
- * V8 copy the whole batch into a two-byte string.
- */
+/** The live preview's closing note. */
 function endPreview(batcher: Batcher, previewBytes: number): void {
-  batcher.flush();
   batcher.add(`\n… (${formatSize(previewBytes)} shown while it streams; the rest comes when the response ends)\n`);
 }
 
-/** Text for the document, handed on at most once per interval: a document update re-sends the whole text. */
+/** Text for the document, handed on at most once per interval: VS Code reads the whole document after each update. */
 class Batcher {
   private pending: string[] = [];
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly sink: ((appended: string) => void) | undefined,
+    private readonly sink: ((appended: readonly string[]) => void) | undefined,
     private readonly intervalMs: number,
   ) {}
 
@@ -298,9 +298,9 @@ class Batcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length || !this.sink) return;
-    const text = this.pending.join('');
+    const pieces = this.pending;
     this.pending = [];
-    this.sink(text);
+    this.sink(pieces);
   }
 
   dispose(): void {
