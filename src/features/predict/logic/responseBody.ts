@@ -20,10 +20,9 @@ export interface RenderOptions {
   folder: string;
   /** File name without extension. */
   fileStem: string;
-  /** Text appended since the last call, at most every `flushMs` (streams only). */
   /**
-   * Text appended since the last call, in the pieces it arrived in: joining a megabyte only to have the
-   * document encode it again costs more than the pieces do.
+   * Text appended since the last call, at most every `flushMs` (streams only), in the pieces it arrived in:
+   * joining a megabyte only to have the document encode it again costs more than the pieces do.
    */
   onText?: (appended: readonly string[]) => void;
   flushMs?: number;
