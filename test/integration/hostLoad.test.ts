@@ -67,7 +67,7 @@ async function hostQuiet(): Promise<void> {
 }
 
 describe('Extension host under a 50 MB predict answer', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   it('the answer is saved whole to a file; stall and heap are recorded against the client alone', async () => {
     const api = await extensionApi();
