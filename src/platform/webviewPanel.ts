@@ -97,3 +97,30 @@ export function registerWebviewPanelSerializer(viewType: string, revive: (panel:
     },
   });
 }
+
+/**
+ * The open panels of one kind, one per subject: a panel leaves the set when it ends, and disposing the set
+ * ends them all. Each feature keeps its own rule for which subject a panel shows and what reopening it does.
+ */
+export class OpenPanels<P extends { readonly onDidDispose: vscode.Event<void>; dispose(): void }> implements vscode.Disposable {
+  private readonly panels = new Set<P>();
+
+  get all(): readonly P[] {
+    return [...this.panels];
+  }
+
+  find(matches: (panel: P) => boolean): P | undefined {
+    for (const panel of this.panels) if (matches(panel)) return panel;
+    return undefined;
+  }
+
+  adopt(panel: P): P {
+    this.panels.add(panel);
+    panel.onDidDispose(() => this.panels.delete(panel));
+    return panel;
+  }
+
+  dispose(): void {
+    for (const panel of this.panels) panel.dispose();
+  }
+}

@@ -5,7 +5,7 @@ import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import type { CatalogTarget } from '../../catalog/targets';
 import { BasetenServices } from '../../platform/services';
 import { pickTarget } from '../../platform/targetPicker';
-import { createWebviewPanel } from '../../platform/webviewPanel';
+import { OpenPanels, createWebviewPanel } from '../../platform/webviewPanel';
 import { statusLabel } from '../../platform/deploymentStatus';
 import { ChainletNode, TargetNode } from '../explorer/targetNode';
 import { BEFORE_FAILURE_MS, DEFAULT_RANGE, LogViewFilter } from './logic/logFilter';
@@ -28,7 +28,7 @@ function isFailureArgument(value: unknown): value is FailureLogsArgument {
 
 /** One logs tab per model target or chainlet: opening one that is open reveals it (with a failure's filter, if any). */
 export class LogsPanels implements vscode.Disposable {
-  private readonly panels = new Set<LogsPanel>();
+  private readonly panels = new OpenPanels<LogsPanel>();
   readonly mediaRoot: vscode.Uri;
 
   constructor(
@@ -40,7 +40,7 @@ export class LogsPanels implements vscode.Disposable {
   }
 
   get open(): readonly LogsPanel[] {
-    return [...this.panels];
+    return this.panels.all;
   }
 
   /** `Baseten: Show Logs`: from a tree node, a failure, or the palette (the target picker). */
@@ -104,20 +104,17 @@ export class LogsPanels implements vscode.Disposable {
       return undefined;
     }
     const key = subjectKey(subject);
-    const existing = [...this.panels].find((panel) => subjectKey(panel.subject) === key);
+    const existing = this.panels.find((panel) => subjectKey(panel.subject) === key);
     if (existing) {
       existing.reveal();
       if (opening.focusRequestId || opening.filter.range.kind === 'since') void existing.reopen(opening);
       return existing;
     }
     const webviewPanel = createWebviewPanel(LOGS_VIEW_TYPE, 'Logs', vscode.ViewColumn.Active, this.mediaRoot);
-    const panel = new LogsPanel(webviewPanel, this, subject, source, opening);
-    this.panels.add(panel);
-    panel.onDidDispose(() => this.panels.delete(panel));
-    return panel;
+    return this.panels.adopt(new LogsPanel(webviewPanel, this, subject, source, opening));
   }
 
   dispose(): void {
-    for (const panel of this.panels) panel.dispose();
+    this.panels.dispose();
   }
 }

@@ -4,7 +4,7 @@ import type { CatalogTarget } from '../../catalog/targets';
 import { DeploymentCatalog } from '../../catalog/deploymentCatalog';
 import { BasetenServices } from '../../platform/services';
 import { pickTarget } from '../../platform/targetPicker';
-import { createWebviewPanel } from '../../platform/webviewPanel';
+import { OpenPanels, createWebviewPanel } from '../../platform/webviewPanel';
 import { TargetNode } from '../explorer/targetNode';
 import { operateTokens } from '../explorer/logic/operateTokens';
 import type { MetricsTarget } from './logic/metricsSource';
@@ -19,7 +19,7 @@ export function metricsTarget(target: CatalogTarget): MetricsTarget | undefined 
 
 /** The Show Metrics panels, one per target: showing a target that has one reveals it. */
 export class MetricsPanels implements vscode.Disposable {
-  private readonly panels = new Set<MetricsPanel>();
+  private readonly panels = new OpenPanels<MetricsPanel>();
   readonly mediaRoot: vscode.Uri;
 
   constructor(
@@ -31,7 +31,7 @@ export class MetricsPanels implements vscode.Disposable {
   }
 
   get open(): readonly MetricsPanel[] {
-    return [...this.panels];
+    return this.panels.all;
   }
 
   /** `Baseten: Show Metrics` on a tree node, or on a target picked from the model targets with a deployment. */
@@ -55,30 +55,24 @@ export class MetricsPanels implements vscode.Disposable {
   }
 
   showTarget(target: MetricsTarget): MetricsPanel {
-    const existing = [...this.panels].find((panel) => sameTarget(panel.target, target));
+    const existing = this.panels.find((panel) => sameTarget(panel.target, target));
     if (existing) {
       existing.reveal();
       void existing.refresh();
       return existing;
     }
     const webviewPanel = createWebviewPanel(METRICS_VIEW_TYPE, `Metrics: ${targetLabel(target)}`, vscode.ViewColumn.Active, this.mediaRoot);
-    const panel = new MetricsPanel(
-      webviewPanel,
-      {
-        mediaRoot: this.mediaRoot,
-        log: this.services.log,
-        metrics: () => this.services.client.metrics,
-        refreshSeconds: () => refreshSeconds(),
-      },
-      target,
-    );
-    this.panels.add(panel);
-    panel.onDidDispose(() => this.panels.delete(panel));
-    return panel;
+    const host = {
+      mediaRoot: this.mediaRoot,
+      log: this.services.log,
+      metrics: () => this.services.client.metrics,
+      refreshSeconds: () => refreshSeconds(),
+    };
+    return this.panels.adopt(new MetricsPanel(webviewPanel, host, target));
   }
 
   dispose(): void {
-    for (const panel of this.panels) panel.dispose();
+    this.panels.dispose();
   }
 }
 

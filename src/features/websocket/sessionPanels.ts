@@ -8,7 +8,7 @@ import { pickTarget } from '../../platform/targetPicker';
 import { TargetNode } from '../explorer/targetNode';
 import { parseSavedSession } from './logic/panelMessages';
 import { WEBSOCKET_VIEW_TYPE, WebSocketPanel, WebSocketPanelHost } from './sessionPanel';
-import { createWebviewPanel, registerWebviewPanelSerializer } from '../../platform/webviewPanel';
+import { OpenPanels, createWebviewPanel, registerWebviewPanelSerializer } from '../../platform/webviewPanel';
 
 const MAX_RENDERED_SETTING = 'websocket.maxRenderedMessages';
 const DEFAULT_MAX_RENDERED = 500;
@@ -28,7 +28,7 @@ export function websocketTarget(target: Pick<CatalogTarget, 'owner' | 'target' |
  * restored after a reload come back with their transcript, disconnected.
  */
 export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
-  private readonly panels = new Set<WebSocketPanel>();
+  private readonly panels = new OpenPanels<WebSocketPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   readonly mediaRoot: vscode.Uri;
 
@@ -42,7 +42,7 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
       registerWebviewPanelSerializer(WEBSOCKET_VIEW_TYPE, (panel, state) => this.revive(panel, state)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(`baseten.${MAX_RENDERED_SETTING}`)) return;
-        for (const panel of this.panels) panel.setMaxRendered(this.maxRendered());
+        for (const panel of this.panels.all) panel.setMaxRendered(this.maxRendered());
       }),
     );
   }
@@ -58,14 +58,14 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
   }
 
   get open(): readonly WebSocketPanel[] {
-    return [...this.panels];
+    return this.panels.all;
   }
 
   /** A panel VS Code restored after a reload, with the transcript its page had saved; undefined when the state is unusable. */
   revive(panel: vscode.WebviewPanel, state: unknown): WebSocketPanel | undefined {
     const saved = parseSavedSession(state);
     if (!saved) return undefined;
-    return this.adopt(new WebSocketPanel(panel, this, saved.target, saved));
+    return this.panels.adopt(new WebSocketPanel(panel, this, saved.target, saved));
   }
 
   /** `Baseten: Open WebSocket Session`: on a tree node's target, or one picked from a list. */
@@ -93,26 +93,20 @@ export class WebSocketPanels implements vscode.Disposable, WebSocketPanelHost {
 
   /** The panel of a target (revealed), or a new one that connects at once. */
   openTarget(target: TargetRef): WebSocketPanel {
-    const existing = [...this.panels].find((panel) => sameTarget(panel.target, target));
+    const existing = this.panels.find((panel) => sameTarget(panel.target, target));
     if (existing) {
       existing.reveal();
       if (existing.connection.status === 'closed' && !existing.transcript.length) void existing.connect();
       return existing;
     }
     const webviewPanel = createWebviewPanel(WEBSOCKET_VIEW_TYPE, `WebSocket: ${targetLabel(target)}`, vscode.ViewColumn.Active, this.mediaRoot);
-    const panel = this.adopt(new WebSocketPanel(webviewPanel, this, target));
+    const panel = this.panels.adopt(new WebSocketPanel(webviewPanel, this, target));
     void panel.connect();
     return panel;
   }
 
-  private adopt(panel: WebSocketPanel): WebSocketPanel {
-    this.panels.add(panel);
-    panel.onDidDispose(() => this.panels.delete(panel));
-    return panel;
-  }
-
   dispose(): void {
-    for (const panel of this.panels) panel.dispose();
+    this.panels.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }
